@@ -1,0 +1,18 @@
+# The console as a container: the bundled server and the built web app on Node 24.
+FROM node:24-bookworm-slim AS build
+WORKDIR /src
+RUN npm install -g -E pnpm@10.34.9
+COPY . .
+RUN pnpm install --frozen-lockfile && pnpm -r build
+
+FROM node:24-bookworm-slim
+WORKDIR /app
+COPY --from=build /src/apps/server/dist/ /app/server/
+COPY --from=build /src/apps/web/dist/ /app/web/
+ENV K3S_HA_WEB_DIR=/app/web \
+    K3S_HA_DATA_DIR=/data \
+    NODE_ENV=production
+USER node
+EXPOSE 8080
+ENTRYPOINT ["node", "/app/server/cli.js"]
+CMD ["serve", "--plan", "/config/plan.yaml", "--host", "::", "--port", "8080"]

@@ -1,0 +1,159 @@
+// The embedded SQLite store (node:sqlite): migrations, users, sessions and the audit log.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import type { AuditEntry } from "@k3s-ha/shared";
+import fp from "fastify-plugin";
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE users (
+     name TEXT PRIMARY KEY,
+     password_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+     csrf_token TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT,
+     outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+     detail TEXT
+   );
+   CREATE INDEX audit_at ON audit(at);`,
+];
+
+export interface SessionRow {
+  user: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export interface AuditRecord {
+  actor: string;
+  action: string;
+  target?: string | null;
+  outcome: AuditEntry["outcome"];
+  detail?: string | null;
+}
+
+export class Store {
+  readonly db: DatabaseSync;
+
+  constructor(file: string) {
+    this.db = new DatabaseSync(file);
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+    this.migrate();
+  }
+
+  private migrate(): void {
+    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    const row = this.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
+    const current = row.v ?? 0;
+    MIGRATIONS.slice(current).forEach((sql, i) => {
+      this.db.exec("BEGIN");
+      try {
+        this.db.exec(sql);
+        this.db
+          .prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
+          .run(current + i + 1, new Date().toISOString());
+        this.db.exec("COMMIT");
+      } catch (err) {
+        this.db.exec("ROLLBACK");
+        throw err;
+      }
+    });
+  }
+
+  schemaVersion(): number {
+    return (this.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number }).v;
+  }
+
+  userPasswordHash(name: string): string | undefined {
+    const row = this.db.prepare("SELECT password_hash FROM users WHERE name = ?").get(name) as
+      | { password_hash: string }
+      | undefined;
+    return row?.password_hash;
+  }
+
+  setUserPassword(name: string, hash: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash`,
+      )
+      .run(name, hash, new Date().toISOString());
+  }
+
+  createSession(tokenHash: string, user: string, csrfToken: string, ttlMs: number): void {
+    const now = Date.now();
+    this.db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(new Date(now).toISOString());
+    this.db
+      .prepare("INSERT INTO sessions (token_hash, user, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+      .run(tokenHash, user, csrfToken, new Date(now).toISOString(), new Date(now + ttlMs).toISOString());
+  }
+
+  session(tokenHash: string): SessionRow | undefined {
+    const row = this.db
+      .prepare("SELECT user, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?")
+      .get(tokenHash, new Date().toISOString()) as { user: string; csrf_token: string; expires_at: string } | undefined;
+    return row && { user: row.user, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+  }
+
+  deleteSession(tokenHash: string): void {
+    this.db.prepare("DELETE FROM sessions WHERE token_hash = ?").run(tokenHash);
+  }
+
+  deleteSessionsOf(user: string): void {
+    this.db.prepare("DELETE FROM sessions WHERE user = ?").run(user);
+  }
+
+  audit(record: AuditRecord): AuditEntry {
+    const at = new Date().toISOString();
+    const result = this.db
+      .prepare("INSERT INTO audit (at, actor, action, target, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(at, record.actor, record.action, record.target ?? null, record.outcome, record.detail ?? null);
+    return {
+      id: Number(result.lastInsertRowid),
+      at,
+      actor: record.actor,
+      action: record.action,
+      target: record.target ?? null,
+      outcome: record.outcome,
+      detail: record.detail ?? null,
+    };
+  }
+
+  auditEntries(limit: number, beforeId?: number): AuditEntry[] {
+    return this.db
+      .prepare("SELECT id, at, actor, action, target, outcome, detail FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?")
+      .all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as unknown as AuditEntry[];
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    store: Store;
+  }
+}
+
+export default fp<{ dataDir: string }>(
+  async (app, opts) => {
+    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    const store = new Store(join(opts.dataDir, "console.db"));
+    app.decorate("store", store);
+    app.addHook("onClose", async () => store.close());
+  },
+  { name: "store" },
+);

@@ -1,0 +1,59 @@
+// The one websocket, /api/ws: clients subscribe to topics and receive change events.
+import { clientMessageSchema, type ServerMessage, type Topic } from "@k3s-ha/shared";
+import type { FastifyPluginAsync } from "fastify";
+
+const MAX_MESSAGE_BYTES = 4096;
+
+export const wsRoutes: FastifyPluginAsync = async (app) => {
+  app.get("/api/ws", { websocket: true }, (socket) => {
+    const subscriptions = new Map<Topic, () => void>();
+    const send = (msg: ServerMessage) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+    };
+    send({ type: "hello", serverTime: new Date().toISOString() });
+
+    socket.on("message", (raw: Buffer, isBinary: boolean) => {
+      if (isBinary || raw.length > MAX_MESSAGE_BYTES) {
+        send({ type: "error", code: "BAD_MESSAGE", message: "Send JSON text messages of at most 4 KiB" });
+        return;
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(raw.toString("utf8"));
+      } catch {
+        send({ type: "error", code: "BAD_MESSAGE", message: "The message is not JSON" });
+        return;
+      }
+      const parsed = clientMessageSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+        send({ type: "error", code: "BAD_MESSAGE", message: `Invalid message${where}: ${issue?.message ?? ""}` });
+        return;
+      }
+      const msg = parsed.data;
+      if (msg.type === "ping") {
+        send({ type: "pong", id: msg.id });
+      } else if (msg.type === "subscribe") {
+        for (const topic of msg.topics) {
+          if (subscriptions.has(topic)) continue;
+          subscriptions.set(
+            topic,
+            app.hub.subscribe(topic, (e) => send({ type: "changed", topic: e.topic, seq: e.seq, at: e.at })),
+          );
+        }
+        send({ type: "subscribed", topics: [...subscriptions.keys()] });
+      } else {
+        for (const topic of msg.topics) {
+          subscriptions.get(topic)?.();
+          subscriptions.delete(topic);
+        }
+        send({ type: "unsubscribed", topics: msg.topics });
+      }
+    });
+    socket.on("close", () => {
+      for (const off of subscriptions.values()) off();
+      subscriptions.clear();
+    });
+  });
+};

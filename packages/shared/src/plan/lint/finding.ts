@@ -1,0 +1,21 @@
+// A lint finding and the shape every rule family shares.
+import type { Plan } from "../schema.js";
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Finding {
+  /** Stable rule id, e.g. `vip-in-service-range`. */
+  id: string;
+  severity: Severity;
+  /** What is wrong and why it matters to the operator. */
+  message: string;
+  /** Plan paths involved (the address map highlights these). */
+  paths: string[];
+  /** What to change. */
+  fix: string;
+}
+
+/** A rule family: a pure function from a validated plan to its findings. */
+export type LintRule = (plan: Plan) => Finding[];
+
+export const severityOrder: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -1,0 +1,43 @@
+// End-to-end tests in Debian's Chromium against the built console on a copy of the lab plan.
+import { defineConfig } from "@playwright/test";
+
+export const E2E_PORT = 8181;
+export const E2E_DIR = ".e2e";
+export const E2E_PLAN = `${E2E_DIR}/plan.yaml`;
+export const E2E_PASSWORD = "e2e-admin-password";
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"], ["json", { outputFile: "reports/playwright.json" }]],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+      ],
+    },
+  },
+  webServer: {
+    // A fresh plan copy and database for every run; the built server serves the built web app.
+    command: `rm -rf ${E2E_DIR} && mkdir -p ${E2E_DIR} && cp examples/lab.yaml ${E2E_PLAN} && exec node apps/server/dist/cli.js serve --plan ${E2E_PLAN} --port ${E2E_PORT} --data ${E2E_DIR}/data`,
+    url: `http://127.0.0.1:${E2E_PORT}/api/health`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    env: { K3S_HA_ADMIN_PASSWORD: E2E_PASSWORD, K3S_HA_LOG_LEVEL: "warn" },
+  },
+});
