@@ -42,7 +42,9 @@ test("the address plan shows every range on the map and the findings", async ({ 
   await expect(page.getByText("2001:db8:1162:79fb:ffcc::/112").first()).toBeVisible();
 });
 
-test("editing the plan file updates the page live, and a broken edit keeps the last good plan", async ({ page }) => {
+test("editing the plan file updates the page live, and a broken edit keeps the last good plan", async ({
+  page,
+}) => {
   await signIn(page);
   await page.getByRole("link", { name: "Address plan" }).click();
   await expect(page.getByTestId("allocation-map")).toBeVisible();

@@ -25,10 +25,14 @@ function initialJs(): { files: { file: string; gzip: number }[]; total: number }
 async function startToHealthy(command: string[], port: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "k3s-ha-bench-"));
   const t0 = performance.now();
-  const child = spawn(command[0] ?? "node", [...command.slice(1), "--port", String(port), "--data", join(dir, "data")], {
-    env: { ...process.env, K3S_HA_ADMIN_PASSWORD: "bench", K3S_HA_LOG_LEVEL: "silent" },
-    stdio: "ignore",
-  });
+  const child = spawn(
+    command[0] ?? "node",
+    [...command.slice(1), "--port", String(port), "--data", join(dir, "data")],
+    {
+      env: { ...process.env, K3S_HA_ADMIN_PASSWORD: "bench", K3S_HA_LOG_LEVEL: "silent" },
+      stdio: "ignore",
+    },
+  );
   try {
     // Bounded: at most 10 s of polling every 5 ms.
     for (let i = 0; i < 2000; i++) {
@@ -60,8 +64,14 @@ for (const f of js.files) console.log(`  ${f.file}  ${(f.gzip / 1024).toFixed(1)
 console.log(`  total ${(js.total / 1024).toFixed(1)} KB (target <= 200 KB)`);
 
 for (const [label, command] of [
-  ["bundled server (node apps/server/dist/cli.js)", ["node", "apps/server/dist/cli.js", "serve", "--plan", "examples/lab.yaml"]],
-  ["development (tsx apps/server/src/cli.ts)", ["node_modules/.bin/tsx", "apps/server/src/cli.ts", "serve", "--plan", "examples/lab.yaml"]],
+  [
+    "bundled server (node apps/server/dist/cli.js)",
+    ["node", "apps/server/dist/cli.js", "serve", "--plan", "examples/lab.yaml"],
+  ],
+  [
+    "development (tsx apps/server/src/cli.ts)",
+    ["node_modules/.bin/tsx", "apps/server/src/cli.ts", "serve", "--plan", "examples/lab.yaml"],
+  ],
 ] as const) {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) times.push(await startToHealthy([...command], 18500 + i));

@@ -18,7 +18,12 @@ export interface ServerConfig {
   logLevel: "silent" | "error" | "warn" | "info" | "debug";
 }
 
-export function configFromEnv(options: { planFile: string; host?: string; port?: number; dataDir?: string }): ServerConfig {
+export function configFromEnv(options: {
+  planFile: string;
+  host?: string;
+  port?: number;
+  dataDir?: string;
+}): ServerConfig {
   const env = process.env;
   return {
     planFile: resolve(options.planFile),

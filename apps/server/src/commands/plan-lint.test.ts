@@ -33,7 +33,10 @@ describe("k3s-ha plan lint", () => {
     expect(r.code).toBe(1);
     const findings = JSON.parse(r.stdout) as { id: string; severity: string; paths: string[]; fix: string }[];
     const vip = findings.find((f) => f.id === "vip-in-service-range");
-    expect(vip).toMatchObject({ severity: "error", paths: expect.arrayContaining(["network.apiVip", "network.serviceCidr"]) });
+    expect(vip).toMatchObject({
+      severity: "error",
+      paths: expect.arrayContaining(["network.apiVip", "network.serviceCidr"]),
+    });
     expect(vip?.fix.length).toBeGreaterThan(10);
     expect(findings.every((f) => ["error", "warning", "info"].includes(f.severity))).toBe(true);
   });

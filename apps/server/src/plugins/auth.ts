@@ -6,7 +6,12 @@ import fp from "fastify-plugin";
 import { AppError } from "../errors.js";
 import { LoginThrottle } from "./login-throttle.js";
 
-const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: object,
+) => Promise<Buffer>;
 
 export const SESSION_COOKIE = "k3s_ha_session";
 export const ADMIN_USER = "admin";
@@ -32,7 +37,12 @@ declare module "fastify" {
   }
   interface FastifyInstance {
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-    login: (request: FastifyRequest, reply: FastifyReply, user: string, password: string) => Promise<Principal>;
+    login: (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      user: string,
+      password: string,
+    ) => Promise<Principal>;
     logout: (request: FastifyRequest, reply: FastifyReply) => void;
   }
 }
@@ -121,27 +131,30 @@ export default fp<AuthOptions>(
       }
     });
 
-    app.decorate("login", async (request: FastifyRequest, reply: FastifyReply, user: string, password: string) => {
-      const keys = [`ip:${request.ip}`, `user:${user}`];
-      const wait = throttle.retryAfterSeconds(keys);
-      if (wait > 0) {
-        throw new AppError("RATE_LIMITED", `Too many failed sign-ins; try again in ${wait} s`, undefined, {
-          "retry-after": String(wait),
-        });
-      }
-      const stored = store.userPasswordHash(user);
-      const ok = stored !== undefined && (await verifyPassword(password, stored));
-      if (!ok) {
-        throttle.fail(keys);
-        throw new AppError("BAD_CREDENTIALS", "Wrong user name or password");
-      }
-      throttle.succeed(keys);
-      const token = randomBytes(32).toString("base64url");
-      const csrfToken = randomBytes(24).toString("base64url");
-      store.createSession(sha256(token), user, csrfToken, SESSION_TTL_MS);
-      reply.header("set-cookie", sessionCookie(token, request, SESSION_TTL_MS / 1000));
-      return { user, via: "session", csrfToken };
-    });
+    app.decorate(
+      "login",
+      async (request: FastifyRequest, reply: FastifyReply, user: string, password: string) => {
+        const keys = [`ip:${request.ip}`, `user:${user}`];
+        const wait = throttle.retryAfterSeconds(keys);
+        if (wait > 0) {
+          throw new AppError("RATE_LIMITED", `Too many failed sign-ins; try again in ${wait} s`, undefined, {
+            "retry-after": String(wait),
+          });
+        }
+        const stored = store.userPasswordHash(user);
+        const ok = stored !== undefined && (await verifyPassword(password, stored));
+        if (!ok) {
+          throttle.fail(keys);
+          throw new AppError("BAD_CREDENTIALS", "Wrong user name or password");
+        }
+        throttle.succeed(keys);
+        const token = randomBytes(32).toString("base64url");
+        const csrfToken = randomBytes(24).toString("base64url");
+        store.createSession(sha256(token), user, csrfToken, SESSION_TTL_MS);
+        reply.header("set-cookie", sessionCookie(token, request, SESSION_TTL_MS / 1000));
+        return { user, via: "session", csrfToken };
+      },
+    );
 
     app.decorate("logout", (request: FastifyRequest, reply: FastifyReply) => {
       if (request.principal?.sessionHash) store.deleteSession(request.principal.sessionHash);

@@ -17,8 +17,12 @@ export function loadPlanFile(file: string): PlanLoad {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (err as Error).message;
-    return { ok: false, errors: [{ path: "(file)", segments: [], message: `cannot read ${file}: ${reason}` }] };
+    const reason =
+      (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (err as Error).message;
+    return {
+      ok: false,
+      errors: [{ path: "(file)", segments: [], message: `cannot read ${file}: ${reason}` }],
+    };
   }
   const result = parsePlanYaml(text);
   return result.ok ? { ok: true, plan: result.plan, findings: lintPlan(result.plan) } : result;
@@ -50,7 +54,10 @@ export class PlanSource {
       this.log.info({ file: this.file, findings: result.findings.length }, "plan loaded");
     } else {
       this.errors = result.errors;
-      this.log.warn({ file: this.file, errors: result.errors.length }, "plan file invalid; keeping the last good plan");
+      this.log.warn(
+        { file: this.file, errors: result.errors.length },
+        "plan file invalid; keeping the last good plan",
+      );
     }
     this.hub.publish("plan");
   }

@@ -54,8 +54,12 @@ export class Store {
   }
 
   private migrate(): void {
-    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-    const row = this.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
+    this.db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    );
+    const row = this.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as {
+      v: number | null;
+    };
     const current = row.v ?? 0;
     MIGRATIONS.slice(current).forEach((sql, i) => {
       this.db.exec("BEGIN");
@@ -96,14 +100,18 @@ export class Store {
     const now = Date.now();
     this.db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(new Date(now).toISOString());
     this.db
-      .prepare("INSERT INTO sessions (token_hash, user, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO sessions (token_hash, user, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+      )
       .run(tokenHash, user, csrfToken, new Date(now).toISOString(), new Date(now + ttlMs).toISOString());
   }
 
   session(tokenHash: string): SessionRow | undefined {
     const row = this.db
       .prepare("SELECT user, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?")
-      .get(tokenHash, new Date().toISOString()) as { user: string; csrf_token: string; expires_at: string } | undefined;
+      .get(tokenHash, new Date().toISOString()) as
+      | { user: string; csrf_token: string; expires_at: string }
+      | undefined;
     return row && { user: row.user, csrfToken: row.csrf_token, expiresAt: row.expires_at };
   }
 
@@ -133,7 +141,9 @@ export class Store {
 
   auditEntries(limit: number, beforeId?: number): AuditEntry[] {
     return this.db
-      .prepare("SELECT id, at, actor, action, target, outcome, detail FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?")
+      .prepare(
+        "SELECT id, at, actor, action, target, outcome, detail FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
+      )
       .all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as unknown as AuditEntry[];
   }
 

@@ -14,11 +14,14 @@ describe("authentication", () => {
     expect(res.json()).toMatchObject({ status: "ok", version: expect.any(String) });
   });
 
-  it.each(["/api/plan", "/api/audit", "/api/auth/session", "/api/ws"])("refuses %s without a session", async (url) => {
-    const res = await h.app.inject({ method: "GET", url });
-    expect(res.statusCode).toBe(401);
-    expect(res.json()).toEqual({ code: "UNAUTHENTICATED", message: "Sign in first" });
-  });
+  it.each(["/api/plan", "/api/audit", "/api/auth/session", "/api/ws"])(
+    "refuses %s without a session",
+    async (url) => {
+      const res = await h.app.inject({ method: "GET", url });
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toEqual({ code: "UNAUTHENTICATED", message: "Sign in first" });
+    },
+  );
 
   it("signs in with the admin password and sets an httpOnly SameSite cookie", async () => {
     const res = await h.app.inject({
@@ -37,13 +40,21 @@ describe("authentication", () => {
     // The session token itself never appears in a response body.
     expect(res.body).not.toContain(cookie.split(";")[0]?.split("=")[1]);
 
-    const session = await h.app.inject({ method: "GET", url: "/api/auth/session", headers: { cookie: cookie.split(";")[0] } });
+    const session = await h.app.inject({
+      method: "GET",
+      url: "/api/auth/session",
+      headers: { cookie: cookie.split(";")[0] },
+    });
     expect(session.statusCode).toBe(200);
     expect(session.json()).toEqual({ user: "admin", csrfToken: body.csrfToken });
   });
 
   it("rejects a wrong password and records it in the audit log", async () => {
-    const res = await h.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "admin", password: "nope" } });
+    const res = await h.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: "admin", password: "nope" },
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json().code).toBe("BAD_CREDENTIALS");
     const s = await signIn(h.app);
@@ -61,7 +72,11 @@ describe("authentication", () => {
   it("rate-limits repeated failed logins with 429 and Retry-After, even for the right password", async () => {
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const res = await h.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "admin", password: `bad${i}` } });
+      const res = await h.app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { username: "admin", password: `bad${i}` },
+      });
       codes.push(res.statusCode);
     }
     expect(codes.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
@@ -79,12 +94,19 @@ describe("authentication", () => {
   it("rejects a malformed login body with a clear error", async () => {
     const res = await h.app.inject({ method: "POST", url: "/api/auth/login", payload: { user: "admin" } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: "BAD_REQUEST", message: "Send JSON with username and password" });
+    expect(res.json()).toMatchObject({
+      code: "BAD_REQUEST",
+      message: "Send JSON with username and password",
+    });
   });
 
   it("requires the CSRF token on mutating requests made with the cookie", async () => {
     const s = await signIn(h.app);
-    const without = await h.app.inject({ method: "POST", url: "/api/auth/logout", headers: { cookie: s.cookie } });
+    const without = await h.app.inject({
+      method: "POST",
+      url: "/api/auth/logout",
+      headers: { cookie: s.cookie },
+    });
     expect(without.statusCode).toBe(403);
     expect(without.json().code).toBe("CSRF_REJECTED");
     const wrong = await h.app.inject({
@@ -104,9 +126,17 @@ describe("authentication", () => {
   });
 
   it("accepts the API token as a bearer token and refuses a wrong one", async () => {
-    const ok = await h.app.inject({ method: "GET", url: "/api/plan", headers: { authorization: `Bearer ${API_TOKEN}` } });
+    const ok = await h.app.inject({
+      method: "GET",
+      url: "/api/plan",
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
     expect(ok.statusCode).toBe(200);
-    const bad = await h.app.inject({ method: "GET", url: "/api/plan", headers: { authorization: "Bearer wrong" } });
+    const bad = await h.app.inject({
+      method: "GET",
+      url: "/api/plan",
+      headers: { authorization: "Bearer wrong" },
+    });
     expect(bad.statusCode).toBe(401);
     expect(bad.json().message).toBe("The bearer token is not valid");
   });
@@ -114,7 +144,11 @@ describe("authentication", () => {
   it("refuses bearer tokens when none is configured", async () => {
     const other = await startHarness({ apiToken: undefined });
     try {
-      const res = await other.app.inject({ method: "GET", url: "/api/plan", headers: { authorization: "Bearer " } });
+      const res = await other.app.inject({
+        method: "GET",
+        url: "/api/plan",
+        headers: { authorization: "Bearer " },
+      });
       expect(res.statusCode).toBe(401);
     } finally {
       await other.close();

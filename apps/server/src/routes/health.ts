@@ -6,9 +6,12 @@ import { VERSION } from "../version.js";
 const started = Date.now();
 
 export const healthRoutes: FastifyPluginAsync = async (app) => {
-  app.get("/api/health", async (): Promise<HealthResponse> => ({
-    status: "ok",
-    version: VERSION,
-    uptimeSeconds: Math.round((Date.now() - started) / 1000),
-  }));
+  app.get(
+    "/api/health",
+    async (): Promise<HealthResponse> => ({
+      status: "ok",
+      version: VERSION,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    }),
+  );
 };

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { PlanResponse, ServerMessage } from "@k3s-ha/shared";
-import type WebSocket from "ws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type WebSocket from "ws";
 import { type Harness, type Session, signIn, startHarness } from "../test/harness.js";
 
 /** Collects server messages and lets a test wait for one that matches, with a bounded wait. */
@@ -53,7 +53,10 @@ describe("plan API and live updates", () => {
     await inbox.waitFor((m) => m.type === "subscribed");
 
     // An editor-style save: write a new file and rename it over the old one.
-    const edited = readFileSync(h.planFile, "utf8").replace("apiVip: 2001:db8:1162:79fb:ff01::1", "apiVip: 2001:db8:1162:79fb:ff00::100");
+    const edited = readFileSync(h.planFile, "utf8").replace(
+      "apiVip: 2001:db8:1162:79fb:ff01::1",
+      "apiVip: 2001:db8:1162:79fb:ff00::100",
+    );
     writeFileSync(`${h.planFile}.tmp`, edited);
     renameSync(`${h.planFile}.tmp`, h.planFile);
 
@@ -95,9 +98,13 @@ describe("websocket protocol", () => {
 
   it("greets, answers pings and explains bad messages", async () => {
     const received: ServerMessage[] = [];
-    const ws = await h.app.injectWS("/api/ws", { headers: { cookie: s.cookie } }, {
-      onInit: (socket) => socket.on("message", (d: Buffer) => received.push(JSON.parse(d.toString()))),
-    });
+    const ws = await h.app.injectWS(
+      "/api/ws",
+      { headers: { cookie: s.cookie } },
+      {
+        onInit: (socket) => socket.on("message", (d: Buffer) => received.push(JSON.parse(d.toString()))),
+      },
+    );
     const inbox = collector(ws);
     ws.send(JSON.stringify({ type: "ping", id: 7 }));
     ws.send("not json");

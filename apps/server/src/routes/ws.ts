@@ -28,7 +28,11 @@ export const wsRoutes: FastifyPluginAsync = async (app) => {
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-        send({ type: "error", code: "BAD_MESSAGE", message: `Invalid message${where}: ${issue?.message ?? ""}` });
+        send({
+          type: "error",
+          code: "BAD_MESSAGE",
+          message: `Invalid message${where}: ${issue?.message ?? ""}`,
+        });
         return;
       }
       const msg = parsed.data;

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { buildApp, type BuildOptions } from "../app.js";
+import { type BuildOptions, buildApp } from "../app.js";
 import type { ServerConfig } from "../config.js";
 
 export const REPO = resolve(import.meta.dirname, "../../../..");
@@ -61,7 +61,11 @@ export interface Session {
 }
 
 export async function signIn(app: FastifyInstance, password = ADMIN_PASSWORD): Promise<Session> {
-  const res = await app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "admin", password } });
+  const res = await app.inject({
+    method: "POST",
+    url: "/api/auth/login",
+    payload: { username: "admin", password },
+  });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
   const setCookie = String(res.headers["set-cookie"]);
   return { cookie: setCookie.split(";")[0] ?? "", csrfToken: res.json().csrfToken };

@@ -95,6 +95,8 @@ export function formatIp(family: IpFamily, value: bigint): string {
   if (family === 4) {
     return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join(".");
   }
+  // RFC 5952 §5: an IPv4-mapped address keeps its IPv4 part dotted (::ffff:192.0.2.1).
+  if (value >> 32n === 0xffffn) return `::ffff:${formatIp(4, value & 0xffffffffn)}`;
   const hextets = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
   // RFC 5952: compress the longest run (length >= 2) of zero hextets, the first one on a tie.
   let bestStart = -1;
@@ -188,6 +190,17 @@ export function intervalsOverlap(a: IpInterval, b: IpInterval): boolean {
 
 export function intervalContainsIp(r: IpInterval, ip: IpAddress): boolean {
   return r.family === ip.family && ip.value >= r.first && ip.value <= r.last;
+}
+
+/** The addresses two intervals share, or null when they share none. */
+export function intervalIntersection(a: IpInterval, b: IpInterval): IpInterval | null {
+  if (!intervalsOverlap(a, b)) return null;
+  // Math.max/min do not take bigints.
+  let first = a.first;
+  if (b.first > first) first = b.first;
+  let last = a.last;
+  if (b.last < last) last = b.last;
+  return { family: a.family, first, last };
 }
 
 /** True when `inner` lies wholly inside `outer` (equal counts as inside). */

@@ -1,5 +1,13 @@
 // The named ranges and key addresses of a plan, in one list that the linter and the address map both read.
-import { type Cidr, type IpInterval, cidrInterval, formatCidr, formatIp, parseCidr, parseIp } from "../net/ip.js";
+import {
+  type Cidr,
+  cidrInterval,
+  formatCidr,
+  formatIp,
+  type IpInterval,
+  parseCidr,
+  parseIp,
+} from "../net/ip.js";
 import type { Plan } from "./schema.js";
 
 export type RangeKind = "prefix" | "hosts" | "pods" | "services" | "loadBalancers";
@@ -59,7 +67,16 @@ export function planAddresses(plan: Plan): PlanAddress[] {
   const out: PlanAddress[] = [];
   const add = (kind: AddressKind, path: string, label: string, text: string) => {
     const ip = parseIp(text);
-    if (ip) out.push({ kind, path, label, text, canonical: formatIp(ip.family, ip.value), family: ip.family, value: ip.value });
+    if (ip)
+      out.push({
+        kind,
+        path,
+        label,
+        text,
+        canonical: formatIp(ip.family, ip.value),
+        family: ip.family,
+        value: ip.value,
+      });
   };
   add("router", "bgp.router.address", `Router ${plan.bgp.router.name}`, plan.bgp.router.address);
   plan.nodes.forEach((node, i) => {

@@ -13,9 +13,12 @@ const cidr = z
 
 const dnsName = z
   .string()
-  .regex(/^(?=.{1,253}\.?$)([a-zA-Z0-9_]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/, {
-    message: "expected a DNS name such as k8s-api.example.org",
-  });
+  .regex(
+    /^(?=.{1,253}\.?$)([a-zA-Z0-9_]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/,
+    {
+      message: "expected a DNS name such as k8s-api.example.org",
+    },
+  );
 
 const port = z.number().int().min(1).max(65535);
 const asn = z.number().int().min(0).max(4294967295);
@@ -23,9 +26,12 @@ const asn = z.number().int().min(0).max(4294967295);
 /** An OpenSSH public host key line: "<type> <base64>" (a comment may follow). */
 const hostKey = z
   .string()
-  .regex(/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/, {
-    message: 'expected an OpenSSH public host key such as "ssh-ed25519 AAAAC3Nz…" (ssh-keyscan prints it)',
-  });
+  .regex(
+    /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/,
+    {
+      message: 'expected an OpenSSH public host key such as "ssh-ed25519 AAAAC3Nz…" (ssh-keyscan prints it)',
+    },
+  );
 
 const filePath = z.string().min(1, { message: "expected a file path" });
 
@@ -74,7 +80,9 @@ export const planSchema = z.strictObject({
     /** Calico's node-to-node mesh (BGPConfiguration.nodeToNodeMeshEnabled). */
     nodeToNodeMesh: z.boolean().default(true),
     /** The pod IPPool's encapsulation; IPIP is IPv4-only, so IPv6 pools use VXLAN or none. */
-    podEncapsulation: z.enum(["None", "VXLAN", "VXLANCrossSubnet", "IPIP", "IPIPCrossSubnet"]).default("None"),
+    podEncapsulation: z
+      .enum(["None", "VXLAN", "VXLANCrossSubnet", "IPIP", "IPIPCrossSubnet"])
+      .default("None"),
   }),
   nodes: z
     .array(
@@ -97,7 +105,14 @@ export const planSchema = z.strictObject({
     vipName: dnsName,
     tsig: z.strictObject({
       name: dnsName,
-      algorithm: z.enum(["hmac-sha256", "hmac-sha384", "hmac-sha512", "hmac-sha224", "hmac-sha1", "hmac-md5"]),
+      algorithm: z.enum([
+        "hmac-sha256",
+        "hmac-sha384",
+        "hmac-sha512",
+        "hmac-sha224",
+        "hmac-sha1",
+        "hmac-md5",
+      ]),
       secretFile: filePath,
     }),
   }),

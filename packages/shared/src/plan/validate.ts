@@ -20,7 +20,9 @@ export type PlanResult = { ok: true; plan: Plan } | { ok: false; errors: PlanErr
 function describe(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}`;
+      return issue.input === undefined
+        ? `is required (expected ${issue.expected})`
+        : `expected ${issue.expected}`;
     case "unrecognized_keys":
       return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (secrets go in files referenced by *File fields, never inline)`;
     case "invalid_value":

@@ -10,7 +10,13 @@ export function parsePlanYaml(text: string): PlanResult {
       ok: false,
       errors: doc.errors.map((err) => {
         const pos = lineCounter.linePos(err.pos[0]);
-        return { path: "(document)", segments: [], message: `YAML: ${err.message.split("\n")[0]}`, line: pos.line, column: pos.col };
+        return {
+          path: "(document)",
+          segments: [],
+          message: `YAML: ${err.message.split("\n")[0]}`,
+          line: pos.line,
+          column: pos.col,
+        };
       }),
     };
   }
