@@ -71,7 +71,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
 
   const webDir = config.webDir ?? defaultWebDir();
   const hasWeb = existsSync(join(webDir, "index.html"));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: "index.html" });
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, index: "index.html" });
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith("/api") || request.method !== "GET" || !hasWeb) {
       throw new AppError("NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}`);

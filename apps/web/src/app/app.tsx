@@ -1,0 +1,64 @@
+// Routes: the login page, and every other page behind a session inside the shell with the live connection.
+import { lazy, Suspense } from "react";
+import { Route, Switch } from "wouter";
+import { Loading, PageHeader } from "../components/ui";
+import { AuditPage } from "../features/audit/pages/audit-page";
+import { RequireSession } from "../features/auth/components/require-session";
+import { LoginPage } from "../features/auth/pages/login-page";
+import { NotBuiltPage, plannedSections } from "../features/not-built/pages/not-built-page";
+import { OverviewPage } from "../features/overview/pages/overview-page";
+import { AddressPlanPage } from "../features/plan/pages/address-plan-page";
+import { LiveSync } from "../lib/live";
+import { liveTopicKeys } from "./live-topics";
+import { Shell } from "./shell";
+
+// Pages with charts load on demand so recharts stays out of the initial bundle.
+const FailoverPage = lazy(() => import("../features/failover/pages/failover-page"));
+
+function NotFound() {
+  return (
+    <PageHeader title="Page not found">There is no page at this address. Pick a section above.</PageHeader>
+  );
+}
+
+function SignedInRoutes() {
+  return (
+    <Suspense fallback={<Loading what="the page" />}>
+      <Switch>
+        <Route path="/" component={OverviewPage} />
+        <Route path="/address-plan" component={AddressPlanPage} />
+        <Route path="/bgp">
+          <NotBuiltPage section={plannedSections.bgp} />
+        </Route>
+        <Route path="/cluster">
+          <NotBuiltPage section={plannedSections.cluster} />
+        </Route>
+        <Route path="/setup">
+          <NotBuiltPage section={plannedSections.setup} />
+        </Route>
+        <Route path="/failover" component={FailoverPage} />
+        <Route path="/audit" component={AuditPage} />
+        <Route component={NotFound} />
+      </Switch>
+    </Suspense>
+  );
+}
+
+export function App() {
+  return (
+    <Switch>
+      <Route path="/login" component={LoginPage} />
+      <Route>
+        <RequireSession>
+          {(session) => (
+            <LiveSync keys={liveTopicKeys}>
+              <Shell session={session}>
+                <SignedInRoutes />
+              </Shell>
+            </LiveSync>
+          )}
+        </RequireSession>
+      </Route>
+    </Switch>
+  );
+}

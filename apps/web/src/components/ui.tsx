@@ -1,0 +1,67 @@
+// Small building blocks every page uses: cards, page headings, empty and error states.
+import type { ReactNode } from "react";
+import { isApiError } from "../lib/api";
+
+export function Card({ children, className = "" }: { children: ReactNode; className?: string }) {
+  return (
+    <section
+      className={`rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 ${className}`}
+    >
+      {children}
+    </section>
+  );
+}
+
+export function CardTitle({ children, aside }: { children: ReactNode; aside?: ReactNode }) {
+  return (
+    <div className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+      <h2 className="text-sm font-semibold tracking-wide text-slate-800 dark:text-slate-100">{children}</h2>
+      {aside && <div className="text-xs text-slate-600 dark:text-slate-400">{aside}</div>}
+    </div>
+  );
+}
+
+export function PageHeader({
+  title,
+  children,
+  aside,
+}: {
+  title: string;
+  children?: ReactNode;
+  aside?: ReactNode;
+}) {
+  return (
+    <div className="mb-5 flex flex-wrap items-end justify-between gap-3">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900 dark:text-white">{title}</h1>
+        {children && <div className="mt-1 text-sm text-slate-600 dark:text-slate-400">{children}</div>}
+      </div>
+      {aside}
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p role="status" className="py-10 text-center text-sm text-slate-600 dark:text-slate-400">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function LoadError({ what, error }: { what: string; error: unknown }) {
+  const detail = isApiError(error) ? `${error.message} (${error.code})` : "Something went wrong.";
+  return (
+    <div
+      role="alert"
+      className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200"
+    >
+      <p className="font-semibold">Could not load {what}.</p>
+      <p className="mt-1">{detail}</p>
+    </div>
+  );
+}
+
+export function Mono({ children, className = "" }: { children: ReactNode; className?: string }) {
+  return <code className={`font-mono text-[0.8125rem] break-all ${className}`}>{children}</code>;
+}

@@ -1,0 +1,59 @@
+// A section that is planned but not built yet: says what it will show, plainly.
+import { Card, PageHeader } from "../../../components/ui";
+
+export interface PlannedSection {
+  title: string;
+  purpose: string;
+  willShow: readonly string[];
+}
+
+export function NotBuiltPage({ section }: { section: PlannedSection }) {
+  return (
+    <>
+      <PageHeader title={section.title}>{section.purpose}</PageHeader>
+      <Card className="p-6">
+        <p className="inline-flex rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-semibold text-slate-700 ring-1 ring-slate-300 ring-inset dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600">
+          Not built yet
+        </p>
+        <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">
+          This page is not built yet. When it is, it will show:
+        </p>
+        <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-slate-700 dark:text-slate-300">
+          {section.willShow.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      </Card>
+    </>
+  );
+}
+
+export const plannedSections = {
+  bgp: {
+    title: "BGP",
+    purpose: "The BGP sessions between the Calico nodes and the router, and the routes they exchange.",
+    willShow: [
+      "Each session's state, uptime and negotiated keepalive/hold timers (FRR and Calico's BIRD), graceful restart.",
+      "The routes the router learned (service range, API VIP /128) and whether pod routes are filtered as planned.",
+      "Whether the VIP's advertisement follows apiserver health.",
+    ],
+  },
+  cluster: {
+    title: "Cluster",
+    purpose: "The k3s servers and the Kubernetes API behind the VIP and the DNS name.",
+    willShow: [
+      "Each server node: k3s running, apiserver healthy, its address.",
+      "The SANs of the certificate served on port 6443, checked by a TLS handshake against the plan's tls-san.",
+      "The endpoints behind the API LoadBalancer Service and their readiness.",
+    ],
+  },
+  setup: {
+    title: "Setup",
+    purpose: "Apply the plan step by step: router, Calico, MetalLB, k3s, DNS.",
+    willShow: [
+      "Each setup step with what it changes, a preview, and its result once applied.",
+      "For pfSense, the GUI settings to change instead of commands (pfSense regenerates FRR's configuration).",
+      "An audit record for every step applied.",
+    ],
+  },
+} as const satisfies Record<string, PlannedSection>;

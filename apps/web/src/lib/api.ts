@@ -1,0 +1,98 @@
+// The one HTTP client of the console: JSON in and out, the session's CSRF token on mutating requests, errors as ApiError.
+import type { ApiError as ApiErrorBody } from "@k3s-ha/shared";
+
+/** An API call that did not succeed: the server's stable `code`, or NETWORK_ERROR / BAD_RESPONSE from here. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isApiError(error: unknown, code?: string): error is ApiError {
+  return error instanceof ApiError && (code === undefined || error.code === code);
+}
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface ApiRequest {
+  method?: Method;
+  body?: unknown;
+  signal?: AbortSignal;
+  /**
+   * By default a 401 signs the operator out (the unauthorized handler runs) and throws.
+   * `expect401` keeps the handler quiet: used by the session probe and by login, where 401 is an answer.
+   */
+  expect401?: boolean;
+}
+
+let csrfToken: string | null = null;
+let onUnauthorized: () => void = () => {};
+
+/** The token from the current session; sent as `x-csrf-token` on every mutating request. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** What to do when the server says the session is gone (the app goes to the login page). */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ApiErrorBody).code === "string" &&
+    typeof (value as ApiErrorBody).message === "string"
+  );
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(
+      response.status,
+      "BAD_RESPONSE",
+      `The server answered ${response.status} with a body that is not JSON.`,
+    );
+  }
+}
+
+export async function apiFetch<T>(path: string, request: ApiRequest = {}): Promise<T> {
+  const method = request.method ?? "GET";
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (request.body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal: request.signal,
+    });
+  } catch (error) {
+    if (request.signal?.aborted) throw error;
+    throw new ApiError(0, "NETWORK_ERROR", "The console server cannot be reached.");
+  }
+
+  const body = await readJson(response);
+  if (response.ok) return body as T;
+
+  if (response.status === 401 && !request.expect401) onUnauthorized();
+  if (isErrorBody(body)) throw new ApiError(response.status, body.code, body.message, body.details);
+  throw new ApiError(response.status, `HTTP_${response.status}`, `The server answered ${response.status}.`);
+}

@@ -1,0 +1,126 @@
+import type { ServerMessage } from "@k3s-ha/shared";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createLiveSocket } from "./live-socket";
+
+/** A stand-in for the browser WebSocket that the test drives by hand. */
+class FakeSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  readyState = FakeSocket.CONNECTING;
+  sent: unknown[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  send(text: string) {
+    this.sent.push(JSON.parse(text));
+  }
+  close() {
+    this.readyState = 3;
+    this.onclose?.();
+  }
+  open() {
+    this.readyState = FakeSocket.OPEN;
+    this.onopen?.();
+  }
+  receive(message: ServerMessage) {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+  drop() {
+    this.readyState = 3;
+    this.onclose?.();
+  }
+}
+
+let sockets: FakeSocket[];
+const latest = () => sockets.at(-1) as FakeSocket;
+
+function liveSocket(onMessage = vi.fn()) {
+  return createLiveSocket({
+    url: "ws://console.test/api/ws",
+    topics: ["plan", "audit"],
+    onMessage,
+    random: () => 0,
+    createSocket: () => {
+      const socket = new FakeSocket();
+      sockets.push(socket);
+      return socket as unknown as WebSocket;
+    },
+  });
+}
+
+beforeEach(() => {
+  sockets = [];
+  vi.useFakeTimers();
+  vi.stubGlobal("WebSocket", FakeSocket);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe("createLiveSocket", () => {
+  it("subscribes to its topics once open and passes valid server messages on", () => {
+    const onMessage = vi.fn();
+    const socket = liveSocket(onMessage);
+    socket.start();
+    expect(socket.status()).toBe("connecting");
+    latest().open();
+    expect(socket.status()).toBe("live");
+    expect(latest().sent).toEqual([{ type: "subscribe", topics: ["plan", "audit"] }]);
+
+    latest().receive({ type: "changed", topic: "plan", seq: 1, at: "2026-05-01T10:00:00Z" });
+    latest().onmessage?.({ data: "not json" });
+    latest().onmessage?.({ data: JSON.stringify({ type: "changed", topic: "nodes" }) });
+    expect(onMessage).toHaveBeenCalledTimes(1);
+  });
+
+  it("reconnects with growing delays and resubscribes; a confirmed subscription resets the delay", () => {
+    const socket = liveSocket();
+    socket.start();
+    latest().drop();
+    expect(socket.status()).toBe("reconnecting");
+
+    vi.advanceTimersByTime(499);
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1); // first retry after 0.5 s
+    expect(sockets).toHaveLength(2);
+    latest().drop();
+    vi.advanceTimersByTime(500); // second retry: 0.5-1 s, 0.5 s with random 0
+    expect(sockets).toHaveLength(3);
+    latest().drop();
+    vi.advanceTimersByTime(999);
+    expect(sockets).toHaveLength(3);
+    vi.advanceTimersByTime(1); // third retry: 1-2 s
+    expect(sockets).toHaveLength(4);
+
+    latest().open();
+    latest().receive({ type: "subscribed", topics: ["plan", "audit"] });
+    expect(latest().sent).toEqual([{ type: "subscribe", topics: ["plan", "audit"] }]);
+    latest().drop();
+    vi.advanceTimersByTime(500); // back to 0.5 s
+    expect(sockets).toHaveLength(5);
+  });
+
+  it("stops for good: no retry after stop, and retryNow skips the wait", () => {
+    const socket = liveSocket();
+    socket.start();
+    latest().open();
+    latest().drop();
+    socket.retryNow();
+    expect(sockets).toHaveLength(2);
+    socket.stop();
+    expect(socket.status()).toBe("stopped");
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(2);
+  });
+
+  it("closes a link that stays silent past two ping intervals", () => {
+    const socket = liveSocket();
+    socket.start();
+    latest().open();
+    vi.advanceTimersByTime(25_000);
+    expect(latest().sent.at(-1)).toEqual({ type: "ping" });
+    vi.advanceTimersByTime(50_000);
+    expect(socket.status()).toBe("reconnecting");
+  });
+});

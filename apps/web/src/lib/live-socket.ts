@@ -1,0 +1,139 @@
+// The one websocket to /api/ws: subscribes to topics, reconnects with bounded jittered backoff, notices dead links.
+import { type ClientMessage, type ServerMessage, serverMessageSchema, type Topic } from "@k3s-ha/shared";
+import { backoffDelay } from "./backoff";
+
+export type LiveStatus = "connecting" | "live" | "reconnecting" | "stopped";
+
+export interface LiveSocketOptions {
+  url: string;
+  topics: readonly Topic[];
+  onMessage: (message: ServerMessage) => void;
+  /** Seconds between pings; the link counts as dead after two intervals without any message. */
+  pingSeconds?: number;
+  random?: () => number;
+  createSocket?: (url: string) => WebSocket;
+}
+
+export interface LiveSocket {
+  start(): void;
+  stop(): void;
+  status(): LiveStatus;
+  /** Retry now instead of waiting out the backoff (the browser came back online, the tab became visible). */
+  retryNow(): void;
+  onStatus(listener: () => void): () => void;
+}
+
+export function liveSocketUrl(location: Pick<Location, "protocol" | "host">): string {
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/api/ws`;
+}
+
+export function createLiveSocket(options: LiveSocketOptions): LiveSocket {
+  const random = options.random ?? Math.random;
+  const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url));
+  const pingMs = (options.pingSeconds ?? 25) * 1000;
+  const listeners = new Set<() => void>();
+
+  let status: LiveStatus = "stopped";
+  let socket: WebSocket | null = null;
+  let attempt = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let pingTimer: ReturnType<typeof setInterval> | undefined;
+  let lastMessageAt = 0;
+
+  const setStatus = (next: LiveStatus) => {
+    if (next === status) return;
+    status = next;
+    for (const listener of listeners) listener();
+  };
+
+  const send = (message: ClientMessage) => {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  };
+
+  const clearTimers = () => {
+    clearTimeout(retryTimer);
+    clearInterval(pingTimer);
+    retryTimer = undefined;
+    pingTimer = undefined;
+  };
+
+  const scheduleRetry = () => {
+    clearTimers();
+    setStatus("reconnecting");
+    retryTimer = setTimeout(connect, backoffDelay(attempt, random()));
+    attempt += 1;
+  };
+
+  /** Drops a socket for good; one still connecting is closed once open (closing it earlier makes the browser log an error). */
+  const discard = (ws: WebSocket | null) => {
+    if (!ws) return;
+    if (ws.readyState === WebSocket.CONNECTING) ws.onopen = () => ws.close(1000, "replaced");
+    else ws.close(1000, "stopped");
+  };
+
+  const heartbeat = () => {
+    if (Date.now() - lastMessageAt > 2 * pingMs) {
+      socket?.close(4000, "no answer to ping");
+      return;
+    }
+    send({ type: "ping" });
+  };
+
+  function connect() {
+    clearTimers();
+    discard(socket);
+    const ws = createSocket(options.url);
+    socket = ws;
+    ws.onopen = () => {
+      if (socket !== ws) return;
+      lastMessageAt = Date.now();
+      setStatus("live");
+      send({ type: "subscribe", topics: [...options.topics] });
+      pingTimer = setInterval(heartbeat, pingMs);
+    };
+    ws.onmessage = (event) => {
+      if (socket !== ws || typeof event.data !== "string") return;
+      lastMessageAt = Date.now();
+      let data: unknown;
+      try {
+        data = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      const parsed = serverMessageSchema.safeParse(data);
+      if (!parsed.success) return;
+      // Only a confirmed subscription proves the link works; until then keep backing off.
+      if (parsed.data.type === "subscribed") attempt = 0;
+      options.onMessage(parsed.data);
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      if (status !== "stopped") scheduleRetry();
+    };
+  }
+
+  return {
+    start() {
+      if (status !== "stopped") return;
+      attempt = 0;
+      setStatus("connecting");
+      connect();
+    },
+    stop() {
+      setStatus("stopped");
+      clearTimers();
+      const ws = socket;
+      socket = null;
+      discard(ws);
+    },
+    status: () => status,
+    retryNow() {
+      if (status === "reconnecting") connect();
+    },
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,18 @@
+// Vite build of the console: React + Tailwind; /api (and its websocket) proxied to the server in development.
+import tailwindcss from "@tailwindcss/vite";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// The server listens here in development (`pnpm dev` starts both).
+const apiTarget = "http://127.0.0.1:8080";
+
+export default defineConfig({
+  plugins: [react(), tailwindcss()],
+  server: {
+    proxy: { "/api": { target: apiTarget, ws: true, changeOrigin: false } },
+  },
+  preview: {
+    proxy: { "/api": { target: apiTarget, ws: true, changeOrigin: false } },
+  },
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 600 },
+});
