@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { WebSocket } from "@fastify/websocket";
 import type { PlanResponse, ServerMessage } from "@k3s-ha/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type WebSocket from "ws";
 import { type Harness, type Session, signIn, startHarness } from "../test/harness.js";
 
 /** Collects server messages and lets a test wait for one that matches, with a bounded wait. */
