@@ -6,6 +6,7 @@ import { parsePlanYaml } from "@k3s-ha/shared/plan-yaml";
 import type { FastifyBaseLogger } from "fastify";
 import fp from "fastify-plugin";
 import type { Hub } from "./hub.js";
+import type { AuditRecord } from "./store.js";
 
 const RELOAD_DEBOUNCE_MS = 120;
 
@@ -40,24 +41,41 @@ export class PlanSource {
     readonly file: string,
     private readonly hub: Hub,
     private readonly log: FastifyBaseLogger,
+    private readonly audit: (record: AuditRecord) => void,
   ) {
     this.reload();
   }
 
   reload(): void {
     const result = loadPlanFile(this.file);
+    const action = this.revision === 0 ? "plan.load" : "plan.reload";
     this.revision++;
     this.loadedAt = new Date().toISOString();
     if (result.ok) {
       this.good = { plan: result.plan, findings: result.findings };
       this.errors = [];
       this.log.info({ file: this.file, findings: result.findings.length }, "plan loaded");
+      const errors = result.findings.filter((f) => f.severity === "error").length;
+      this.audit({
+        actor: "plan-file",
+        action,
+        target: this.file,
+        outcome: "ok",
+        detail: `revision ${this.revision}, ${errors} error finding(s)`,
+      });
     } else {
       this.errors = result.errors;
       this.log.warn(
         { file: this.file, errors: result.errors.length },
         "plan file invalid; keeping the last good plan",
       );
+      this.audit({
+        actor: "plan-file",
+        action,
+        target: this.file,
+        outcome: "failed",
+        detail: `revision ${this.revision} not valid (${result.errors.length} error(s)); the last good plan stays in force`,
+      });
     }
     this.hub.publish("plan");
   }
@@ -104,10 +122,10 @@ declare module "fastify" {
 
 export default fp<{ planFile: string; watch: boolean }>(
   async (app, opts) => {
-    const source = new PlanSource(opts.planFile, app.hub, app.log);
+    const source = new PlanSource(opts.planFile, app.hub, app.log, app.audit);
     if (opts.watch) source.watch();
     app.decorate("planSource", source);
     app.addHook("onClose", async () => source.close());
   },
-  { name: "plan", dependencies: ["hub"] },
+  { name: "plan", dependencies: ["hub", "audit"] },
 );

@@ -83,6 +83,15 @@ describe("plan API and live updates", () => {
     expect(body.errors).toEqual([
       expect.objectContaining({ path: "bgp.clusterAsn", value: "sixty-five", line: expect.any(Number) }),
     ]);
+    // The history keeps both the first load and the rejected edit.
+    const audit = await h.app.inject({ method: "GET", url: "/api/audit", headers: { cookie: s.cookie } });
+    const planEntries = (audit.json().entries as { action: string; outcome: string }[]).filter((e) =>
+      e.action.startsWith("plan."),
+    );
+    expect(planEntries.map((e) => [e.action, e.outcome])).toEqual([
+      ["plan.reload", "failed"],
+      ["plan.load", "ok"],
+    ]);
     ws.terminate();
   });
 });
