@@ -71,3 +71,29 @@ test("editing the plan file updates the page live, and a broken edit keeps the l
   await expect(vipFinding).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 });
+
+test("everything on the way to a range's details works from the keyboard", async ({ page }) => {
+  await page.goto("/");
+  await page.getByLabel("Username").focus();
+  await page.keyboard.type("admin");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(E2E_PASSWORD);
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("live-status")).toHaveText(/Live/);
+
+  const nav = page.getByRole("navigation").getByRole("link", { name: "Address plan", exact: true });
+  await nav.focus();
+  await page.keyboard.press("Enter");
+  const pods = page.getByTestId("allocation-map").locator('[data-range-path="network.podCidr"]').first();
+  await pods.focus();
+  await expect(pods).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("2001:db8:1162:79fb:ffcc::/112").first()).toBeVisible();
+  // Selecting zoomed in; the zoom-out control is reachable and works.
+  const zoomOut = page.getByRole("button", { name: "Zoom out", exact: true });
+  await expect(zoomOut).toBeEnabled();
+  await zoomOut.focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  await expect(zoomOut).toBeDisabled();
+});
