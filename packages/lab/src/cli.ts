@@ -1,0 +1,157 @@
+// `k3s-ha lab …`: up, down, status and fault controls for the disposable lab of real daemons.
+import { parseArgs } from "node:util";
+import {
+  blackholeNode,
+  cutLink,
+  healBlackhole,
+  killBird,
+  restoreLink,
+  setBgpMode,
+  startBirdAgain,
+  startK3s,
+  stopBirdGracefully,
+  stopK3s,
+} from "./faults.js";
+import { isUp, labDown, labStatusOf, labUp } from "./lab.js";
+import { NotRootError, requireRoot } from "./packages.js";
+import { type BgpMode, bgpModes, DEFAULT_LAB, labTopology } from "./topology.js";
+
+const USAGE = `k3s-ha lab — a disposable IPv6 BGP and DNS lab of real daemons (FRR, BIRD2, BIND9, OpenSSH), as root
+
+Usage:
+  k3s-ha lab up     [--name L] [--bgp default|fast|bfd]   bring the lab up (idempotent); prints where its plan is
+  k3s-ha lab down   [--name L]                           stop and remove everything the lab made
+  k3s-ha lab status [--name L] [--json]                  is it up, and where are its plan, keys and kubeconfig
+  k3s-ha lab fault  [--name L] FAULT [NODE] [--for SECONDS]
+      stop-k3s NODE | start-k3s NODE       systemctl stop|start k3s on the node
+      stop-bird NODE                       birdc down (graceful: the router withdraws at once)
+      kill-bird NODE | start-bird NODE     SIGKILL BIRD (graceful restart keeps stale routes) | start it again
+      cut-link NODE | restore-link NODE    the node's switch port down | up
+      blackhole NODE --for SECONDS         drop all the node's packets (nftables), healing by itself after SECONDS
+      heal NODE                            end a blackhole now
+      bgp default|fast|bfd                 FRR timers 60/180, 1/3, or BFD 100 ms x 3
+
+The default lab "lab" uses examples/lab.yaml's addresses (2001:db8:1162:79fb::/64); other names get their own /64.`;
+
+class UsageError extends Error {}
+
+function parseMode(value: string): BgpMode {
+  if (!(bgpModes as readonly string[]).includes(value))
+    throw new UsageError(`the BGP mode must be one of ${bgpModes.join(", ")}, got "${value}"`);
+  return value as BgpMode;
+}
+
+async function fault(name: string, args: string[], seconds: string | undefined): Promise<string> {
+  const [what, target] = args;
+  const t = labTopology(name);
+  requireRoot("fault");
+  if (!(await isUp(t))) throw new Error(`lab ${name} is not up (k3s-ha lab up --name ${name})`);
+  if (what === "bgp") {
+    if (!target) throw new UsageError(`fault bgp needs a mode (${bgpModes.join(", ")})`);
+    const mode = parseMode(target);
+    await setBgpMode(t, mode);
+    return `BGP mode is now ${mode}`;
+  }
+  if (!target)
+    throw new UsageError(`fault ${what ?? ""} needs a NODE (${t.nodes.map((n) => n.name).join(", ")})`);
+  const actions: Record<string, () => Promise<unknown>> = {
+    "stop-k3s": () => stopK3s(t, target),
+    "start-k3s": () => startK3s(t, target),
+    "stop-bird": () => stopBirdGracefully(t, target),
+    "kill-bird": () => killBird(t, target),
+    "start-bird": () => startBirdAgain(t, target),
+    "cut-link": () => cutLink(t, target),
+    "restore-link": () => restoreLink(t, target),
+    heal: () => healBlackhole(t, target),
+    blackhole: () => {
+      const s = Number(seconds);
+      if (!seconds || !Number.isFinite(s)) throw new UsageError("blackhole needs --for SECONDS");
+      return blackholeNode(t, target, s);
+    },
+  };
+  const action = what ? actions[what] : undefined;
+  if (!action) throw new UsageError(`unknown fault "${what ?? ""}"`);
+  await action();
+  return `${what} ${target}: done${what === "blackhole" ? ` (heals by itself after ${seconds} s)` : ""}`;
+}
+
+function stoppedLine(daemons: Record<string, Record<string, boolean>> | undefined): string {
+  const stopped = Object.entries(daemons ?? {}).flatMap(([machine, d]) =>
+    Object.entries(d)
+      .filter(([, on]) => !on)
+      .map(([daemon]) => `${machine} ${daemon}`),
+  );
+  return stopped.length ? `  stopped:   ${stopped.join(", ")}\n` : "";
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: "string", default: DEFAULT_LAB },
+      bgp: { type: "string" },
+      json: { type: "boolean", default: false },
+      for: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  const say = (line: string) => process.stderr.write(`lab: ${line}\n`);
+  if (values.help || command === undefined || command === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const name = values.name;
+  if (command === "up") {
+    const started = Date.now();
+    const status = await labUp(name, { ...(values.bgp ? { bgp: parseMode(values.bgp) } : {}), say });
+    process.stdout.write(
+      `lab ${name} is up in ${((Date.now() - started) / 1000).toFixed(1)} s (BGP ${status.bgp ?? "default"})\n` +
+        `  plan:      ${status.plan}\n  ssh key:   ${status.privateKey}\n  VIP:       ${status.vip}\n` +
+        `  console:   pnpm -s k3s-ha serve --plan ${status.plan}\n`,
+    );
+    return 0;
+  }
+  if (command === "down") {
+    const started = Date.now();
+    await labDown(name);
+    process.stdout.write(`lab ${name} is down in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    return 0;
+  }
+  if (command === "status") {
+    const status = await labStatusOf(name);
+    if (values.json) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    else
+      process.stdout.write(
+        `lab ${name}: ${status.up ? `up (BGP ${status.bgp ?? "default"})` : "down"}\n` +
+          `  state dir: ${status.stateDir}\n  plan:      ${status.plan}\n  prefix:    ${status.prefix}\n` +
+          `  router:    ${status.router}\n${status.nodes.map((n) => `  ${n.name}:    ${n.address}\n`).join("")}` +
+          `  VIP:       ${status.vip}\n  DNS:       [${status.dns.server}]:${status.dns.port} zone ${status.dns.zone}\n` +
+          stoppedLine(status.daemons),
+      );
+    return status.up ? 0 : 3;
+  }
+  if (command === "fault") {
+    process.stdout.write(`${await fault(name, rest, values.for)}\n`);
+    return 0;
+  }
+  throw new UsageError(`unknown lab command "${command}"`);
+}
+
+export function runLabCli(argv: string[]): void {
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const usage =
+        err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+      if (err instanceof NotRootError) process.stderr.write(`${err.message}\n`);
+      else process.stderr.write(`k3s-ha lab: ${(err as Error).message}${usage ? `\n\n${USAGE}` : ""}\n`);
+      process.exitCode = usage ? 2 : 1;
+    },
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) runLabCli(process.argv.slice(2));

@@ -1,0 +1,247 @@
+// Smoke test of a real lab (root): BGP, ECMP, pod filter, DNS, SSH with pinned keys, k3s stand-in TLS and rotation.
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { caFiles } from "./ca.js";
+import { dig } from "./daemons/bind.js";
+import { vtyshJson } from "./daemons/frr.js";
+import { hostKey } from "./daemons/sshd.js";
+import { run } from "./exec.js";
+import { labDown, labStatusOf, labUp } from "./lab.js";
+import { listNamespaces } from "./netns.js";
+import { fibNextHops, fibRoutesWithin, peerStates, waitForConverged } from "./routes.js";
+import { HostKeyMismatchError, sshExec } from "./ssh.js";
+import type { LabStatus } from "./state.js";
+import { readPlan, sshTarget, tlsProbe, uniqueLabName } from "./testing.js";
+import { labTopology, namespaces } from "./topology.js";
+
+const exec = promisify(execFile);
+const REPO = new URL("../../../", import.meta.url).pathname;
+const name = uniqueLabName("smoke");
+const t = labTopology(name);
+let status: LabStatus;
+
+type BgpRoute = { routes?: Record<string, { peerId: string; bestpath?: boolean; multipath?: boolean }[]> };
+
+beforeAll(async () => {
+  status = await labUp(name);
+}, 120_000);
+
+afterAll(async () => {
+  await labDown(name);
+  const left = (await listNamespaces()).filter((ns) => ns.startsWith(`k3sl-${name}-`));
+  expect(left).toEqual([]);
+  expect(existsSync(t.stateDir)).toBe(false);
+}, 60_000);
+
+describe(`lab smoke (${name})`, () => {
+  it("reports itself up with absolute paths, and `up` again changes nothing", async () => {
+    expect(status).toMatchObject({ name, up: true, stateDir: t.stateDir });
+    for (const p of [status.stateDir, status.plan, status.kubeconfig]) expect(p.startsWith("/")).toBe(true);
+    const key = await hostKey(t.nodes[0] ?? t.router);
+    const again = await labUp(name);
+    expect(again.up).toBe(true);
+    expect(await hostKey(t.nodes[0] ?? t.router)).toBe(key);
+    expect((await labStatusOf(name)).up).toBe(true);
+  });
+
+  it("writes a plan the console's linter accepts with no error and no warning, with the real host keys", async () => {
+    const { stdout } = await exec("pnpm", ["-s", "k3s-ha", "plan", "lint", status.plan, "--json"], {
+      cwd: REPO,
+    });
+    const findings = JSON.parse(stdout) as { severity: string }[];
+    expect(findings.filter((f) => f.severity !== "info")).toEqual([]);
+    const plan = readPlan(status.plan);
+    expect(plan.bgp.router.ssh.hostKey).toBe(await hostKey(t.router));
+    expect(plan.dns.tsig.secretFile).toBe(status.tsigKey);
+    expect(readFileSync(status.tsigKey, "utf8")).toContain('key "ha-console"');
+  });
+
+  it("has three established BGP sessions on the router", async () => {
+    const states = await peerStates(t);
+    expect(states).toEqual(Object.fromEntries(t.nodes.map((n) => [n.address, "Established"])));
+  });
+
+  it("has three paths for the VIP and for the service range (FIB next hops and BGP multipath)", async () => {
+    await waitForConverged(t);
+    for (const prefix of [`${t.vip}/128`, t.serviceCidr]) {
+      expect(await fibNextHops(t, prefix)).toBe(3);
+      const r = await vtyshJson<{
+        paths?: { peer: { peerId: string }; multipath?: boolean; bestpath?: unknown }[];
+      }>(t, `show bgp ipv6 unicast ${prefix} json`);
+      const selected = (r.paths ?? []).filter((p) => p.multipath || p.bestpath);
+      expect(new Set(selected.map((p) => p.peer.peerId))).toEqual(new Set(t.nodes.map((n) => n.address)));
+    }
+  });
+
+  it("lets no route inside the pod range reach the router", async () => {
+    const bgp = await vtyshJson<BgpRoute>(t, `show bgp ipv6 unicast ${t.podCidr} longer-prefixes json`);
+    expect(Object.keys(bgp.routes ?? {})).toEqual([]);
+    expect(await fibRoutesWithin(t, t.podCidr)).toEqual([]);
+    // …while each node does hold its /122 block (as Calico's BIRD does).
+    const node = t.nodes[0];
+    if (!node) throw new Error("no node");
+    const held = await run(
+      "birdc",
+      ["-s", `${node.dir}/bird/bird.ctl`, "show", "route", "for", node.podBlock],
+      { ns: node.ns },
+    );
+    expect(held.stdout).toContain(node.podBlock);
+  });
+
+  it("answers three AAAA records for the round-robin name and one for the VIP name", async () => {
+    const rr = (await dig(t, "AAAA", t.dns.roundRobinName)).trim().split("\n").sort();
+    expect(rr).toEqual(t.nodes.map((n) => n.address).sort());
+    expect((await dig(t, "AAAA", t.dns.vipName)).trim()).toBe(t.vip);
+  });
+
+  it("runs vtysh over SSH with the pinned host key, as on pfSense", async () => {
+    const plan = readPlan(status.plan);
+    const r = await sshExec(sshTarget(plan, "router"), "vtysh -c 'show bgp summary json'");
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as {
+      ipv6Unicast: { peers: Record<string, { state: string }>; as: number };
+    };
+    expect(summary.ipv6Unicast.as).toBe(65101);
+    expect(Object.values(summary.ipv6Unicast.peers).map((p) => p.state)).toEqual([
+      "Established",
+      "Established",
+      "Established",
+    ]);
+  });
+
+  it("refuses a connection whose host key is not the pinned one", async () => {
+    const plan = readPlan(status.plan);
+    const wrong = { ...sshTarget(plan, "node01"), hostKey: await hostKey(t.router) };
+    await expect(sshExec(wrong, "true")).rejects.toBeInstanceOf(HostKeyMismatchError);
+  });
+
+  it("prints `calicoctl node status` and `birdc show protocols` over SSH", async () => {
+    const target = sshTarget(readPlan(status.plan), "node02");
+    const calico = await sshExec(target, "calicoctl node status");
+    expect(calico.stdout).toMatch(
+      /^Calico process is running\.\n\nIPv4 BGP status\nNo IPv4 peers found\.\n\nIPv6 BGP status\n\+-+/,
+    );
+    expect(calico.stdout).toMatch(
+      new RegExp(
+        `\\| ${t.router.address.replaceAll(".", "\\.")} +\\| global +\\| up +\\| [0-9:]+ +\\| Established \\|`,
+      ),
+    );
+    expect(calico.stdout.match(/node-to-node mesh/g)).toHaveLength(2);
+    const bird = await sshExec(target, "birdc show protocols");
+    expect(bird.stdout).toMatch(/Global_\S+ +BGP +--- +up/);
+  });
+
+  it("serves /readyz, /livez, /healthz and /version on every node and on the VIP, with a certificate from the lab CA", async () => {
+    const ca = readFileSync(caFiles(t.stateDir).cert);
+    for (const host of [...t.nodes.map((n) => n.address), t.vip]) {
+      for (const path of ["/readyz", "/livez", "/healthz"]) {
+        const res = await fetchTls(host, path, ca);
+        expect(res).toEqual({ status: 200, body: "ok" });
+      }
+      const version = JSON.parse((await fetchTls(host, "/version", ca)).body) as { gitVersion: string };
+      expect(version.gitVersion).toMatch(/\+k3s/);
+    }
+  });
+
+  it("issues the certificate with k3s's default SANs plus exactly the node's tls-san", async () => {
+    const target = sshTarget(readPlan(status.plan), "node01");
+    const config = (await sshExec(target, "cat /etc/rancher/k3s/config.yaml")).stdout;
+    const tlsSan =
+      config
+        .split("tls-san:\n")[1]
+        ?.split("\n")
+        .filter((l) => l.startsWith("  - "))
+        .map((l) => l.slice(4)) ?? [];
+    expect(tlsSan).toContain(t.vip);
+    const probe = await tlsProbe(t.nodes[0]?.address ?? "", 6443, caFiles(t.stateDir).cert, t.dns.vipName);
+    const defaults = [
+      "kubernetes",
+      "kubernetes.default",
+      "kubernetes.default.svc",
+      "kubernetes.default.svc.cluster.local",
+      "localhost",
+      "node01",
+      "127.0.0.1",
+      "::1",
+      t.nodes[0]?.address,
+      t.serviceCidr.replace(/::\/112$/, "::1"),
+    ];
+    expect(new Set(probe.sans)).toEqual(new Set([...defaults, ...tlsSan]));
+    expect(probe.authorized).toBe(true);
+  });
+
+  it("takes a new tls-san name only after stop, `k3s certificate rotate`, start (a restart alone keeps the old SANs)", async () => {
+    const target = sshTarget(readPlan(status.plan), "node03");
+    const node = t.nodes[2]?.address ?? "";
+    const ca = caFiles(t.stateDir).cert;
+    const newName = "k3s-new.k8s.example.org";
+    expect((await tlsProbe(node, 6443, ca, newName)).authorized).toBe(false);
+    const edit = await sshExec(
+      target,
+      `sed -i 's/^tls-san:$/tls-san:\\n  - ${newName}/' /etc/rancher/k3s/config.yaml && cat /etc/rancher/k3s/config.yaml`,
+    );
+    expect(edit.stdout).toContain(`  - ${newName}`);
+    expect((await sshExec(target, "systemctl restart k3s")).code).toBe(0);
+    expect((await tlsProbe(node, 6443, ca, newName)).authorized).toBe(false);
+    const refused = await sshExec(target, "k3s certificate rotate");
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("stop it first");
+    const rotate = await sshExec(
+      target,
+      "systemctl stop k3s && k3s certificate rotate && systemctl start k3s && systemctl is-active k3s",
+    );
+    expect(rotate.code).toBe(0);
+    expect(rotate.stdout.trim().endsWith("active")).toBe(true);
+    expect(await tlsProbe(node, 6443, ca, newName)).toMatchObject({ authorized: true });
+    // Only node03's config changed: node01 still does not know the name.
+    expect((await tlsProbe(t.nodes[0]?.address ?? "", 6443, ca, newName)).authorized).toBe(false);
+  });
+
+  it("has a client namespace behind the router with sticky hashing that reaches the VIP", async () => {
+    const rehash = await run("sysctl", ["-n", "net.core.txrehash"], { ns: t.client.ns });
+    expect(rehash.stdout.trim()).toBe("0");
+    const script = `require("https").get({host:"${t.vip}",port:6443,path:"/readyz",ca:require("fs").readFileSync("${caFiles(t.stateDir).cert}"),servername:"${t.dns.vipName}"},r=>{r.on("data",d=>process.stdout.write(d))}).on("error",e=>{console.error(e.message);process.exit(1)})`;
+    const r = await run(process.execPath, ["-e", script], { ns: t.client.ns });
+    expect(r.stdout).toBe("ok");
+  });
+
+  it("runs a second lab side by side, on its own /64, and takes it down without touching the first", async () => {
+    const other = uniqueLabName("side");
+    const o = labTopology(other);
+    try {
+      const s = await labUp(other);
+      expect(s.prefix).not.toBe(status.prefix);
+      expect(await fibNextHops(o, `${o.vip}/128`)).toBe(3);
+      const ca = readFileSync(caFiles(o.stateDir).cert);
+      expect(await fetchTls(o.vip, "/readyz", ca)).toEqual({ status: 200, body: "ok" });
+    } finally {
+      await labDown(other);
+    }
+    expect((await listNamespaces()).filter((ns) => namespaces(o).includes(ns))).toEqual([]);
+    expect(await fibNextHops(t, `${t.vip}/128`)).toBe(3);
+    expect(await fetchTls(t.vip, "/readyz", readFileSync(caFiles(t.stateDir).cert))).toEqual({
+      status: 200,
+      body: "ok",
+    });
+  }, 120_000);
+});
+
+async function fetchTls(host: string, path: string, ca: Buffer): Promise<{ status: number; body: string }> {
+  const https = await import("node:https");
+  return new Promise((resolve, reject) => {
+    const req = https.get(
+      { host, port: 6443, path, ca, servername: "k8s-api.k8s.example.org", timeout: 5_000 },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8").on("data", (d: string) => {
+          body += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`https://[${host}]:6443${path} timed out`)));
+    req.on("error", reject);
+  });
+}

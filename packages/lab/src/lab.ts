@@ -1,0 +1,177 @@
+// Bringing a lab up (idempotent), down (removing everything it made) and reporting its status.
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import { caFiles, ensureCa } from "./ca.js";
+import { makeTsigKey, namedPidFile, publishLabNames, startBind, tsigKeyFile } from "./daemons/bind.js";
+import { birdPidFile, startBird } from "./daemons/bird.js";
+import { frrPidFiles, startFrr } from "./daemons/frr.js";
+import { makeSshKeys, sshdPidFile, startSshd } from "./daemons/sshd.js";
+import { run } from "./exec.js";
+import { setBgpMode } from "./faults.js";
+import { alive, listNamespaces, readPid, stopByPidFile } from "./netns.js";
+import { buildNetwork, removeNetwork } from "./network.js";
+import { ensureHostDirs, ensurePackages, removeHostDirs, requireRoot } from "./packages.js";
+import { waitForConverged } from "./routes.js";
+import { standinPidFile } from "./standin/node-config.js";
+import {
+  netnsEtc,
+  standinConfig,
+  wrapperArgs,
+  wrapperEnv,
+  writeNodeFiles,
+  writeRouterFiles,
+} from "./standin/wrappers.js";
+import { knownLabs, type LabStatus, labStatus, readLabInfo, writeLabInfo, writePlan } from "./state.js";
+import { type BgpMode, BIND_ROOT, type LabTopology, labTopology, namespaces } from "./topology.js";
+
+export interface UpOptions {
+  bgp?: BgpMode;
+  say?: (line: string) => void;
+}
+
+/** The tls-san every lab node starts with: examples/lab.yaml's (node names, DNS names, VIP). */
+export function initialTlsSan(t: LabTopology): string[] {
+  return [...t.nodes.map((n) => n.name), t.dns.roundRobinName, t.dns.vipName, t.vip];
+}
+
+/** Every pid file the lab writes, so `down` can stop each process by its PID first. */
+function pidFiles(t: LabTopology): string[] {
+  return [
+    ...frrPidFiles(t),
+    namedPidFile(t),
+    sshdPidFile(t.router),
+    ...t.nodes.flatMap((n) => [birdPidFile(n), sshdPidFile(n), standinPidFile(standinConfig(t, n))]),
+  ];
+}
+
+const running = (file: string) => {
+  const pid = readPid(file);
+  return pid !== undefined && alive(pid);
+};
+
+/** Which daemons run, per machine (a fault may have stopped k3s or BIRD on a node of a lab that is up). */
+export function daemonStates(t: LabTopology): Record<string, Record<string, boolean>> {
+  const router: Record<string, boolean> = Object.fromEntries(
+    frrPidFiles(t).map((f) => [f.replace(/^.*\/(\w+)\.pid$/, "$1"), running(f)]),
+  );
+  router.named = running(namedPidFile(t));
+  router.sshd = running(sshdPidFile(t.router));
+  const nodes = t.nodes.map((n) => [
+    n.name,
+    {
+      bird: running(birdPidFile(n)),
+      sshd: running(sshdPidFile(n)),
+      k3s: running(standinPidFile(standinConfig(t, n))),
+    },
+  ]);
+  return { router, ...Object.fromEntries(nodes) };
+}
+
+/** Up = every namespace present, the lab's record written, and the router's daemons running. */
+export async function isUp(t: LabTopology): Promise<boolean> {
+  const present = await listNamespaces();
+  if (!namespaces(t).every((ns) => present.includes(ns)) || !(await readLabInfo(t))) return false;
+  return Object.values(daemonStates(t).router ?? {}).every(Boolean);
+}
+
+async function assertNoClash(t: LabTopology): Promise<void> {
+  for (const other of await knownLabs()) {
+    if (other === t.name) continue;
+    const o = labTopology(other);
+    if (o.prefix === t.prefix || o.host.veth === t.host.veth)
+      throw new Error(`lab "${other}" already uses ${o.prefix} / ${o.host.veth}; choose another --name`);
+  }
+}
+
+async function prepareFiles(t: LabTopology): Promise<void> {
+  await mkdir(t.stateDir, { recursive: true, mode: 0o755 });
+  for (const m of [t.router, ...t.nodes]) await mkdir(`${m.dir}/ssh`, { recursive: true });
+  await ensureCa(caFiles(t.stateDir), t.name);
+  await makeSshKeys(t, [t.router, ...t.nodes]);
+  if (!existsSync(tsigKeyFile(t))) await writeFile(tsigKeyFile(t), await makeTsigKey(t), { mode: 0o600 });
+  await writeRouterFiles(t);
+  await Promise.all(t.nodes.map((n) => writeNodeFiles(t, n, initialTlsSan(t))));
+}
+
+async function startDaemons(t: LabTopology, bgp: BgpMode): Promise<void> {
+  const tsig = await readFile(tsigKeyFile(t), "utf8");
+  const node = async (n: LabTopology["nodes"][number]) => {
+    const [cmd, args] = wrapperArgs(n, "systemctl", ["start", "k3s"]);
+    await Promise.all([
+      startBird(t, n, bgp === "bfd"),
+      startSshd(t, n),
+      run(cmd, args, { ns: n.ns, env: wrapperEnv(n), timeoutMs: 20_000 }),
+    ]);
+  };
+  await Promise.all([
+    startFrr(t, bgp),
+    startBind(t, tsig).then(() => publishLabNames(t)),
+    startSshd(t, t.router),
+    ...t.nodes.map(node),
+  ]);
+}
+
+/** Brings the lab up; when it already runs, only a BGP mode asked for is brought in line. Returns its status. */
+export async function labUp(name: string, options: UpOptions = {}): Promise<LabStatus> {
+  const say = options.say ?? (() => {});
+  requireRoot("up");
+  const t = labTopology(name);
+  if (await isUp(t)) {
+    const info = await readLabInfo(t);
+    if (info && options.bgp && info.bgp !== options.bgp) {
+      say(`lab ${name} is up; switching BGP from ${info.bgp} to ${options.bgp}`);
+      await setBgpMode(t, options.bgp);
+    } else say(`lab ${name} is already up`);
+    return labStatus(t, true, await readLabInfo(t));
+  }
+  const bgp = options.bgp ?? "default";
+  await ensurePackages(say);
+  await assertNoClash(t);
+  if ((await listNamespaces()).some((ns) => namespaces(t).includes(ns))) {
+    say(`lab ${name} is partly up; taking it down first`);
+    await labDown(name);
+  }
+  await ensureHostDirs();
+  try {
+    await prepareFiles(t);
+    await buildNetwork(t);
+    await startDaemons(t, bgp);
+    await waitForConverged(t);
+    await writePlan(t, initialTlsSan(t));
+    await writeLabInfo(t, { name, bgp, upAt: new Date().toISOString() });
+  } catch (err) {
+    if (process.env.K3S_LAB_KEEP_ON_FAILURE) throw err;
+    say(
+      `lab ${name} failed to come up; removing what was made (K3S_LAB_KEEP_ON_FAILURE=1 keeps it to debug)`,
+    );
+    await labDown(name).catch(() => {});
+    throw err;
+  }
+  return labStatus(t, true, await readLabInfo(t));
+}
+
+/** Stops every process (pid files, then whatever is left in the namespaces) and removes all the lab made. */
+export async function labDown(name: string): Promise<void> {
+  requireRoot("down");
+  const t = labTopology(name);
+  await Promise.all(pidFiles(t).map((f) => stopByPidFile(f)));
+  await removeNetwork(t);
+  await Promise.all([
+    rm(t.stateDir, { recursive: true, force: true }),
+    rm(t.bindDir, { recursive: true, force: true }),
+    ...namespaces(t).map((ns) => rm(netnsEtc(ns), { recursive: true, force: true })),
+  ]);
+  if ((await knownLabs()).length === 0) {
+    await rmdir(BIND_ROOT).catch(() => {});
+    await removeHostDirs();
+  }
+}
+
+export async function labStatusOf(name: string): Promise<LabStatus> {
+  const t = labTopology(name);
+  const up = await isUp(t);
+  return {
+    ...labStatus(t, up, up ? await readLabInfo(t) : undefined),
+    ...(up ? { daemons: daemonStates(t) } : {}),
+  };
+}

@@ -1,0 +1,99 @@
+// The k3s "service" on a lab node: start/stop the stand-in process, and `k3s certificate rotate`.
+import { spawn } from "node:child_process";
+import { existsSync, openSync, readFileSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
+import { fileURLToPath } from "node:url";
+import { issueServerCert } from "../ca.js";
+import { sleep } from "../exec.js";
+import {
+  k3sSans,
+  readTlsSan,
+  type StandinConfig,
+  servingCert,
+  standinLogFile,
+  standinPidFile,
+} from "./node-config.js";
+
+const SERVER_SCRIPT = fileURLToPath(new URL("./server.ts", import.meta.url));
+
+export function runningPid(c: StandinConfig): number | undefined {
+  const file = standinPidFile(c);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A TCP connect within 500 ms. */
+export function portOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port, timeout: 500 });
+    s.on("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on("error", () => resolve(false));
+    s.on("timeout", () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** Issues the serving certificate from the node's config.yaml — only when asked (first start, or rotate). */
+export async function issueServingCert(c: StandinConfig): Promise<string[]> {
+  const sans = k3sSans(c, await readTlsSan());
+  await issueServerCert({ cert: c.caCert, key: c.caKey }, servingCert(c), "k3s", sans);
+  return sans;
+}
+
+export async function startK3s(c: StandinConfig): Promise<void> {
+  if (runningPid(c)) return;
+  await mkdir(c.dataDir, { recursive: true });
+  // k3s creates its certificates on first start; later starts reuse them even if tls-san changed.
+  if (!existsSync(servingCert(c).cert)) await issueServingCert(c);
+  const log = openSync(standinLogFile(c), "a");
+  const child = spawn(c.nodeBin, ["--import", c.tsxLoader, SERVER_SCRIPT], {
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: { ...process.env },
+  });
+  if (!child.pid) throw new Error("could not start the k3s stand-in");
+  await writeFile(standinPidFile(c), `${child.pid}\n`);
+  child.unref();
+  for (let i = 0; i < 100; i++) {
+    if (await portOpen(c.address, 6443)) return;
+    if (child.exitCode !== null) break;
+    await sleep(50);
+  }
+  throw new Error(`k3s did not start listening on [${c.address}]:6443 (see ${standinLogFile(c)})`);
+}
+
+export async function stopK3s(c: StandinConfig): Promise<void> {
+  const pid = runningPid(c);
+  if (pid) {
+    process.kill(pid, "SIGTERM");
+    for (let i = 0; i < 50 && runningPid(c); i++) await sleep(50);
+    if (runningPid(c)) process.kill(pid, "SIGKILL");
+  }
+  await rm(standinPidFile(c), { force: true });
+}
+
+/** `k3s certificate rotate`: k3s must be stopped; the new certificate takes the SANs config.yaml has now. */
+export async function rotateCertificates(c: StandinConfig, out: (line: string) => void): Promise<number> {
+  if (runningPid(c)) {
+    out('level=fatal msg="k3s is running: stop it first (systemctl stop k3s), then rotate, then start it"');
+    return 1;
+  }
+  out('level=info msg="Server detected, rotating server certificates"');
+  const sans = await issueServingCert(c);
+  out(`level=info msg="Rotating certificates for api-server service" sans="${sans.join(",")}"`);
+  out('level=info msg="Successfully rotated certificates. Start k3s to load them."');
+  return 0;
+}

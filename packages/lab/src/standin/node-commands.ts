@@ -1,0 +1,92 @@
+// Node-side commands as an operator types them over SSH: systemctl (k3s only), k3s, calicoctl.
+import { formatNodeStatus, queryBirdProtocols } from "./calico-status.js";
+import { rotateCertificates, runningPid, startK3s, stopK3s } from "./k3s-service.js";
+import { K3S_VERSION, loadStandinConfig, type StandinConfig } from "./node-config.js";
+
+type Command = (c: StandinConfig, args: string[]) => Promise<number>;
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+const systemctl: Command = async (c, args) => {
+  const [verb, unit] = args.filter((a) => !a.startsWith("-"));
+  const name = unit?.replace(/\.service$/, "");
+  if (name !== "k3s") {
+    err(
+      `Unit ${unit ?? ""}${unit?.endsWith(".service") ? "" : ".service"} could not be found (this lab node has only k3s).`,
+    );
+    return 5;
+  }
+  const actions: Record<string, () => Promise<number>> = {
+    start: async () => {
+      await startK3s(c);
+      return 0;
+    },
+    stop: async () => {
+      await stopK3s(c);
+      return 0;
+    },
+    restart: async () => {
+      await stopK3s(c);
+      await startK3s(c);
+      return 0;
+    },
+    "is-active": async () => {
+      const active = runningPid(c) !== undefined;
+      out(active ? "active" : "inactive");
+      return active ? 0 : 3;
+    },
+    status: async () => {
+      const pid = runningPid(c);
+      out(`● k3s.service - Lightweight Kubernetes (lab stand-in on ${c.node})`);
+      out(`     Active: ${pid ? `active (running)\n   Main PID: ${pid} (k3s-server)` : "inactive (dead)"}`);
+      return pid ? 0 : 3;
+    },
+  };
+  const action = verb ? actions[verb] : undefined;
+  if (!action) {
+    err(`systemctl: unknown or unsupported verb "${verb ?? ""}" (start, stop, restart, is-active, status)`);
+    return 1;
+  }
+  return action();
+};
+
+const k3s: Command = async (c, args) => {
+  if (args[0] === "--version" || args[0] === "-v" || args[0] === "version") {
+    out(`k3s version ${K3S_VERSION} (k3s-ha lab stand-in)`);
+    return 0;
+  }
+  if (args[0] === "certificate" && args[1] === "rotate") return rotateCertificates(c, out);
+  err(`k3s: "${args.join(" ")}" is not supported by the lab stand-in (certificate rotate, --version)`);
+  return 1;
+};
+
+const calicoctl: Command = async (c, args) => {
+  if (args[0] !== "node" || args[1] !== "status") {
+    err(`calicoctl: "${args.join(" ")}" is not supported by the lab stand-in (node status)`);
+    return 1;
+  }
+  process.stdout.write(formatNodeStatus(await queryBirdProtocols(c.birdSocket)));
+  return 0;
+};
+
+const commands: Record<string, Command> = { systemctl, k3s, calicoctl };
+
+async function main(): Promise<number> {
+  const [name = "", ...args] = process.argv.slice(2);
+  const command = commands[name];
+  if (!command) {
+    err(`unknown lab node command "${name}"`);
+    return 127;
+  }
+  return command(loadStandinConfig(), args);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    err((e as Error).message);
+    process.exitCode = 1;
+  },
+);

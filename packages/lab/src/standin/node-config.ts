@@ -1,0 +1,66 @@
+// What a node's k3s stand-in knows about its node: written at `lab up`, read by the server and the node commands.
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse } from "yaml";
+
+export interface StandinConfig {
+  node: string;
+  address: string;
+  vip: string;
+  /** The first address of the service range: the `kubernetes` Service's ClusterIP, a default SAN. */
+  serviceIp: string;
+  /** Stand-in for /var/lib/rancher/k3s: serving certificate, pid and log. */
+  dataDir: string;
+  caCert: string;
+  caKey: string;
+  birdSocket: string;
+  /** Absolute paths of node and tsx's loader, so wrappers run the stand-in with the lab's Node. */
+  nodeBin: string;
+  tsxLoader: string;
+}
+
+export const K3S_CONFIG_FILE = "/etc/rancher/k3s/config.yaml";
+export const K3S_VERSION = "v1.33.5+k3s1";
+
+export const standinConfigFile = (nodeDir: string) => path.join(nodeDir, "standin.json");
+export const servingCert = (c: StandinConfig) => ({
+  cert: path.join(c.dataDir, "tls", "serving-kube-apiserver.crt"),
+  key: path.join(c.dataDir, "tls", "serving-kube-apiserver.key"),
+});
+export const standinPidFile = (c: StandinConfig) => path.join(c.dataDir, "k3s.pid");
+export const standinLogFile = (c: StandinConfig) => path.join(c.dataDir, "k3s.log");
+
+export function loadStandinConfig(file = process.env.K3S_LAB_NODE_CONFIG): StandinConfig {
+  if (!file) throw new Error("K3S_LAB_NODE_CONFIG is not set: run this through the lab's wrappers");
+  return JSON.parse(readFileSync(file, "utf8")) as StandinConfig;
+}
+
+/** `tls-san` from k3s's config file: a list or a single value, as k3s accepts both. */
+export async function readTlsSan(file = K3S_CONFIG_FILE): Promise<string[]> {
+  const doc = parse(await readFile(file, "utf8")) as Record<string, unknown> | null;
+  const value = doc?.["tls-san"];
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => String(v).trim()).filter(Boolean);
+}
+
+/**
+ * The SANs k3s puts on its 6443 serving certificate: its defaults (kubernetes.*, localhost, node name, loopbacks,
+ * node IP, the kubernetes Service IP) followed by every `tls-san` value.
+ */
+export function k3sSans(c: StandinConfig, tlsSan: readonly string[]): string[] {
+  const defaults = [
+    "kubernetes",
+    "kubernetes.default",
+    "kubernetes.default.svc",
+    "kubernetes.default.svc.cluster.local",
+    "localhost",
+    c.node,
+    "127.0.0.1",
+    "::1",
+    c.address,
+    c.serviceIp,
+  ];
+  return [...new Set([...defaults, ...tlsSan])];
+}

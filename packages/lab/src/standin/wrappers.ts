@@ -1,0 +1,112 @@
+// Files each lab machine sees: its bin/ wrappers (first on the SSH PATH) and its own /etc via /etc/netns/<ns>/.
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { stringify } from "yaml";
+import { caFiles } from "../ca.js";
+import { birdSocket } from "../daemons/bird.js";
+import { frrDir } from "../daemons/frr.js";
+import { binDir, SYSTEM_PATH } from "../daemons/sshd.js";
+import type { LabTopology, MachineSpec, NodeSpec } from "../topology.js";
+import { type StandinConfig, standinConfigFile } from "./node-config.js";
+
+const NODE_COMMANDS = fileURLToPath(new URL("./node-commands.ts", import.meta.url));
+
+/** `ip netns exec` bind-mounts /etc/netns/<ns>/<entry> over /etc/<entry> for what it starts (sshd, daemons). */
+export const netnsEtc = (ns: string) => path.join("/etc/netns", ns);
+export const k3sConfigFile = (node: NodeSpec) =>
+  path.join(netnsEtc(node.ns), "rancher", "k3s", "config.yaml");
+
+function tsxLoader(): string {
+  const require = createRequire(import.meta.url);
+  return pathToFileURL(require.resolve("tsx")).href;
+}
+
+async function writeScript(file: string, body: string): Promise<void> {
+  await writeFile(file, `#!/bin/sh\n${body}\n`);
+  await chmod(file, 0o755);
+}
+
+/** A login shell resets PATH in /etc/profile: the machine's own profile puts the wrappers back in front. */
+async function writeProfile(m: MachineSpec): Promise<void> {
+  const hostProfile = existsSync("/etc/profile") ? await readFile("/etc/profile", "utf8") : "";
+  const file = path.join(netnsEtc(m.ns), "profile");
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(
+    file,
+    `${hostProfile}\n# k3s-ha lab: this machine's commands first\nPATH="${binDir(m)}:$PATH"\nexport PATH\n`,
+  );
+}
+
+export async function writeRouterFiles(t: LabTopology): Promise<void> {
+  const bin = binDir(t.router);
+  await mkdir(bin, { recursive: true });
+  // vtysh as on pfSense: the same command line, pointed at this router's FRR sockets.
+  await writeScript(path.join(bin, "vtysh"), `exec /usr/bin/vtysh --vty_socket ${frrDir(t)} "$@"`);
+  await writeProfile(t.router);
+}
+
+export function standinConfig(t: LabTopology, node: NodeSpec): StandinConfig {
+  const ca = caFiles(t.stateDir);
+  return {
+    node: node.name,
+    address: node.address,
+    vip: t.vip,
+    serviceIp: t.serviceCidr.replace(/::\/\d+$/, "::1"),
+    dataDir: path.join(node.dir, "k3s"),
+    caCert: ca.cert,
+    caKey: ca.key,
+    birdSocket: birdSocket(node),
+    nodeBin: process.execPath,
+    tsxLoader: tsxLoader(),
+  };
+}
+
+/** The node's k3s config file as an operator would have written it for this lab. */
+export function renderK3sConfig(t: LabTopology, node: NodeSpec, tlsSan: readonly string[]): string {
+  const config = {
+    "node-ip": node.address,
+    "cluster-cidr": t.podCidr,
+    "service-cidr": t.serviceCidr,
+    "cluster-dns": t.clusterDns,
+    "flannel-backend": "none",
+    "disable-network-policy": true,
+    disable: ["servicelb", "traefik"],
+    "tls-san": [...tlsSan],
+  };
+  return `# /etc/rancher/k3s/config.yaml on ${node.name} (k3s-ha lab ${t.name})\n${stringify(config)}`;
+}
+
+export async function writeNodeFiles(
+  t: LabTopology,
+  node: NodeSpec,
+  tlsSan: readonly string[],
+): Promise<void> {
+  const bin = binDir(node);
+  await mkdir(bin, { recursive: true });
+  const config = standinConfig(t, node);
+  await writeFile(standinConfigFile(node.dir), `${JSON.stringify(config, null, 2)}\n`);
+  const run = (cmd: string) =>
+    `export K3S_LAB_NODE_CONFIG=${standinConfigFile(node.dir)}\nexec ${config.nodeBin} --import ${config.tsxLoader} ${NODE_COMMANDS} ${cmd} "$@"`;
+  for (const cmd of ["systemctl", "k3s", "calicoctl"]) await writeScript(path.join(bin, cmd), run(cmd));
+  await writeScript(path.join(bin, "birdc"), `exec /usr/sbin/birdc -s ${birdSocket(node)} "$@"`);
+  // Only write config.yaml once: an operator's edits survive `lab up` run again.
+  const k3sConfig = k3sConfigFile(node);
+  if (!existsSync(k3sConfig)) {
+    await mkdir(path.dirname(k3sConfig), { recursive: true });
+    await writeFile(k3sConfig, renderK3sConfig(t, node, tlsSan));
+  }
+  await writeProfile(node);
+}
+
+/** Runs a machine's own wrapper inside its namespace (as sshd's sessions would), e.g. `systemctl start k3s`. */
+export function wrapperArgs(m: MachineSpec, command: string, args: readonly string[]): [string, string[]] {
+  return [path.join(binDir(m), command), [...args]];
+}
+
+export const wrapperEnv = (m: MachineSpec): NodeJS.ProcessEnv => ({
+  ...process.env,
+  PATH: `${binDir(m)}:${SYSTEM_PATH}`,
+});

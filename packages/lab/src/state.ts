@@ -1,0 +1,153 @@
+// The lab's state directory: the plan it writes (console format, real host keys), status, and what `down` removes.
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { lintPlan, type PlanInput, validatePlan } from "@k3s-ha/shared";
+import { stringify } from "yaml";
+import { caFiles } from "./ca.js";
+import { tsigKeyFile } from "./daemons/bind.js";
+import { clientKeyFile, hostKey, knownHostsFile } from "./daemons/sshd.js";
+import { type BgpMode, LAB_ROOT, type LabTopology } from "./topology.js";
+
+export const planFile = (t: LabTopology) => path.join(t.stateDir, "plan.yaml");
+export const kubeconfigFile = (t: LabTopology) => path.join(t.stateDir, "kubeconfig");
+const labInfoFile = (t: LabTopology) => path.join(t.stateDir, "lab.json");
+
+/** Facts about a running lab that are not derived from its name. */
+export interface LabInfo {
+  name: string;
+  bgp: BgpMode;
+  upAt: string;
+}
+
+export interface LabStatus {
+  name: string;
+  up: boolean;
+  stateDir: string;
+  plan: string;
+  kubeconfig: string;
+  knownHosts: string;
+  privateKey: string;
+  tsigKey: string;
+  caCert: string;
+  prefix: string;
+  router: string;
+  nodes: { name: string; address: string }[];
+  vip: string;
+  dns: { server: string; port: number; zone: string };
+  bgp?: BgpMode;
+  /** Per machine, which daemons run (only when up). */
+  daemons?: Record<string, Record<string, boolean>>;
+}
+
+export async function writeLabInfo(t: LabTopology, info: LabInfo): Promise<void> {
+  await mkdir(t.stateDir, { recursive: true });
+  await writeFile(labInfoFile(t), `${JSON.stringify(info, null, 2)}\n`);
+}
+
+export async function readLabInfo(t: LabTopology): Promise<LabInfo | undefined> {
+  if (!existsSync(labInfoFile(t))) return undefined;
+  return JSON.parse(await readFile(labInfoFile(t), "utf8")) as LabInfo;
+}
+
+/** Names of the labs that have a state directory on this host. */
+export async function knownLabs(): Promise<string[]> {
+  if (!existsSync(LAB_ROOT)) return [];
+  const entries = await readdir(LAB_ROOT, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+}
+
+/** The lab in the console's plan format, with every file referenced by absolute path. */
+export async function buildPlan(t: LabTopology, tlsSan: readonly string[]): Promise<PlanInput> {
+  const ssh = async (m: LabTopology["router"] | LabTopology["nodes"][number]) => ({
+    user: "root",
+    port: 22,
+    hostKey: await hostKey(m),
+    privateKeyFile: clientKeyFile(t),
+  });
+  const g = t.prefix.replace(/::\/64$/, "");
+  return {
+    apiVersion: "k3s-ha/v1",
+    kind: "Plan",
+    metadata: {
+      name: t.name,
+      description: `The k3s-ha lab "${t.name}": three k3s servers, Calico-style BIRD to an FRR router, BIND9 on port 5353.`,
+    },
+    network: {
+      prefix: t.prefix,
+      hostRange: { from: `${g}::`, to: `${g}:feff:ffff:ffff:ffff` },
+      onLink: false,
+      podCidr: t.podCidr,
+      podBlockSize: t.podBlockSize,
+      serviceCidr: t.serviceCidr,
+      clusterDns: t.clusterDns,
+      loadBalancerCidr: t.loadBalancerCidr,
+      apiVip: t.vip,
+    },
+    bgp: {
+      clusterAsn: t.clusterAsn,
+      router: {
+        name: t.router.name,
+        address: t.router.address,
+        asn: t.router.asn,
+        platform: "linux-frr",
+        ssh: await ssh(t.router),
+      },
+      rejectPodRoutes: true,
+      nodeToNodeMesh: true,
+      podEncapsulation: "None",
+    },
+    nodes: await Promise.all(
+      t.nodes.map(async (n) => ({
+        name: n.name,
+        address: n.address,
+        role: "server" as const,
+        ssh: await ssh(n),
+      })),
+    ),
+    dns: {
+      server: t.router.address,
+      port: t.dns.port,
+      zone: t.dns.zone,
+      ttl: t.dns.ttl,
+      roundRobinName: t.dns.roundRobinName,
+      vipName: t.dns.vipName,
+      tsig: { name: t.dns.tsigName, algorithm: "hmac-sha256", secretFile: tsigKeyFile(t) },
+    },
+    k3s: { tlsSan: [...tlsSan] },
+    kubernetes: { kubeconfig: kubeconfigFile(t), context: t.name },
+  };
+}
+
+/** Writes plan.yaml after checking it the way `k3s-ha plan lint` does: no error and no warning allowed. */
+export async function writePlan(t: LabTopology, tlsSan: readonly string[]): Promise<string> {
+  const plan = await buildPlan(t, tlsSan);
+  const text = `# Written by \`k3s-ha lab up\` for the lab "${t.name}": real host keys, absolute paths.\n${stringify(plan, { lineWidth: 0 })}`;
+  const checked = validatePlan(plan);
+  if (!checked.ok) throw new Error(`the lab's plan does not validate: ${JSON.stringify(checked.errors)}`);
+  const bad = lintPlan(checked.plan).filter((f) => f.severity !== "info");
+  if (bad.length)
+    throw new Error(`the lab's plan has findings: ${bad.map((f) => `${f.id}: ${f.message}`).join("; ")}`);
+  await writeFile(planFile(t), text);
+  return planFile(t);
+}
+
+export function labStatus(t: LabTopology, up: boolean, info?: LabInfo): LabStatus {
+  return {
+    name: t.name,
+    up,
+    stateDir: t.stateDir,
+    plan: planFile(t),
+    kubeconfig: kubeconfigFile(t),
+    knownHosts: knownHostsFile(t),
+    privateKey: clientKeyFile(t),
+    tsigKey: tsigKeyFile(t),
+    caCert: caFiles(t.stateDir).cert,
+    prefix: t.prefix,
+    router: t.router.address,
+    nodes: t.nodes.map((n) => ({ name: n.name, address: n.address })),
+    vip: t.vip,
+    dns: { server: t.router.address, port: t.dns.port, zone: t.dns.zone },
+    ...(info ? { bgp: info.bgp } : {}),
+  };
+}
