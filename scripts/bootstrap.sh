@@ -49,6 +49,8 @@ missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# The lab API's fidelity tests drive a real kubectl; Debian's kubernetes-client provides one where none is installed.
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "bootstrap: Debian packages missing: ${missing[*]} — run as root, or: sudo apt-get install -y ${missing[*]}" >&2

@@ -1,0 +1,104 @@
+// apps/v1 workloads: Deployments, DaemonSets, ReplicaSets — stored with defaults and selector checks, no rollout logic.
+import { isObject, type JsonObject, type KubeObject } from "../meta.js";
+import { type FieldError, fieldInvalid, fieldRequired } from "../status.js";
+import { defineType } from "./define.js";
+import { defaultPodSpec, podSpecErrors } from "./pods.js";
+import { matchesLabels, selectorFromObject } from "./selectors.js";
+
+function defaultTemplate(spec: JsonObject): void {
+  const template = isObject(spec.template) ? spec.template : undefined;
+  if (!template) return;
+  template.metadata = { creationTimestamp: null, ...(isObject(template.metadata) ? template.metadata : {}) };
+  if (isObject(template.spec)) defaultPodSpec(template.spec);
+}
+
+function selectorErrors(obj: KubeObject): FieldError[] {
+  const spec = isObject(obj.spec) ? obj.spec : {};
+  const errors: FieldError[] = [];
+  const selector = spec.selector;
+  if (!isObject(selector)) return [fieldRequired("spec.selector")];
+  const template = isObject(spec.template) ? spec.template : {};
+  const labels = (isObject(template.metadata) ? template.metadata.labels : undefined) as
+    | Record<string, string>
+    | undefined;
+  const reqs = selectorFromObject(selector);
+  if (reqs.length === 0)
+    errors.push(fieldInvalid("spec.selector", selector, "empty selector is invalid for deployment"));
+  else if (!matchesLabels(reqs, labels)) {
+    errors.push(
+      fieldInvalid(
+        "spec.template.metadata.labels",
+        labels ?? {},
+        "`selector` does not match template `labels`",
+      ),
+    );
+  }
+  errors.push(...podSpecErrors(template.spec, "spec.template.spec"));
+  return errors;
+}
+
+const specOf = (o: KubeObject): JsonObject => {
+  if (!isObject(o.spec)) o.spec = {};
+  return o.spec as JsonObject;
+};
+
+export const deploymentsType = defineType({
+  group: "apps",
+  versions: ["v1"],
+  resource: "deployments",
+  kind: "Deployment",
+  shortNames: ["deploy"],
+  categories: ["all"],
+  status: true,
+  generation: true,
+  prepare(obj) {
+    const spec = specOf(obj);
+    spec.replicas ??= 1;
+    spec.revisionHistoryLimit ??= 10;
+    spec.progressDeadlineSeconds ??= 600;
+    spec.strategy ??= { type: "RollingUpdate" };
+    const strategy = spec.strategy as JsonObject;
+    if (strategy.type === "RollingUpdate")
+      strategy.rollingUpdate ??= { maxUnavailable: "25%", maxSurge: "25%" };
+    defaultTemplate(spec);
+  },
+  validate: selectorErrors,
+});
+
+export const daemonSetsType = defineType({
+  group: "apps",
+  versions: ["v1"],
+  resource: "daemonsets",
+  kind: "DaemonSet",
+  shortNames: ["ds"],
+  categories: ["all"],
+  status: true,
+  generation: true,
+  prepare(obj) {
+    const spec = specOf(obj);
+    spec.revisionHistoryLimit ??= 10;
+    spec.updateStrategy ??= { type: "RollingUpdate" };
+    const strategy = spec.updateStrategy as JsonObject;
+    if (strategy.type === "RollingUpdate") strategy.rollingUpdate ??= { maxUnavailable: 1, maxSurge: 0 };
+    defaultTemplate(spec);
+  },
+  validate: selectorErrors,
+});
+
+export const replicaSetsType = defineType({
+  group: "apps",
+  versions: ["v1"],
+  resource: "replicasets",
+  kind: "ReplicaSet",
+  shortNames: ["rs"],
+  categories: ["all"],
+  status: true,
+  generation: true,
+  fieldLabels: { "status.replicas": (o) => String((isObject(o.status) ? o.status.replicas : 0) ?? 0) },
+  prepare(obj) {
+    const spec = specOf(obj);
+    spec.replicas ??= 1;
+    defaultTemplate(spec);
+  },
+  validate: selectorErrors,
+});
