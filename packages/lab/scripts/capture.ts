@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (await isUp(t))
     throw new Error(`lab ${name} is up: take it down first (it is brought up and down here), or pass --name`);
   await labDown(name);
-  await labUp(name, { bgp: "bfd" });
+  await labUp(name, { bgp: "bfd", preset: "vip" });
   try {
     await settle();
     await capture("healthy", ["node01"]);

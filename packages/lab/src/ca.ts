@@ -1,7 +1,8 @@
 // The lab CA and the certificates it issues, with the openssl CLI (P-256 keys: fast, and what k3s uses).
 import { existsSync } from "node:fs";
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { isIP } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { run } from "./exec.js";
 
@@ -78,6 +79,48 @@ export async function issueServerCert(
   ]);
   await rename(tmp.key, out.key);
   await rename(tmp.cert, out.cert);
+}
+
+export interface PemPair {
+  cert: string;
+  key: string;
+}
+
+/**
+ * Issues a client certificate (clientAuth) as the apiserver reads it: CN = user, one O per group
+ * (`issueClientCert(ca, "admin", ["system:masters"])` is k3s's admin: /O=system:masters/CN=admin). Returns the PEMs.
+ */
+export async function issueClientCert(ca: CaFiles, cn: string, groups: readonly string[]): Promise<PemPair> {
+  const dir = await mkdtemp(path.join(tmpdir(), "k3s-lab-client-"));
+  const out = { cert: path.join(dir, "client.crt"), key: path.join(dir, "client.key") };
+  try {
+    await run("openssl", [
+      "req",
+      "-x509",
+      ...EC,
+      "-CA",
+      ca.cert,
+      "-CAkey",
+      ca.key,
+      "-keyout",
+      out.key,
+      "-out",
+      out.cert,
+      "-days",
+      "365",
+      "-subj",
+      `${groups.map((g) => `/O=${g}`).join("")}/CN=${cn}`,
+      "-addext",
+      "extendedKeyUsage=clientAuth",
+      "-addext",
+      "keyUsage=critical,digitalSignature,keyEncipherment",
+      "-addext",
+      "basicConstraints=critical,CA:FALSE",
+    ]);
+    return { cert: await readFile(out.cert, "utf8"), key: await readFile(out.key, "utf8") };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Certificates print IPv6 SANs uncompressed (2001:DB8:0:…:1); compare in canonical form. */

@@ -12,6 +12,7 @@ import {
   stopBirdGracefully,
   stopK3s,
 } from "./faults.js";
+import { type Preset, presets } from "./kube-lab.js";
 import { isUp, labDown, labStatusOf, labUp } from "./lab.js";
 import { NotRootError, requireRoot } from "./packages.js";
 import { type BgpMode, bgpModes, DEFAULT_LAB, labTopology } from "./topology.js";
@@ -19,7 +20,9 @@ import { type BgpMode, bgpModes, DEFAULT_LAB, labTopology } from "./topology.js"
 const USAGE = `k3s-ha lab — a disposable IPv6 BGP and DNS lab of real daemons (FRR, BIRD2, BIND9, OpenSSH), as root
 
 Usage:
-  k3s-ha lab up     [--name L] [--bgp default|fast|bfd]   bring the lab up (idempotent); prints where its plan is
+  k3s-ha lab up     [--name L] [--bgp default|fast|bfd] [--preset before|vip|dns] [--fast-controllers]
+                                                         bring the lab up (idempotent); prints where its plan is;
+                                                         on a running lab, switches BGP mode / applies the preset
   k3s-ha lab down   [--name L]                           stop and remove everything the lab made
   k3s-ha lab status [--name L] [--json]                  is it up, and where are its plan, keys and kubeconfig
   k3s-ha lab fault  [--name L] FAULT [NODE] [--for SECONDS]
@@ -31,9 +34,22 @@ Usage:
       heal NODE                            end a blackhole now
       bgp default|fast|bfd                 FRR timers 60/180, 1/3, or BFD 100 ms x 3
 
+Presets: before (default) = Calico peering with the router, mesh on, no MetalLB pools, no filters (the design
+document's starting point; kubeconfig on node01); vip = option 1 applied through the API (MetalLB pool, Calico
+serviceLoadBalancerIPs and pod-route BGPFilter, API DaemonSet and LoadBalancer Service; kubeconfig on the VIP);
+dns = option 2 (round-robin AAAA records, tls-san with the round-robin name).
+--fast-controllers (or K3S_LAB_FAST_CONTROLLERS=1): node grace period 8 s instead of 40 s, apiserver lease TTL 5 s
+instead of 15 s, for tests.
+
 The default lab "lab" uses examples/lab.yaml's addresses (2001:db8:1162:79fb::/64); other names get their own /64.`;
 
 class UsageError extends Error {}
+
+function parsePreset(value: string): Preset {
+  if (!(presets as readonly string[]).includes(value))
+    throw new UsageError(`the preset must be one of ${presets.join(", ")}, got "${value}"`);
+  return value as Preset;
+}
 
 function parseMode(value: string): BgpMode {
   if (!(bgpModes as readonly string[]).includes(value))
@@ -91,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
     options: {
       name: { type: "string", default: DEFAULT_LAB },
       bgp: { type: "string" },
+      preset: { type: "string" },
+      "fast-controllers": { type: "boolean" },
       json: { type: "boolean", default: false },
       for: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -105,10 +123,15 @@ async function main(argv: string[]): Promise<number> {
   const name = values.name;
   if (command === "up") {
     const started = Date.now();
-    const status = await labUp(name, { ...(values.bgp ? { bgp: parseMode(values.bgp) } : {}), say });
+    const status = await labUp(name, {
+      ...(values.bgp ? { bgp: parseMode(values.bgp) } : {}),
+      ...(values.preset ? { preset: parsePreset(values.preset) } : {}),
+      ...(values["fast-controllers"] ? { fastControllers: true } : {}),
+      say,
+    });
     process.stdout.write(
-      `lab ${name} is up in ${((Date.now() - started) / 1000).toFixed(1)} s (BGP ${status.bgp ?? "default"})\n` +
-        `  plan:      ${status.plan}\n  ssh key:   ${status.privateKey}\n  VIP:       ${status.vip}\n` +
+      `lab ${name} is up in ${((Date.now() - started) / 1000).toFixed(1)} s (BGP ${status.bgp ?? "default"}, preset ${status.preset ?? "before"})\n` +
+        `  plan:      ${status.plan}\n  kubeconfig: ${status.kubeconfig}\n  ssh key:   ${status.privateKey}\n  VIP:       ${status.vip}\n` +
         `  console:   pnpm -s k3s-ha serve --plan ${status.plan}\n`,
     );
     return 0;
@@ -124,8 +147,8 @@ async function main(argv: string[]): Promise<number> {
     if (values.json) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     else
       process.stdout.write(
-        `lab ${name}: ${status.up ? `up (BGP ${status.bgp ?? "default"})` : "down"}\n` +
-          `  state dir: ${status.stateDir}\n  plan:      ${status.plan}\n  prefix:    ${status.prefix}\n` +
+        `lab ${name}: ${status.up ? `up (BGP ${status.bgp ?? "default"}, preset ${status.preset ?? "before"})` : "down"}\n` +
+          `  state dir: ${status.stateDir}\n  plan:      ${status.plan}\n  kubeconfig: ${status.kubeconfig}\n  prefix:    ${status.prefix}\n` +
           `  router:    ${status.router}\n${status.nodes.map((n) => `  ${n.name}:    ${n.address}\n`).join("")}` +
           `  VIP:       ${status.vip}\n  DNS:       [${status.dns.server}]:${status.dns.port} zone ${status.dns.zone}\n` +
           stoppedLine(status.daemons),

@@ -102,6 +102,8 @@ export async function setBgpMode(t: LabTopology, mode: BgpMode, { force = false 
   if (info?.bgp === mode && !force) return;
   await Promise.all(t.nodes.map((n) => reconfigureBird(t, n, mode === "bfd")));
   await applyFrrBgpMode(t, mode);
-  await waitForConverged(t, { timeoutMs: 30_000 });
-  await writeLabInfo(t, { name: t.name, upAt: info?.upAt ?? new Date().toISOString(), bgp: mode });
+  // Before HA (preset `before`) calico-node advertises no VIP: only the service range tells convergence.
+  const prefixes = (info?.preset ?? "before") === "vip" ? undefined : [t.serviceCidr];
+  await waitForConverged(t, { timeoutMs: 30_000, ...(prefixes ? { prefixes } : {}) });
+  await writeLabInfo(t, { ...info, name: t.name, upAt: info?.upAt ?? new Date().toISOString(), bgp: mode });
 }

@@ -19,7 +19,8 @@ const t = labTopology(name);
 const vip = `${t.vip}/128`;
 
 beforeAll(async () => {
-  await labUp(name);
+  // The HA configuration (option 1): calico-node advertises the VIP from the nodes.
+  await labUp(name, { preset: "vip" });
 }, 120_000);
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { dig } from "./daemons/bind.js";
 import { vtyshJson } from "./daemons/frr.js";
 import { hostKey } from "./daemons/sshd.js";
 import { run } from "./exec.js";
+import { adminCertFiles } from "./kube-lab.js";
 import { labDown, labStatusOf, labUp } from "./lab.js";
 import { listNamespaces } from "./netns.js";
 import { fibNextHops, fibRoutesWithin, peerStates, waitForConverged } from "./routes.js";
@@ -25,7 +26,8 @@ let status: LabStatus;
 type BgpRoute = { routes?: Record<string, { peerId: string; bestpath?: boolean; multipath?: boolean }[]> };
 
 beforeAll(async () => {
-  status = await labUp(name);
+  // The HA configuration (option 1): calico-node advertises the VIP and filters the pod routes.
+  status = await labUp(name, { preset: "vip" });
 }, 120_000);
 
 afterAll(async () => {
@@ -140,7 +142,12 @@ describe(`lab smoke (${name})`, () => {
         const res = await fetchTls(host, path, ca);
         expect(res).toEqual({ status: 200, body: "ok" });
       }
-      const version = JSON.parse((await fetchTls(host, "/version", ca)).body) as { gitVersion: string };
+      // /version is the Kubernetes API's: it wants credentials (the kubeconfig's admin certificate).
+      const admin = adminCertFiles(t);
+      const client = { cert: readFileSync(admin.cert), key: readFileSync(admin.key) };
+      const version = JSON.parse((await fetchTls(host, "/version", ca, client)).body) as {
+        gitVersion: string;
+      };
       expect(version.gitVersion).toMatch(/\+k3s/);
     }
   });
@@ -211,7 +218,7 @@ describe(`lab smoke (${name})`, () => {
     const other = uniqueLabName("side");
     const o = labTopology(other);
     try {
-      const s = await labUp(other);
+      const s = await labUp(other, { preset: "vip" });
       expect(s.prefix).not.toBe(status.prefix);
       expect(await fibNextHops(o, `${o.vip}/128`)).toBe(3);
       const ca = readFileSync(caFiles(o.stateDir).cert);
@@ -228,11 +235,16 @@ describe(`lab smoke (${name})`, () => {
   }, 120_000);
 });
 
-async function fetchTls(host: string, path: string, ca: Buffer): Promise<{ status: number; body: string }> {
+async function fetchTls(
+  host: string,
+  path: string,
+  ca: Buffer,
+  client: { cert?: Buffer; key?: Buffer } = {},
+): Promise<{ status: number; body: string }> {
   const https = await import("node:https");
   return new Promise((resolve, reject) => {
     const req = https.get(
-      { host, port: 6443, path, ca, servername: "k8s-api.k8s.example.org", timeout: 5_000 },
+      { host, port: 6443, path, ca, ...client, servername: "k8s-api.k8s.example.org", timeout: 5_000 },
       (res) => {
         let body = "";
         res.setEncoding("utf8").on("data", (d: string) => {

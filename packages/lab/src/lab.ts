@@ -2,17 +2,21 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { caFiles, ensureCa } from "./ca.js";
+import { calicoPidFile } from "./calico/paths.js";
+import { startCalicoNode, waitForCalicoNodes } from "./calico/process.js";
 import { makeTsigKey, namedPidFile, publishLabNames, startBind, tsigKeyFile } from "./daemons/bind.js";
 import { birdPidFile, startBird } from "./daemons/bird.js";
 import { frrPidFiles, startFrr } from "./daemons/frr.js";
 import { makeSshKeys, sshdPidFile, startSshd } from "./daemons/sshd.js";
 import { run } from "./exec.js";
 import { setBgpMode } from "./faults.js";
+import { applyPresetToLab, type Preset, setupKube } from "./kube-lab.js";
 import { alive, listNamespaces, readPid, stopByPidFile } from "./netns.js";
 import { buildNetwork, removeNetwork } from "./network.js";
 import { ensureHostDirs, ensurePackages, removeHostDirs, requireRoot } from "./packages.js";
 import { waitForConverged } from "./routes.js";
 import { standinPidFile } from "./standin/node-config.js";
+import { FAST_ENV } from "./standin/timings.js";
 import {
   netnsEtc,
   standinConfig,
@@ -26,6 +30,10 @@ import { type BgpMode, BIND_ROOT, type LabTopology, labTopology, namespaces } fr
 
 export interface UpOptions {
   bgp?: BgpMode;
+  /** before (default): the design document's situation before HA; vip: option 1 applied; dns: option 2. */
+  preset?: Preset;
+  /** Shortened controller timings in the k3s stand-ins (node grace 8 s…); default: K3S_LAB_FAST_CONTROLLERS=1. */
+  fastControllers?: boolean;
   say?: (line: string) => void;
 }
 
@@ -40,7 +48,12 @@ function pidFiles(t: LabTopology): string[] {
     ...frrPidFiles(t),
     namedPidFile(t),
     sshdPidFile(t.router),
-    ...t.nodes.flatMap((n) => [birdPidFile(n), sshdPidFile(n), standinPidFile(standinConfig(t, n))]),
+    ...t.nodes.flatMap((n) => [
+      birdPidFile(n),
+      calicoPidFile(n),
+      sshdPidFile(n),
+      standinPidFile(standinConfig(t, n)),
+    ]),
   ];
 }
 
@@ -60,6 +73,7 @@ export function daemonStates(t: LabTopology): Record<string, Record<string, bool
     n.name,
     {
       bird: running(birdPidFile(n)),
+      calico: running(calicoPidFile(n)),
       sshd: running(sshdPidFile(n)),
       k3s: running(standinPidFile(standinConfig(t, n))),
     },
@@ -83,14 +97,14 @@ async function assertNoClash(t: LabTopology): Promise<void> {
   }
 }
 
-async function prepareFiles(t: LabTopology): Promise<void> {
+async function prepareFiles(t: LabTopology, fastControllers: boolean): Promise<void> {
   await mkdir(t.stateDir, { recursive: true, mode: 0o755 });
   for (const m of [t.router, ...t.nodes]) await mkdir(`${m.dir}/ssh`, { recursive: true });
   await ensureCa(caFiles(t.stateDir), t.name);
   await makeSshKeys(t, [t.router, ...t.nodes]);
   if (!existsSync(tsigKeyFile(t))) await writeFile(tsigKeyFile(t), await makeTsigKey(t), { mode: 0o600 });
   await writeRouterFiles(t);
-  await Promise.all(t.nodes.map((n) => writeNodeFiles(t, n, initialTlsSan(t))));
+  await Promise.all(t.nodes.map((n) => writeNodeFiles(t, n, initialTlsSan(t), { fastControllers })));
 }
 
 async function startDaemons(t: LabTopology, bgp: BgpMode): Promise<void> {
@@ -98,7 +112,8 @@ async function startDaemons(t: LabTopology, bgp: BgpMode): Promise<void> {
   const node = async (n: LabTopology["nodes"][number]) => {
     const [cmd, args] = wrapperArgs(n, "systemctl", ["start", "k3s"]);
     await Promise.all([
-      startBird(t, n, bgp === "bfd"),
+      // BIRD starts on the static config; calico-node then renders it from the API and reloads BIRD.
+      startBird(t, n, bgp === "bfd").then(() => startCalicoNode(t, n)),
       startSshd(t, n),
       run(cmd, args, { ns: n.ns, env: wrapperEnv(n), timeoutMs: 20_000 }),
     ]);
@@ -111,20 +126,43 @@ async function startDaemons(t: LabTopology, bgp: BgpMode): Promise<void> {
   ]);
 }
 
-/** Brings the lab up; when it already runs, only a BGP mode asked for is brought in line. Returns its status. */
+/**
+ * Waits until the router has the lab's routes: the VIP and the service range from every node with the `vip`
+ * preset; only the service range otherwise (before HA nothing advertises the VIP: calico-node renders BIRD's
+ * configuration from the API objects the preset wrote).
+ */
+async function waitForLabRoutes(t: LabTopology, preset: Preset): Promise<void> {
+  await waitForConverged(t, preset === "vip" ? {} : { prefixes: [t.serviceCidr] });
+}
+
+/**
+ * Brings the lab up; when it already runs, only a BGP mode and a preset asked for are brought in line.
+ * Returns its status.
+ */
 export async function labUp(name: string, options: UpOptions = {}): Promise<LabStatus> {
   const say = options.say ?? (() => {});
   requireRoot("up");
   const t = labTopology(name);
   if (await isUp(t)) {
     const info = await readLabInfo(t);
+    let changed = false;
     if (info && options.bgp && info.bgp !== options.bgp) {
       say(`lab ${name} is up; switching BGP from ${info.bgp} to ${options.bgp}`);
       await setBgpMode(t, options.bgp);
-    } else say(`lab ${name} is already up`);
+      changed = true;
+    }
+    if (info && options.preset && (info.preset ?? "before") !== options.preset) {
+      say(`lab ${name} is up; applying preset ${options.preset} (was ${info.preset ?? "before"})`);
+      await applyPresetToLab(t, options.preset);
+      await writeLabInfo(t, { ...info, preset: options.preset });
+      changed = true;
+    }
+    if (!changed) say(`lab ${name} is already up`);
     return labStatus(t, true, await readLabInfo(t));
   }
   const bgp = options.bgp ?? "default";
+  const preset = options.preset ?? "before";
+  const fastControllers = options.fastControllers ?? process.env[FAST_ENV] === "1";
   await ensurePackages(say);
   await assertNoClash(t);
   if ((await listNamespaces()).some((ns) => namespaces(t).includes(ns))) {
@@ -133,12 +171,14 @@ export async function labUp(name: string, options: UpOptions = {}): Promise<LabS
   }
   await ensureHostDirs();
   try {
-    await prepareFiles(t);
+    await prepareFiles(t, fastControllers);
+    await setupKube(t, preset);
     await buildNetwork(t);
     await startDaemons(t, bgp);
-    await waitForConverged(t);
+    await waitForCalicoNodes(t);
+    await waitForLabRoutes(t, preset);
     await writePlan(t, initialTlsSan(t));
-    await writeLabInfo(t, { name, bgp, upAt: new Date().toISOString() });
+    await writeLabInfo(t, { name, bgp, preset, fastControllers, upAt: new Date().toISOString() });
   } catch (err) {
     if (process.env.K3S_LAB_KEEP_ON_FAILURE) throw err;
     say(

@@ -69,13 +69,20 @@ export async function waitForFib(
   return undefined;
 }
 
-/** Waits until the router has `count` established sessions and `paths` next hops for the VIP and service range. */
+/**
+ * Waits until the router has `count` next hops for each prefix: by default the VIP and the service range; a lab
+ * whose preset advertises no VIP (`before`) passes the service range only.
+ */
 export async function waitForConverged(
   t: LabTopology,
-  { count = t.nodes.length, timeoutMs = 30_000 }: { count?: number; timeoutMs?: number } = {},
+  {
+    count = t.nodes.length,
+    timeoutMs = 30_000,
+    prefixes = [`${t.vip}/128`, t.serviceCidr],
+  }: { count?: number; timeoutMs?: number; prefixes?: string[] } = {},
 ): Promise<number> {
   const since = Date.now();
-  for (const prefix of [`${t.vip}/128`, t.serviceCidr]) {
+  for (const prefix of prefixes) {
     const left = timeoutMs - (Date.now() - since);
     const ms = await waitForFib(t, prefix, (n) => n === count, {
       since,

@@ -17,6 +17,9 @@ const labInfoFile = (t: LabTopology) => path.join(t.stateDir, "lab.json");
 export interface LabInfo {
   name: string;
   bgp: BgpMode;
+  /** The preset `up` applied last (absent in labs brought up before presets existed: before). */
+  preset?: "before" | "vip" | "dns";
+  fastControllers?: boolean;
   upAt: string;
 }
 
@@ -36,6 +39,7 @@ export interface LabStatus {
   vip: string;
   dns: { server: string; port: number; zone: string };
   bgp?: BgpMode;
+  preset?: "before" | "vip" | "dns";
   /** Per machine, which daemons run (only when up). */
   daemons?: Record<string, Record<string, boolean>>;
 }
@@ -148,6 +152,6 @@ export function labStatus(t: LabTopology, up: boolean, info?: LabInfo): LabStatu
     nodes: t.nodes.map((n) => ({ name: n.name, address: n.address })),
     vip: t.vip,
     dns: { server: t.router.address, port: t.dns.port, zone: t.dns.zone },
-    ...(info ? { bgp: info.bgp } : {}),
+    ...(info ? { bgp: info.bgp, preset: info.preset ?? "before" } : {}),
   };
 }

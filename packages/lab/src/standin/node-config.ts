@@ -18,6 +18,13 @@ export interface StandinConfig {
   /** Absolute paths of node and tsx's loader, so wrappers run the stand-in with the lab's Node. */
   nodeBin: string;
   tsxLoader: string;
+  /** The lab's shared Kubernetes store (kubeDbFile) and the cluster's service range. */
+  kubeDb: string;
+  serviceCidr: string;
+  /** The admin bearer token's file (accepted besides client certificates). */
+  kubeTokenFile: string;
+  /** Shortened controller timings (tests); see timings.ts. */
+  fastControllers: boolean;
 }
 
 export const K3S_CONFIG_FILE = "/etc/rancher/k3s/config.yaml";

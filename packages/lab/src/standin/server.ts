@@ -1,24 +1,46 @@
-// The k3s stand-in's process: HTTPS on [node]:6443 and [VIP]:6443 with the certificate `k3s` last issued.
-import { readFileSync } from "node:fs";
+// The k3s stand-in's process: HTTPS on [node]:6443 and [VIP]:6443 with the certificate `k3s` last issued, serving
+// the lab's Kubernetes API over the shared store, running the (leader-elected) controllers, the node heartbeat and
+// the kubelet stand-in while it lives. SIGTERM (systemctl stop k3s) stops gracefully; a kill leaves leases to expire.
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
+import { createKubeApi, startControllers, startNodeHeartbeat } from "../kube/index.js";
 import { type ApiContext, type ApiRoute, dispatch, healthRoutes, sendStatus } from "./api.js";
+import { startKubelet } from "./kubelet.js";
 import { loadStandinConfig, servingCert } from "./node-config.js";
+import { standinTimings } from "./timings.js";
 
 const PORT = 6443;
 
 function serve(routes: readonly ApiRoute[]): void {
   const config = loadStandinConfig();
+  const timings = standinTimings(config.fastControllers);
   const files = servingCert(config);
-  const tls = { cert: readFileSync(files.cert), key: readFileSync(files.key) };
+  const tls = {
+    cert: readFileSync(files.cert),
+    key: readFileSync(files.key),
+    ca: readFileSync(config.caCert),
+    requestCert: true,
+    rejectUnauthorized: false,
+  };
   const ctx: ApiContext = { node: config.node, startedAt: new Date() };
+  const token = existsSync(config.kubeTokenFile) ? readFileSync(config.kubeTokenFile, "utf8").trim() : "";
+  const kube = createKubeApi({
+    dbFile: config.kubeDb,
+    auth: token ? { tokens: { [token]: { user: "admin", groups: ["system:masters"] } } } : {},
+    config: { serviceCidr: config.serviceCidr },
+    serverAddress: `[${config.address}]:${PORT}`,
+  });
   const sockets = new Set<Socket>();
   const servers: Server[] = [config.address, config.vip].map((host) => {
     const server = createServer(tls, (req, res) => {
-      dispatch(routes, req, res, ctx).catch((err: unknown) => {
-        if (!res.headersSent) sendStatus(res, 500, "InternalError", (err as Error).message);
-        else res.destroy();
-      });
+      kube
+        .handle(req, res)
+        .then((handled) => (handled ? undefined : dispatch(routes, req, res, ctx)))
+        .catch((err: unknown) => {
+          if (!res.headersSent) sendStatus(res, 500, "InternalError", (err as Error).message);
+          else res.destroy();
+        });
     });
     server.on("connection", (s: Socket) => {
       sockets.add(s);
@@ -33,13 +55,49 @@ function serve(routes: readonly ApiRoute[]): void {
     server.listen({ host, port: PORT, ipv6Only: true });
     return server;
   });
+  const controllers = startControllers(kube, {
+    identity: config.node,
+    apiserver: {
+      address: config.address,
+      port: PORT,
+      ttlMs: timings.apiserverLeaseTtlMs,
+      intervalMs: timings.apiserverReconcileMs,
+    },
+    nodeLifecycle: { gracePeriodMs: timings.nodeGracePeriodMs, monitorPeriodMs: timings.nodeMonitorPeriodMs },
+    resyncMs: timings.resyncMs,
+    leaderElection: { leaseDurationMs: timings.leaderLeaseMs, retryPeriodMs: timings.leaderRetryMs },
+  });
+  const kubelet = startKubelet(kube.client, {
+    node: config.node,
+    address: config.address,
+    syncMs: timings.kubeletSyncMs,
+    log: (line) => process.stdout.write(`kubelet: ${line}\n`),
+  });
+  const heartbeat = startNodeHeartbeat(kube.client, config.node, {
+    intervalMs: timings.heartbeatMs,
+    leaseDurationSeconds: timings.nodeLeaseSeconds,
+    restorePod: kubelet.restorePod,
+  });
   process.stdout.write(
-    `k3s stand-in ${config.node} listening on [${config.address}]:${PORT} and [${config.vip}]:${PORT}\n`,
+    `k3s stand-in ${config.node} listening on [${config.address}]:${PORT} and [${config.vip}]:${PORT}` +
+      ` (${config.fastControllers ? "fast" : "upstream"} controller timings)\n`,
   );
-  // Like k3s stopping: the listeners close and open connections are dropped.
+  // Like k3s stopping: controllers release their leases, the apiserver leaves default/kubernetes, the listeners
+  // close and open connections are dropped. The node's own Lease is not renewed any more: it goes NotReady later.
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    kubelet.stop();
+    heartbeat.stop();
+    try {
+      controllers.stop({ graceful: true });
+    } catch (err) {
+      process.stderr.write(`k3s stand-in on ${config.node}: graceful stop: ${(err as Error).message}\n`);
+    }
     for (const server of servers) server.close();
     for (const s of sockets) s.destroy();
+    kube.close();
     process.exit(0);
   };
   process.on("SIGTERM", stop);

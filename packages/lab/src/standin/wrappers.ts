@@ -9,6 +9,7 @@ import { caFiles } from "../ca.js";
 import { birdSocket } from "../daemons/bird.js";
 import { frrDir } from "../daemons/frr.js";
 import { binDir, SYSTEM_PATH } from "../daemons/sshd.js";
+import { kubeDbFile, kubeTokenFile } from "../kube-state.js";
 import type { LabTopology, MachineSpec, NodeSpec } from "../topology.js";
 import { type StandinConfig, standinConfigFile } from "./node-config.js";
 
@@ -48,7 +49,11 @@ export async function writeRouterFiles(t: LabTopology): Promise<void> {
   await writeProfile(t.router);
 }
 
-export function standinConfig(t: LabTopology, node: NodeSpec): StandinConfig {
+export function standinConfig(
+  t: LabTopology,
+  node: NodeSpec,
+  options: { fastControllers?: boolean } = {},
+): StandinConfig {
   const ca = caFiles(t.stateDir);
   return {
     node: node.name,
@@ -61,6 +66,10 @@ export function standinConfig(t: LabTopology, node: NodeSpec): StandinConfig {
     birdSocket: birdSocket(node),
     nodeBin: process.execPath,
     tsxLoader: tsxLoader(),
+    kubeDb: kubeDbFile(t),
+    kubeTokenFile: kubeTokenFile(t),
+    serviceCidr: t.serviceCidr,
+    fastControllers: options.fastControllers === true,
   };
 }
 
@@ -83,10 +92,11 @@ export async function writeNodeFiles(
   t: LabTopology,
   node: NodeSpec,
   tlsSan: readonly string[],
+  options: { fastControllers?: boolean } = {},
 ): Promise<void> {
   const bin = binDir(node);
   await mkdir(bin, { recursive: true });
-  const config = standinConfig(t, node);
+  const config = standinConfig(t, node, options);
   await writeFile(standinConfigFile(node.dir), `${JSON.stringify(config, null, 2)}\n`);
   const run = (cmd: string) =>
     `export K3S_LAB_NODE_CONFIG=${standinConfigFile(node.dir)}\nexec ${config.nodeBin} --import ${config.tsxLoader} ${NODE_COMMANDS} ${cmd} "$@"`;
