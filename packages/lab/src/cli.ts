@@ -38,7 +38,7 @@ Presets: before (default) = Calico peering with the router, mesh on, no MetalLB 
 document's starting point; kubeconfig on node01); vip = option 1 applied through the API (MetalLB pool, Calico
 serviceLoadBalancerIPs and pod-route BGPFilter, API DaemonSet and LoadBalancer Service; kubeconfig on the VIP);
 dns = option 2 (round-robin AAAA records, tls-san with the round-robin name).
---fast-controllers (or K3S_LAB_FAST_CONTROLLERS=1): node grace period 8 s instead of 40 s, apiserver lease TTL 5 s
+--fast-controllers (or K3S_LAB_FAST_CONTROLLERS=1): node grace period 8 s instead of 50 s, apiserver lease TTL 5 s
 instead of 15 s, for tests.
 
 The default lab "lab" uses examples/lab.yaml's addresses (2001:db8:1162:79fb::/64); other names get their own /64.`;

@@ -2,7 +2,7 @@
 // (K3S_LAB_FAST_CONTROLLERS=1 or `lab up --fast-controllers`), so failover drills take seconds, not minutes.
 
 export interface StandinTimings {
-  /** node-monitor-grace-period (upstream 40 s) and node-monitor-period (5 s). */
+  /** node-monitor-grace-period (upstream 50 s since v1.32; 40 s before) and node-monitor-period (5 s). */
   nodeGracePeriodMs: number;
   nodeMonitorPeriodMs: number;
   /** The apiserver lease reconciler: DefaultEndpointReconcilerTTL 15 s, interval 10 s. */
@@ -21,7 +21,7 @@ export interface StandinTimings {
 }
 
 export const UPSTREAM_TIMINGS: StandinTimings = {
-  nodeGracePeriodMs: 40_000,
+  nodeGracePeriodMs: 50_000,
   nodeMonitorPeriodMs: 5_000,
   apiserverLeaseTtlMs: 15_000,
   apiserverReconcileMs: 10_000,

@@ -6,7 +6,7 @@ import { recordEvent } from "./events.js";
 import type { Controller } from "./runtime.js";
 
 export interface NodeLifecycleOptions {
-  /** node-monitor-grace-period (upstream default 40 s). */
+  /** node-monitor-grace-period (upstream default 50 s since Kubernetes v1.32, kubernetes/kubernetes#126287). */
   gracePeriodMs?: number;
   /** node-monitor-period (upstream default 5 s). */
   monitorPeriodMs?: number;
@@ -87,7 +87,7 @@ function markPodsNotReady(client: KubeClient, nodeName: string, now: string): vo
 }
 
 export function nodeLifecycleController(client: KubeClient, options: NodeLifecycleOptions = {}): Controller {
-  const grace = options.gracePeriodMs ?? 40_000;
+  const grace = options.gracePeriodMs ?? 50_000;
   const nc = client.as("node-controller");
   return {
     name: "node-lifecycle-controller",
