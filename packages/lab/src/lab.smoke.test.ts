@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { caFiles } from "./ca.js";
 import { dig } from "./daemons/bind.js";
 import { vtyshJson } from "./daemons/frr.js";
@@ -137,14 +138,15 @@ describe(`lab smoke (${name})`, () => {
 
   it("serves /readyz, /livez, /healthz and /version on every node and on the VIP, with a certificate from the lab CA", async () => {
     const ca = readFileSync(caFiles(t.stateDir).cert);
+    const admin = adminCertFiles(t);
+    const client = { cert: readFileSync(admin.cert), key: readFileSync(admin.key) };
     for (const host of [...t.nodes.map((n) => n.address), t.vip]) {
-      for (const path of ["/readyz", "/livez", "/healthz"]) {
-        const res = await fetchTls(host, path, ca);
-        expect(res).toEqual({ status: 200, body: "ok" });
-      }
+      // Anonymous auth is off in k3s; the nodes' AuthenticationConfiguration opens /readyz and /livez only.
+      for (const path of ["/readyz", "/livez"])
+        expect(await fetchTls(host, path, ca)).toEqual({ status: 200, body: "ok" });
+      expect((await fetchTls(host, "/healthz", ca)).status).toBe(401);
+      expect(await fetchTls(host, "/healthz", ca, client)).toEqual({ status: 200, body: "ok" });
       // /version is the Kubernetes API's: it wants credentials (the kubeconfig's admin certificate).
-      const admin = adminCertFiles(t);
-      const client = { cert: readFileSync(admin.cert), key: readFileSync(admin.key) };
       const version = JSON.parse((await fetchTls(host, "/version", ca, client)).body) as {
         gitVersion: string;
       };
@@ -155,12 +157,7 @@ describe(`lab smoke (${name})`, () => {
   it("issues the certificate with k3s's default SANs plus exactly the node's tls-san", async () => {
     const target = sshTarget(readPlan(status.plan), "node01");
     const config = (await sshExec(target, "cat /etc/rancher/k3s/config.yaml")).stdout;
-    const tlsSan =
-      config
-        .split("tls-san:\n")[1]
-        ?.split("\n")
-        .filter((l) => l.startsWith("  - "))
-        .map((l) => l.slice(4)) ?? [];
+    const tlsSan = ((parse(config) as { "tls-san"?: string[] })["tls-san"] ?? []).map(String);
     expect(tlsSan).toContain(t.vip);
     const probe = await tlsProbe(t.nodes[0]?.address ?? "", 6443, caFiles(t.stateDir).cert, t.dns.vipName);
     const defaults = [

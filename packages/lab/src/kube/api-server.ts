@@ -47,6 +47,12 @@ export interface KubeApiOptions {
   compactIntervalMs?: number;
   /** Clock for timestamps (tests). */
   now?: () => Date;
+  /**
+   * Health paths answered without credentials. k3s runs the apiserver with anonymous auth off, so by default
+   * /readyz, /livez and /healthz answer 401 to anonymous requests (k3s-io/k3s#3576); an AuthenticationConfiguration
+   * with `anonymous.conditions` (k3s >= v1.32.4) opens chosen paths.
+   */
+  anonymousHealthPaths?: readonly string[];
 }
 
 export interface KubeApi {
@@ -151,11 +157,13 @@ export function createKubeApi(options: KubeApiOptions): KubeApi {
   const compactor = compactMs > 0 ? setInterval(compact, compactMs) : undefined;
   compactor?.unref();
   let closed = false;
+  const anonymousHealth = new Set(options.anonymousHealthPaths ?? []);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? "/", "https://localhost");
     if (HEALTH.has(url.pathname)) {
-      sendText(res, 200, "ok");
+      if (!anonymousHealth.has(url.pathname) && !authenticate(req, auth)) sendError(res, unauthorized());
+      else sendText(res, 200, "ok");
       return true;
     }
     if (!isApiPath(url.pathname)) return false;

@@ -204,3 +204,29 @@ describe("discovery", () => {
     expect(Array.isArray(slices.items)).toBe(true);
   });
 });
+
+describe("health endpoints", () => {
+  it("answer anonymous requests with 401, as k3s does with anonymous auth off, and credentialed ones with ok", async () => {
+    for (const path of ["/readyz", "/livez", "/healthz"]) {
+      const anonymous = await req({ path, user: null });
+      expect(anonymous.status, path).toBe(401);
+      expect(anonymous.json()).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
+      const admin = await req({ path, user: { token: "admin-token" } });
+      expect(admin.status, path).toBe(200);
+      expect(admin.text, path).toBe("ok");
+    }
+  });
+
+  it("open only the paths an AuthenticationConfiguration allows anonymously", async () => {
+    const open = await startCluster(1, { anonymousHealthPaths: ["/readyz", "/livez"] });
+    try {
+      const anon = (path: string) => rawRequest(open.servers[0]?.url ?? "", open.certs, { path, user: null });
+      expect((await anon("/readyz")).status).toBe(200);
+      expect((await anon("/livez")).status).toBe(200);
+      expect((await anon("/healthz")).status).toBe(401);
+      expect((await anon("/api/v1/namespaces")).status).toBe(401);
+    } finally {
+      await open.stop();
+    }
+  });
+});

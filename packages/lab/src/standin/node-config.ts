@@ -53,6 +53,27 @@ export async function readTlsSan(file = K3S_CONFIG_FILE): Promise<string[]> {
 }
 
 /**
+ * Health paths the apiserver answers without credentials. k3s turns anonymous auth off, so none by default
+ * (k3s-io/k3s#3576); `kube-apiserver-arg: authentication-config=FILE` naming an AuthenticationConfiguration with
+ * `anonymous.enabled` and `conditions` opens those paths (k3s >= v1.32.4, k3s-io/k3s#12245). Read at start, as k3s does.
+ */
+export function readAnonymousHealthPaths(file = K3S_CONFIG_FILE): string[] {
+  const doc = parse(readFileSync(file, "utf8")) as Record<string, unknown> | null;
+  const raw = doc?.["kube-apiserver-arg"];
+  const args = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map(String);
+  const arg = args.find((a) => a.startsWith("authentication-config="));
+  if (!arg) return [];
+  const authFile = arg.slice("authentication-config=".length);
+  const auth = parse(readFileSync(authFile, "utf8")) as {
+    anonymous?: { enabled?: boolean; conditions?: { path?: unknown }[] };
+  } | null;
+  if (auth?.anonymous?.enabled !== true) return [];
+  return (auth.anonymous.conditions ?? [])
+    .map((c) => c.path)
+    .filter((p): p is string => typeof p === "string");
+}
+
+/**
  * The SANs k3s puts on its 6443 serving certificate: its defaults (kubernetes.*, localhost, node name, loopbacks,
  * node IP, the kubernetes Service IP) followed by every `tls-san` value.
  */

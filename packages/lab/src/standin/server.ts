@@ -7,7 +7,7 @@ import type { Socket } from "node:net";
 import { createKubeApi, startControllers, startNodeHeartbeat } from "../kube/index.js";
 import { type ApiContext, type ApiRoute, dispatch, healthRoutes, sendStatus } from "./api.js";
 import { startKubelet } from "./kubelet.js";
-import { loadStandinConfig, servingCert } from "./node-config.js";
+import { loadStandinConfig, readAnonymousHealthPaths, servingCert } from "./node-config.js";
 import { standinTimings } from "./timings.js";
 
 const PORT = 6443;
@@ -30,6 +30,7 @@ function serve(routes: readonly ApiRoute[]): void {
     auth: token ? { tokens: { [token]: { user: "admin", groups: ["system:masters"] } } } : {},
     config: { serviceCidr: config.serviceCidr },
     serverAddress: `[${config.address}]:${PORT}`,
+    anonymousHealthPaths: readAnonymousHealthPaths(),
   });
   const sockets = new Set<Socket>();
   const servers: Server[] = [config.address, config.vip].map((host) => {

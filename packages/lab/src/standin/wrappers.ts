@@ -73,6 +73,19 @@ export function standinConfig(
   };
 }
 
+/** Where k3s's AuthenticationConfiguration lives on the node (as the node sees its /etc). */
+const AUTH_CONFIG_PATH = "/etc/rancher/k3s/authentication-config.yaml";
+
+/** Anonymous requests allowed on the health paths only (k3s >= v1.32.4 accepts `anonymous.conditions`). */
+export function renderAuthenticationConfig(): string {
+  return `# ${AUTH_CONFIG_PATH}: named by kube-apiserver-arg in config.yaml
+${stringify({
+  apiVersion: "apiserver.config.k8s.io/v1beta1",
+  kind: "AuthenticationConfiguration",
+  anonymous: { enabled: true, conditions: [{ path: "/livez" }, { path: "/readyz" }] },
+})}`;
+}
+
 /** The node's k3s config file as an operator would have written it for this lab. */
 export function renderK3sConfig(t: LabTopology, node: NodeSpec, tlsSan: readonly string[]): string {
   const config = {
@@ -84,6 +97,8 @@ export function renderK3sConfig(t: LabTopology, node: NodeSpec, tlsSan: readonly
     "disable-network-policy": true,
     disable: ["servicelb", "traefik"],
     "tls-san": [...tlsSan],
+    // Anonymous auth is off in k3s: this opens /readyz and /livez only, so readiness probes can reach them.
+    "kube-apiserver-arg": [`authentication-config=${AUTH_CONFIG_PATH}`],
   };
   return `# /etc/rancher/k3s/config.yaml on ${node.name} (k3s-ha lab ${t.name})\n${stringify(config)}`;
 }
@@ -107,6 +122,10 @@ export async function writeNodeFiles(
   if (!existsSync(k3sConfig)) {
     await mkdir(path.dirname(k3sConfig), { recursive: true });
     await writeFile(k3sConfig, renderK3sConfig(t, node, tlsSan));
+    await writeFile(
+      path.join(path.dirname(k3sConfig), path.basename(AUTH_CONFIG_PATH)),
+      renderAuthenticationConfig(),
+    );
   }
   await writeProfile(node);
 }
