@@ -17,28 +17,44 @@ export const caFiles = (stateDir: string): CaFiles => ({
 });
 
 const EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+export const CA_EXTENSIONS = ["basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign,cRLSign"];
+export const SERVER_EXTENSIONS = ["extendedKeyUsage=serverAuth", "basicConstraints=critical,CA:FALSE"];
+export const CLIENT_EXTENSIONS = [
+  "extendedKeyUsage=clientAuth",
+  "keyUsage=critical,digitalSignature,keyEncipherment",
+  "basicConstraints=critical,CA:FALSE",
+];
+
+/** One openssl call that makes a key and its certificate: signed by `ca`, or self-signed (a CA) without it. */
+export async function opensslCert(
+  out: CaFiles,
+  subject: string,
+  extensions: readonly string[],
+  options: { ca?: CaFiles; days: number },
+): Promise<void> {
+  const signer = options.ca ? ["-CA", options.ca.cert, "-CAkey", options.ca.key] : [];
+  await run("openssl", [
+    "req",
+    "-x509",
+    ...EC,
+    ...signer,
+    "-keyout",
+    out.key,
+    "-out",
+    out.cert,
+    "-days",
+    String(options.days),
+    "-subj",
+    subject,
+    ...extensions.flatMap((e) => ["-addext", e]),
+  ]);
+}
 
 /** Creates the lab CA once; later calls keep it (so `up` is idempotent and clients keep trusting it). */
 export async function ensureCa(ca: CaFiles, labName: string): Promise<void> {
   if (existsSync(ca.cert) && existsSync(ca.key)) return;
   await mkdir(path.dirname(ca.cert), { recursive: true });
-  await run("openssl", [
-    "req",
-    "-x509",
-    ...EC,
-    "-keyout",
-    ca.key,
-    "-out",
-    ca.cert,
-    "-days",
-    "3650",
-    "-subj",
-    `/CN=k3s-ha-lab-${labName}-ca`,
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
-  ]);
+  await opensslCert(ca, `/CN=k3s-ha-lab-${labName}-ca`, CA_EXTENSIONS, { days: 3650 });
 }
 
 export function subjectAltName(sans: readonly string[]): string {
@@ -54,29 +70,15 @@ export async function issueServerCert(
 ): Promise<void> {
   await mkdir(path.dirname(out.cert), { recursive: true });
   const tmp = { cert: `${out.cert}.tmp`, key: `${out.key}.tmp` };
-  await run("openssl", [
-    "req",
-    "-x509",
-    ...EC,
-    "-CA",
-    ca.cert,
-    "-CAkey",
-    ca.key,
-    "-keyout",
-    tmp.key,
-    "-out",
-    tmp.cert,
-    "-days",
-    "365",
-    "-subj",
+  await opensslCert(
+    tmp,
     `/O=k3s/CN=${commonName}`,
-    "-addext",
-    `subjectAltName=${subjectAltName(sans)}`,
-    "-addext",
-    "extendedKeyUsage=serverAuth",
-    "-addext",
-    "basicConstraints=critical,CA:FALSE",
-  ]);
+    [`subjectAltName=${subjectAltName(sans)}`, ...SERVER_EXTENSIONS],
+    {
+      ca,
+      days: 365,
+    },
+  );
   await rename(tmp.key, out.key);
   await rename(tmp.cert, out.cert);
 }
@@ -94,29 +96,10 @@ export async function issueClientCert(ca: CaFiles, cn: string, groups: readonly 
   const dir = await mkdtemp(path.join(tmpdir(), "k3s-lab-client-"));
   const out = { cert: path.join(dir, "client.crt"), key: path.join(dir, "client.key") };
   try {
-    await run("openssl", [
-      "req",
-      "-x509",
-      ...EC,
-      "-CA",
-      ca.cert,
-      "-CAkey",
-      ca.key,
-      "-keyout",
-      out.key,
-      "-out",
-      out.cert,
-      "-days",
-      "365",
-      "-subj",
-      `${groups.map((g) => `/O=${g}`).join("")}/CN=${cn}`,
-      "-addext",
-      "extendedKeyUsage=clientAuth",
-      "-addext",
-      "keyUsage=critical,digitalSignature,keyEncipherment",
-      "-addext",
-      "basicConstraints=critical,CA:FALSE",
-    ]);
+    await opensslCert(out, `${groups.map((g) => `/O=${g}`).join("")}/CN=${cn}`, CLIENT_EXTENSIONS, {
+      ca,
+      days: 365,
+    });
     return { cert: await readFile(out.cert, "utf8"), key: await readFile(out.key, "utf8") };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,15 +1,16 @@
 // The shared datastore under concurrent writers in separate processes, compaction, and the polled change feed.
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChangeFeed } from "./store/feed.js";
 import { KubeStore } from "./store/store.js";
-import { makeCerts, removeDir, waitFor } from "./testkit/index.js";
+import { removeDir, waitFor } from "./testkit/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dir = makeCerts().dir;
+const dir = mkdtempSync(path.join(tmpdir(), "kube-store-"));
 afterAll(() => removeDir(dir));
 
 const key = (name: string) => ({ group: "", resource: "configmaps", namespace: "default", name });

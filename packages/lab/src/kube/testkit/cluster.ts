@@ -112,7 +112,7 @@ export const TEST_SERVICE_CIDR = "fd00:10:96::/112";
 
 /** n API server instances over one SQLite file, each on its own [::1] port. */
 export async function startCluster(n: number, options: Partial<KubeApiOptions> = {}): Promise<TestCluster> {
-  const certs = makeCerts();
+  const certs = await makeCerts();
   const dbFile = path.join(certs.dir, "state.sqlite");
   const opts: KubeApiOptions = {
     dbFile,

@@ -1,0 +1,18 @@
+import { chromium } from "@playwright/test";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-gpu","--disable-background-networking","--disable-component-update","--disable-sync","--no-first-run"] });
+const theme = process.argv[2] ?? "light";
+const p = await b.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: theme });
+await p.goto("http://127.0.0.1:8198/");
+await p.screenshot({ path: `/tmp/shot/login-${theme}.png` });
+await p.getByLabel("Username").fill("admin"); await p.getByLabel("Password").fill("a0CJ0t55S3cwUI1YwkgXpo5_");
+await p.getByRole("button", { name: "Sign in" }).click();
+await p.getByTestId("live-status").waitFor();
+await p.screenshot({ path: `/tmp/shot/overview-${theme}.png`, fullPage: true });
+await p.getByRole("navigation").getByRole("link", { name: "Address plan", exact: true }).click();
+await p.getByTestId("allocation-map").waitFor();
+await p.waitForTimeout(300);
+await p.screenshot({ path: `/tmp/shot/plan-${theme}.png`, fullPage: true });
+await p.locator('[data-finding-id="vip-in-service-range"]').click();
+await p.waitForTimeout(300);
+await p.screenshot({ path: `/tmp/shot/plan-vip-${theme}.png`, fullPage: true });
+await b.close();
