@@ -4,15 +4,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
+import { sendError } from "../kube/http/respond.js";
 import { createKubeApi, startControllers, startNodeHeartbeat } from "../kube/index.js";
-import { type ApiContext, type ApiRoute, dispatch, healthRoutes, sendStatus } from "./api.js";
+import { notFoundGeneric } from "../kube/status.js";
 import { startKubelet } from "./kubelet.js";
 import { loadStandinConfig, readAnonymousHealthPaths, servingCert } from "./node-config.js";
 import { standinTimings } from "./timings.js";
 
 const PORT = 6443;
 
-function serve(routes: readonly ApiRoute[]): void {
+function serve(): void {
   const config = loadStandinConfig();
   const timings = standinTimings(config.fastControllers);
   const files = servingCert(config);
@@ -23,7 +24,6 @@ function serve(routes: readonly ApiRoute[]): void {
     requestCert: true,
     rejectUnauthorized: false,
   };
-  const ctx: ApiContext = { node: config.node, startedAt: new Date() };
   const token = existsSync(config.kubeTokenFile) ? readFileSync(config.kubeTokenFile, "utf8").trim() : "";
   const kube = createKubeApi({
     dbFile: config.kubeDb,
@@ -37,9 +37,12 @@ function serve(routes: readonly ApiRoute[]): void {
     const server = createServer(tls, (req, res) => {
       kube
         .handle(req, res)
-        .then((handled) => (handled ? undefined : dispatch(routes, req, res, ctx)))
+        .then((handled) => {
+          // Everything k3s serves on 6443 is the Kubernetes API; any other path is the apiserver's 404 Status.
+          if (!handled) sendError(res, notFoundGeneric());
+        })
         .catch((err: unknown) => {
-          if (!res.headersSent) sendStatus(res, 500, "InternalError", (err as Error).message);
+          if (!res.headersSent) sendError(res, err);
           else res.destroy();
         });
     });
@@ -105,4 +108,4 @@ function serve(routes: readonly ApiRoute[]): void {
   process.on("SIGINT", stop);
 }
 
-serve(healthRoutes);
+serve();
