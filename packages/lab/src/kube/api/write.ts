@@ -201,6 +201,19 @@ export function requireNamespace(api: Api, scope: Scope, namespace: string | und
   }
 }
 
+/** A copy of a create/update body after the checks both share: kind and version, metadata, namespace. */
+function acceptBody(
+  api: Api,
+  scope: Scope,
+  body: KubeObject,
+): KubeObject & { metadata: NonNullable<KubeObject["metadata"]> } {
+  checkBodyType(body, scope.type, scope.version);
+  const obj = clone(body);
+  obj.metadata = isObject(obj.metadata) ? obj.metadata : {};
+  checkNamespace(api, scope, obj);
+  return obj as KubeObject & { metadata: NonNullable<KubeObject["metadata"]> };
+}
+
 export function createObject(
   api: Api,
   scope: Scope,
@@ -209,10 +222,7 @@ export function createObject(
   owner: FieldOwner,
 ) {
   const type = scope.type;
-  checkBodyType(body, type, scope.version);
-  const obj = clone(body);
-  obj.metadata = isObject(obj.metadata) ? obj.metadata : {};
-  checkNamespace(api, scope, obj);
+  const obj = acceptBody(api, scope, body);
   if (!obj.metadata.name && obj.metadata.generateName)
     obj.metadata.name = generateName(obj.metadata.generateName);
   const name = obj.metadata.name;
@@ -235,10 +245,7 @@ export function updateObject(
   owner: FieldOwner,
 ) {
   const type = scope.type;
-  checkBodyType(body, type, scope.version);
-  const obj = clone(body);
-  obj.metadata = isObject(obj.metadata) ? obj.metadata : {};
-  checkNamespace(api, scope, obj);
+  const obj = acceptBody(api, scope, body);
   const name = scope.name ?? "";
   if (obj.metadata.name !== name) {
     throw badRequest(
