@@ -1,7 +1,7 @@
 // Fault controls for failover drills: k3s, BIRD (graceful or killed), a node's link, nftables blackhole, BGP mode.
 import { spawn } from "node:child_process";
 import { birdc, birdPidFile, reconfigureBird, startBird } from "./daemons/bird.js";
-import { applyFrrBgpMode } from "./daemons/frr.js";
+import { applyFrrBgpMode, vtyshJson } from "./daemons/frr.js";
 import { run, waitFor } from "./exec.js";
 import { alive, readPid } from "./netns.js";
 import { waitForConverged } from "./routes.js";
@@ -105,5 +105,16 @@ export async function setBgpMode(t: LabTopology, mode: BgpMode, { force = false 
   // Before HA (preset `before`) calico-node advertises no VIP: only the service range tells convergence.
   const prefixes = (info?.preset ?? "before") === "vip" ? undefined : [t.serviceCidr];
   await waitForConverged(t, { timeoutMs: 30_000, ...(prefixes ? { prefixes } : {}) });
+  // BGP converges before BFD does: a drill started now would time a session still in `init`.
+  if (mode === "bfd") {
+    await waitFor(
+      "every BFD session up",
+      async () => {
+        const peers = await vtyshJson<{ status: string }[]>(t, "show bfd peers json");
+        return peers.length === t.nodes.length && peers.every((p) => p.status === "up") ? true : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+  }
   await writeLabInfo(t, { ...info, name: t.name, upAt: info?.upAt ?? new Date().toISOString(), bgp: mode });
 }
