@@ -4,8 +4,9 @@ import { existsSync, readFileSync } from "node:fs";
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-const vitest = "reports/vitest.json";
-if (existsSync(vitest)) {
+// Unit tests, then the lab's (run on their own so their timings are not squeezed by the other suites).
+for (const vitest of ["reports/vitest.json", "reports/vitest-lab.json"]) {
+  if (!existsSync(vitest)) continue;
   const r = JSON.parse(readFileSync(vitest, "utf8"));
   passed += r.numPassedTests;
   failed += r.numFailedTests;

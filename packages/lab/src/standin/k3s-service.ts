@@ -1,7 +1,7 @@
 // The k3s "service" on a lab node: start/stop the stand-in process, and `k3s certificate rotate`.
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { issueServerCert } from "../ca.js";
@@ -67,12 +67,21 @@ export async function startK3s(c: StandinConfig): Promise<void> {
   if (!child.pid) throw new Error("could not start the k3s stand-in");
   await writeFile(standinPidFile(c), `${child.pid}\n`);
   child.unref();
-  for (let i = 0; i < 100; i++) {
+  // Loading the API's TypeScript takes a few seconds when three nodes start at once on two busy cores.
+  const deadline = Date.now() + 15_000;
+  for (let i = 0; i < 300 && Date.now() < deadline; i++) {
     if (await portOpen(c.address, 6443)) return;
     if (child.exitCode !== null) break;
     await sleep(50);
   }
-  throw new Error(`k3s did not start listening on [${c.address}]:6443 (see ${standinLogFile(c)})`);
+  const tail = (await readFile(standinLogFile(c), "utf8").catch(() => ""))
+    .trim()
+    .split("\n")
+    .slice(-5)
+    .join("\n");
+  const how =
+    child.exitCode !== null ? `exited with ${child.exitCode}` : "did not start listening within 15 s";
+  throw new Error(`k3s ${how} on [${c.address}]:6443 (${standinLogFile(c)}):\n${tail}`);
 }
 
 export async function stopK3s(c: StandinConfig): Promise<void> {
