@@ -58,6 +58,16 @@ export interface Condition {
   lastUpdateTime?: string;
 }
 
+/** The ownerReference a controller puts on what it makes: garbage-collected with, and blocking the deletion of, `owner`. */
+export const controllerRef = (apiVersion: string, kind: string, owner: KubeObject): OwnerReference => ({
+  apiVersion,
+  kind,
+  name: owner.metadata.name ?? "",
+  uid: owner.metadata.uid ?? "",
+  controller: true,
+  blockOwnerDeletion: true,
+});
+
 export const isObject = (v: unknown): v is JsonObject =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 

@@ -2,7 +2,15 @@
 // (the endpoints and endpointslice controllers, enough for a DaemonSet-backed API Service).
 import { parseIp } from "@k3s-ha/shared";
 import { type KubeClient, R } from "../client.js";
-import { isObject, isPodReady, type JsonObject, jsonEqual, type KubeObject, nowIso } from "../meta.js";
+import {
+  controllerRef,
+  isObject,
+  isPodReady,
+  type JsonObject,
+  jsonEqual,
+  type KubeObject,
+  nowIso,
+} from "../meta.js";
 import { matchesLabels, selectorFromMap } from "../resources/selectors.js";
 import type { Controller } from "./runtime.js";
 
@@ -100,16 +108,7 @@ function desiredSlice(svc: KubeObject, list: Backend[], ports: JsonObject[], fam
         "kubernetes.io/service-name": svc.metadata.name ?? "",
         "endpointslice.kubernetes.io/managed-by": SLICE_CONTROLLER,
       },
-      ownerReferences: [
-        {
-          apiVersion: "v1",
-          kind: "Service",
-          name: svc.metadata.name ?? "",
-          uid: svc.metadata.uid ?? "",
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef("v1", "Service", svc)],
     },
     addressType: family === 6 ? "IPv6" : "IPv4",
     endpoints: list.map((b) => ({

@@ -2,7 +2,7 @@
 // copied into EndpointSlices, nodeName and readiness included, unless labelled skip-mirror.
 import { parseIp } from "@k3s-ha/shared";
 import { type KubeClient, R } from "../client.js";
-import { isObject, type JsonObject, jsonEqual, type KubeObject } from "../meta.js";
+import { controllerRef, isObject, type JsonObject, jsonEqual, type KubeObject } from "../meta.js";
 import type { Controller } from "./runtime.js";
 
 export const MIRROR_CONTROLLER = "endpointslicemirroring-controller.k8s.io";
@@ -54,16 +54,7 @@ function slicesFor(ep: KubeObject): KubeObject[] {
             "endpointslice.kubernetes.io/managed-by": MIRROR_CONTROLLER,
           },
           ...(Object.keys(annotations).length ? { annotations } : {}),
-          ownerReferences: [
-            {
-              apiVersion: "v1",
-              kind: "Endpoints",
-              name: ep.metadata.name ?? "",
-              uid: ep.metadata.uid ?? "",
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
+          ownerReferences: [controllerRef("v1", "Endpoints", ep)],
         },
         addressType: family === 6 ? "IPv6" : "IPv4",
         endpoints,

@@ -1,6 +1,6 @@
 // Workloads with their ReplicaSets/pods as a running cluster shows them: owner references, hashes, ready status.
 import { type KubeClient, R } from "../client.js";
-import { type JsonObject, type KubeObject, nowIso } from "../meta.js";
+import { controllerRef, type JsonObject, type KubeObject, nowIso } from "../meta.js";
 
 const HASH_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 const randomSuffix = (n: number) =>
@@ -74,14 +74,7 @@ function podTemplate(w: WorkloadSpec, extraLabels: Record<string, string>): Json
   };
 }
 
-const ownerRef = (o: KubeObject) => ({
-  apiVersion: o.apiVersion ?? "",
-  kind: o.kind ?? "",
-  name: o.metadata.name ?? "",
-  uid: o.metadata.uid ?? "",
-  controller: true,
-  blockOwnerDeletion: true,
-});
+const ownerRef = (o: KubeObject) => controllerRef(o.apiVersion ?? "", o.kind ?? "", o);
 
 export interface PodPlacement {
   node: string;
