@@ -1,7 +1,14 @@
 // The plan on disk: loaded at start, reloaded when the file changes, last good plan kept when an edit is invalid.
-import { type FSWatcher, readFileSync, watch } from "node:fs";
+import { closeSync, constants, type FSWatcher, fstatSync, openSync, readSync, watch } from "node:fs";
 import { basename, dirname } from "node:path";
-import { type Finding, lintPlan, type Plan, type PlanError, type PlanResponse } from "@k3s-ha/shared";
+import {
+  type Finding,
+  lintPlan,
+  type Plan,
+  type PlanError,
+  type PlanResponse,
+  safeMessage,
+} from "@k3s-ha/shared";
 import { parsePlanYaml } from "@k3s-ha/shared/plan-yaml";
 import type { FastifyBaseLogger } from "fastify";
 import fp from "fastify-plugin";
@@ -12,21 +19,71 @@ const RELOAD_DEBOUNCE_MS = 120;
 
 export type PlanLoad = { ok: true; plan: Plan; findings: Finding[] } | { ok: false; errors: PlanError[] };
 
-/** Reads and validates a plan file; never throws for a bad file (errors come back as data). */
-export function loadPlanFile(file: string): PlanLoad {
-  let text: string;
+/** The largest plan file read: a plan is a few KiB; anything near this is a mistake or an attack. */
+export const MAX_PLAN_BYTES = 1024 * 1024;
+
+const KIND: [(s: ReturnType<typeof fstatSync>) => boolean, string][] = [
+  [(s) => s.isDirectory(), "a directory"],
+  [(s) => s.isFIFO(), "a FIFO"],
+  [(s) => s.isCharacterDevice() || s.isBlockDevice(), "a device"],
+  [(s) => s.isSocket(), "a socket"],
+];
+
+function fileError(file: string, reason: string): PlanLoad {
+  return { ok: false, errors: [{ path: "(file)", segments: [], message: `cannot read ${file}: ${reason}` }] };
+}
+
+/**
+ * Reads at most MAX_PLAN_BYTES + 1 bytes of a regular file. The size from stat is not trusted (/proc files say 0),
+ * and the file is opened non-blocking and checked before reading, so a FIFO or a device cannot hang the server.
+ */
+export function readPlanText(file: string): { ok: true; text: string } | { ok: false; reason: string } {
+  let fd: number;
   try {
-    text = readFileSync(file, "utf8");
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (err) {
-    const reason =
-      (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (err as Error).message;
+    const code = (err as NodeJS.ErrnoException).code;
     return {
       ok: false,
-      errors: [{ path: "(file)", segments: [], message: `cannot read ${file}: ${reason}` }],
+      reason:
+        code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : (code ?? "error"),
     };
   }
-  const result = parsePlanYaml(text);
-  return result.ok ? { ok: true, plan: result.plan, findings: lintPlan(result.plan) } : result;
+  try {
+    const stat = fstatSync(fd);
+    const kind = KIND.find(([test]) => test(stat))?.[1];
+    if (kind || !stat.isFile())
+      return { ok: false, reason: `it is ${kind ?? "not a regular file"}, not a plan file` };
+    const buffer = Buffer.alloc(MAX_PLAN_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > MAX_PLAN_BYTES)
+      return { ok: false, reason: `it is larger than ${MAX_PLAN_BYTES / 1024} KiB; a plan is a few KiB` };
+    if (buffer.subarray(0, length).includes(0))
+      return { ok: false, reason: "it is a binary file (it holds NUL bytes)" };
+    return { ok: true, text: buffer.toString("utf8", 0, length) };
+  } catch (err) {
+    return { ok: false, reason: (err as NodeJS.ErrnoException).code ?? "read error" };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads, validates and lints a plan file; never throws (errors come back as data, the last good plan stays). */
+export function loadPlanFile(file: string): PlanLoad {
+  const read = readPlanText(file);
+  if (!read.ok) return fileError(file, read.reason);
+  const result = parsePlanYaml(read.text);
+  if (!result.ok) return result;
+  try {
+    return { ok: true, plan: result.plan, findings: lintPlan(result.plan) };
+  } catch (err) {
+    return fileError(file, `reviewing the plan failed: ${safeMessage((err as Error).message)}`);
+  }
 }
 
 export class PlanSource {
@@ -47,7 +104,13 @@ export class PlanSource {
   }
 
   reload(): void {
-    const result = loadPlanFile(this.file);
+    let result: PlanLoad;
+    try {
+      result = loadPlanFile(this.file);
+    } catch (err) {
+      // loadPlanFile answers bad files as data; this guards the reload timer against anything else.
+      result = fileError(this.file, `unexpected failure: ${safeMessage((err as Error).message)}`);
+    }
     const action = this.revision === 0 ? "plan.load" : "plan.reload";
     this.revision++;
     this.loadedAt = new Date().toISOString();
