@@ -1,16 +1,22 @@
 // Builds the Fastify application (no listening here, so tests can inject requests and websockets).
 import { existsSync } from "node:fs";
+import type { Server as HttpsServer } from "node:https";
 import { join, resolve } from "node:path";
+import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
+import { parseIp } from "@k3s-ha/shared";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { ServerConfig } from "./config.js";
 import { AppError, registerErrorHandler } from "./errors.js";
 import auditPlugin from "./plugins/audit.js";
 import authPlugin from "./plugins/auth.js";
 import hubPlugin from "./plugins/hub.js";
+import { hostAllowed } from "./plugins/origin.js";
 import planPlugin from "./plugins/plan.js";
+import { registerRateLimit } from "./plugins/rate-limit.js";
 import storePlugin from "./plugins/store.js";
+import { readTls, type TlsFiles, watchTls } from "./plugins/tls.js";
 import { auditRoutes } from "./routes/audit.js";
 import { loginRoutes, sessionRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
@@ -29,29 +35,65 @@ const SECURITY_HEADERS = {
   "content-security-policy":
     "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 };
+const HSTS = "max-age=31536000";
 
 export function defaultWebDir(): string {
   return resolve(import.meta.dirname, "../../web/dist");
 }
 
+function isLoopbackBind(host: string): boolean {
+  const ip = parseIp(host.replace(/^\[|\]$/g, ""));
+  if (host === "localhost") return true;
+  if (!ip) return false;
+  return ip.family === 4 ? ip.value >> 24n === 127n : ip.value === 1n;
+}
+
 export async function buildApp(config: ServerConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const tls: TlsFiles | undefined =
+    config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const app = Fastify({
     logger: config.logLevel === "silent" ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
-  });
+    // Only the proxies named by --trust-proxy are believed; never all, or X-Forwarded-For would dodge every limit.
+    trustProxy: config.trustProxy && config.trustProxy.length > 0 ? config.trustProxy : false,
+    ...(tls ? { https: readTls(tls) } : {}),
+  }) as unknown as FastifyInstance;
   registerErrorHandler(app);
-  app.addHook("onSend", async (_request, reply) => {
+  if (tls) {
+    let stop = () => {};
+    app.addHook("onReady", async () => {
+      stop = watchTls(app.server as unknown as HttpsServer, tls, app.log);
+    });
+    app.addHook("onClose", async () => stop());
+  }
+  const loopbackOnly = isLoopbackBind(config.host);
+  app.addHook("onRequest", async (request) => {
+    if (request.url === "/api/health") return;
+    if (!hostAllowed(request, { publicUrl: config.publicUrl, loopbackOnly })) {
+      throw new AppError(
+        "HOST_REFUSED",
+        `Host ${JSON.stringify((request.host ?? "").slice(0, 100))} is not this console's address` +
+          (config.publicUrl ? ` (${config.publicUrl})` : " (set --public-url to serve it under a name)"),
+      );
+    }
+  });
+  app.addHook("onSend", async (request, reply) => {
     reply.headers(SECURITY_HEADERS);
+    if (request.protocol === "https") reply.header("strict-transport-security", HSTS);
+    // API answers carry sessions' CSRF tokens and live state: never cached by a browser or a proxy.
+    if (request.url.startsWith("/api")) reply.header("cache-control", "no-store");
   });
 
-  await app.register(storePlugin, { dataDir: config.dataDir });
+  await app.register(fastifyCookie);
+  await registerRateLimit(app, { perMinute: config.rateLimitPerMinute, apiToken: config.apiToken });
+  await app.register(storePlugin, { dataDir: config.dataDir, announce: config.announce });
   await app.register(hubPlugin);
   await app.register(auditPlugin);
   await app.register(authPlugin, {
     adminPassword: config.adminPassword,
     apiToken: config.apiToken,
     announce: config.announce,
+    publicUrl: config.publicUrl,
   });
   await app.register(planPlugin, { planFile: config.planFile, watch: options.watchPlan ?? false });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -71,10 +113,18 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
 
   const webDir = config.webDir ?? defaultWebDir();
   const hasWeb = existsSync(join(webDir, "index.html"));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, index: "index.html" });
+  // Source maps are built hidden for debugging on the build machine, never served.
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webDir,
+      index: "index.html",
+      allowedPath: (pathName) => !pathName.endsWith(".map"),
+    });
+  }
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith("/api") || request.method !== "GET" || !hasWeb) {
-      throw new AppError("NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}`);
+    const path = request.url.split("?")[0] ?? "";
+    if (path.startsWith("/api") || request.method !== "GET" || !hasWeb || path.endsWith(".map")) {
+      throw new AppError("NOT_FOUND", `No route ${request.method} ${path.slice(0, 200)}`);
     }
     return reply.type("text/html").sendFile("index.html");
   });

@@ -1,10 +1,12 @@
-// Authentication: the admin account, session cookies with CSRF tokens, the API bearer token, and login throttling.
-import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+// Authentication: the admin account, session cookies with derived CSRF tokens, the API bearer token, sign-in policy.
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { AppError } from "../errors.js";
 import { LoginThrottle } from "./login-throttle.js";
+import { checkOrigin } from "./origin.js";
+import { SessionSockets } from "./session-sockets.js";
 
 const scryptAsync = promisify(scrypt) as (
   pw: string,
@@ -17,11 +19,14 @@ export const SESSION_COOKIE = "k3s_ha_session";
 export const ADMIN_USER = "admin";
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export interface AuthOptions {
   adminPassword?: string;
   apiToken?: string;
   announce: (line: string) => void;
+  /** The console's one public origin, when configured: the origin the websocket and mutating requests must come from. */
+  publicUrl?: string;
 }
 
 export interface Principal {
@@ -29,6 +34,7 @@ export interface Principal {
   via: "session" | "token";
   csrfToken?: string;
   sessionHash?: string;
+  expiresAt?: string;
 }
 
 declare module "fastify" {
@@ -44,6 +50,14 @@ declare module "fastify" {
       password: string,
     ) => Promise<Principal>;
     logout: (request: FastifyRequest, reply: FastifyReply) => void;
+    changePassword: (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      current: string,
+      next: string,
+    ) => Promise<{ principal: Principal; sessionsEnded: number }>;
+    sessionSockets: SessionSockets;
+    loginThrottle: LoginThrottle;
   }
 }
 
@@ -70,39 +84,42 @@ function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
+/** The CSRF token of a session, derived from its token: nothing to store, nothing to steal from the database. */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHmac("sha256", sessionToken).update("k3s-ha csrf v1").digest("base64url");
+}
+
 function safeEqual(a: string, b: string): boolean {
   const ha = createHash("sha256").update(a).digest();
   const hb = createHash("sha256").update(b).digest();
   return timingSafeEqual(ha, hb);
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
-}
-
-function sessionCookie(value: string, request: FastifyRequest, maxAgeSeconds: number): string {
-  const secure = request.protocol === "https" ? "; Secure" : "";
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
+function setSessionCookie(reply: FastifyReply, value: string, maxAgeSeconds: number): void {
+  // Secure whenever the request came over TLS, the console's own or a trusted proxy's (X-Forwarded-Proto).
+  reply.setCookie(SESSION_COOKIE, value, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "strict",
+    maxAge: maxAgeSeconds,
+    secure: "auto",
+  });
 }
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+export const MIN_PASSWORD_LENGTH = 12;
 
 export default fp<AuthOptions>(
   async (app, opts) => {
     const store = app.store;
-    if (opts.adminPassword) {
-      store.setUserPassword(ADMIN_USER, await hashPassword(opts.adminPassword));
-    } else if (!store.userPasswordHash(ADMIN_USER)) {
-      const generated = randomBytes(18).toString("base64url");
-      store.setUserPassword(ADMIN_USER, await hashPassword(generated));
-      opts.announce(`First start: created user "${ADMIN_USER}" with password ${generated}`);
-      opts.announce("It is shown only this once; set K3S_HA_ADMIN_PASSWORD to choose your own.");
-    }
+    await applyConfiguredPassword(app, opts);
+    // Unknown users are checked against this, so that a wrong name costs as long as a wrong password.
+    const dummyHash = await hashPassword(randomBytes(18).toString("base64url"));
     const throttle = new LoginThrottle();
+    const sockets = new SessionSockets();
+    app.decorate("sessionSockets", sockets);
+    app.decorate("loginThrottle", throttle);
+    app.addHook("onClose", async () => sockets.closeAll());
 
     app.decorate("authenticate", async (request: FastifyRequest, _reply: FastifyReply) => {
       const authz = request.headers.authorization;
@@ -113,53 +130,142 @@ export default fp<AuthOptions>(
         }
         throw new AppError("UNAUTHENTICATED", "The bearer token is not valid");
       }
-      const token = readCookie(request.headers.cookie, SESSION_COOKIE);
-      const sessionHash = token ? sha256(token) : undefined;
+      const token = request.cookies[SESSION_COOKIE];
+      const sessionHash = token && TOKEN_SHAPE.test(token) ? sha256(token) : undefined;
       const session = sessionHash ? store.session(sessionHash) : undefined;
-      if (!session || !sessionHash) throw new AppError("UNAUTHENTICATED", "Sign in first");
-      request.principal = { user: session.user, via: "session", csrfToken: session.csrfToken, sessionHash };
+      if (!token || !session || !sessionHash) throw new AppError("UNAUTHENTICATED", "Sign in first");
+      const csrfToken = csrfTokenFor(token);
+      request.principal = {
+        user: session.user,
+        via: "session",
+        csrfToken,
+        sessionHash,
+        expiresAt: session.expiresAt,
+      };
       if (MUTATING.has(request.method)) {
         const sent = request.headers["x-csrf-token"];
-        if (typeof sent !== "string" || !safeEqual(sent, session.csrfToken)) {
+        if (typeof sent !== "string" || !safeEqual(sent, csrfToken)) {
           throw new AppError("CSRF_REJECTED", "Missing or wrong x-csrf-token header");
         }
       }
-      // A browser opening the websocket sends its Origin; cookies must not be usable from another site.
-      const origin = request.headers.origin;
-      if (origin && request.headers.upgrade && new URL(origin).host !== request.headers.host) {
-        throw new AppError("FORBIDDEN", "Cross-origin websocket refused");
-      }
+      // Cookies must not be usable from another site: a browser sends its Origin on websockets and writes.
+      if (request.headers.upgrade || MUTATING.has(request.method)) checkOrigin(request, opts.publicUrl);
     });
+
+    /** Checks a password under the sign-in policy (see login-throttle.ts); throws RATE_LIMITED or BAD_CREDENTIALS. */
+    const checkPassword = async (request: FastifyRequest, user: string, password: string): Promise<void> => {
+      const stored = store.userPasswordHash(user);
+      const admission = throttle.admit(user, request.ip, stored !== undefined);
+      if (!admission.ok) {
+        throw new AppError(
+          "RATE_LIMITED",
+          `Too many failed sign-ins; try again in ${admission.retryAfterSeconds} s`,
+          { reason: admission.reason },
+          { "retry-after": String(admission.retryAfterSeconds) },
+        );
+      }
+      let ok: boolean;
+      try {
+        if (admission.waitMs > 0) await new Promise((r) => setTimeout(r, admission.waitMs));
+        ok = (await verifyPassword(password, stored ?? dummyHash)) && stored !== undefined;
+      } catch (err) {
+        throttle.release(admission.ticket);
+        throw err;
+      }
+      if (!ok) {
+        throttle.fail(admission.ticket);
+        throw new AppError("BAD_CREDENTIALS", "Wrong user name or password");
+      }
+      throttle.succeed(admission.ticket);
+    };
+
+    const startSession = (reply: FastifyReply, user: string): Principal => {
+      const token = randomBytes(32).toString("base64url");
+      const sessionHash = sha256(token);
+      const row = store.createSession(sessionHash, user, SESSION_TTL_MS);
+      setSessionCookie(reply, token, SESSION_TTL_MS / 1000);
+      return { user, via: "session", csrfToken: csrfTokenFor(token), sessionHash, expiresAt: row.expiresAt };
+    };
 
     app.decorate(
       "login",
       async (request: FastifyRequest, reply: FastifyReply, user: string, password: string) => {
-        const keys = [`ip:${request.ip}`, `user:${user}`];
-        const wait = throttle.retryAfterSeconds(keys);
-        if (wait > 0) {
-          throw new AppError("RATE_LIMITED", `Too many failed sign-ins; try again in ${wait} s`, undefined, {
-            "retry-after": String(wait),
-          });
-        }
-        const stored = store.userPasswordHash(user);
-        const ok = stored !== undefined && (await verifyPassword(password, stored));
-        if (!ok) {
-          throttle.fail(keys);
-          throw new AppError("BAD_CREDENTIALS", "Wrong user name or password");
-        }
-        throttle.succeed(keys);
-        const token = randomBytes(32).toString("base64url");
-        const csrfToken = randomBytes(24).toString("base64url");
-        store.createSession(sha256(token), user, csrfToken, SESSION_TTL_MS);
-        reply.header("set-cookie", sessionCookie(token, request, SESSION_TTL_MS / 1000));
-        return { user, via: "session", csrfToken };
+        await checkPassword(request, user, password);
+        return startSession(reply, user);
       },
     );
 
     app.decorate("logout", (request: FastifyRequest, reply: FastifyReply) => {
-      if (request.principal?.sessionHash) store.deleteSession(request.principal.sessionHash);
-      reply.header("set-cookie", sessionCookie("", request, 0));
+      const hash = request.principal?.sessionHash;
+      if (hash) {
+        store.deleteSession(hash);
+        sockets.endSession(hash, "signed out");
+      }
+      setSessionCookie(reply, "", 0);
     });
+
+    app.decorate(
+      "changePassword",
+      async (request: FastifyRequest, reply: FastifyReply, current: string, next: string) => {
+        const p = request.principal;
+        if (p?.via !== "session")
+          throw new AppError("FORBIDDEN", "Only a signed-in user can change a password");
+        if (opts.adminPassword && p.user === ADMIN_USER) {
+          throw new AppError(
+            "PASSWORD_MANAGED",
+            "The admin password is set by K3S_HA_ADMIN_PASSWORD; change it there and restart the console",
+          );
+        }
+        try {
+          await checkPassword(request, p.user, current);
+        } catch (err) {
+          // A wrong current password is not a lost session: answer 403, not 401 (which would sign the page out).
+          if (err instanceof AppError && err.code === "BAD_CREDENTIALS") {
+            throw new AppError("WRONG_PASSWORD", "The current password is wrong");
+          }
+          throw err;
+        }
+        if (next.length < MIN_PASSWORD_LENGTH) {
+          throw new AppError(
+            "BAD_REQUEST",
+            `The new password needs at least ${MIN_PASSWORD_LENGTH} characters`,
+          );
+        }
+        if (next === current)
+          throw new AppError("BAD_REQUEST", "The new password is the same as the current one");
+        store.setUserPassword(p.user, await hashPassword(next));
+        const sessionsEnded = store.deleteSessionsOf(p.user);
+        sockets.endUser(p.user, "password changed");
+        return { principal: startSession(reply, p.user), sessionsEnded };
+      },
+    );
   },
-  { name: "auth", dependencies: ["store"] },
+  { name: "auth", dependencies: ["store", "audit"] },
 );
+
+/**
+ * K3S_HA_ADMIN_PASSWORD is applied at every start. The configured password is verified against the stored hash
+ * (hashes differ by salt every time): only a real change rewrites it, ends the user's sessions and is audited.
+ */
+async function applyConfiguredPassword(app: FastifyInstance, opts: AuthOptions): Promise<void> {
+  const store = app.store;
+  const stored = store.userPasswordHash(ADMIN_USER);
+  if (opts.adminPassword) {
+    if (stored && (await verifyPassword(opts.adminPassword, stored))) return;
+    store.setUserPassword(ADMIN_USER, await hashPassword(opts.adminPassword));
+    if (!stored) return;
+    const ended = store.deleteSessionsOf(ADMIN_USER);
+    app.audit({
+      actor: "K3S_HA_ADMIN_PASSWORD",
+      action: "auth.password-change",
+      target: ADMIN_USER,
+      outcome: "ok",
+      detail: `the password set in the environment changed at start; ${ended} session(s) ended`,
+    });
+  } else if (!stored) {
+    const generated = randomBytes(18).toString("base64url");
+    store.setUserPassword(ADMIN_USER, await hashPassword(generated));
+    opts.announce(`First start: created user "${ADMIN_USER}" with password ${generated}`);
+    opts.announce("It is shown only this once; set K3S_HA_ADMIN_PASSWORD to choose your own.");
+  }
+}

@@ -18,11 +18,11 @@ describe("store", () => {
   it("migrates a new database once and keeps data across reopening", () => {
     const file = open();
     const a = new Store(file);
-    expect(a.schemaVersion()).toBe(1);
+    expect(a.schemaVersion()).toBe(2);
     a.audit({ actor: "admin", action: "plan.lint", outcome: "ok" });
     a.close();
     const b = new Store(file);
-    expect(b.schemaVersion()).toBe(1);
+    expect(b.schemaVersion()).toBe(2);
     expect(b.auditEntries(10)).toHaveLength(1);
     b.close();
   });
@@ -37,6 +37,15 @@ describe("store", () => {
     s.close();
   });
 
+  it("stores no CSRF token beside the session hash", () => {
+    const s = new Store(open());
+    const columns = (s.db.prepare("PRAGMA table_info(sessions)").all() as { name: string }[]).map(
+      (c) => c.name,
+    );
+    expect(columns).toEqual(["token_hash", "user", "created_at", "expires_at"]);
+    s.close();
+  });
+
   it("refuses an audit outcome outside ok/denied/failed", () => {
     const s = new Store(open());
     expect(() => s.audit({ actor: "x", action: "y", outcome: "maybe" as "ok" })).toThrow(/CHECK constraint/);
@@ -46,11 +55,11 @@ describe("store", () => {
   it("expires sessions and deletes them with their user's sign-out", () => {
     const s = new Store(open());
     s.setUserPassword("admin", "hash");
-    s.createSession("live", "admin", "csrf1", 60_000);
-    s.createSession("dead", "admin", "csrf2", -1);
-    expect(s.session("live")).toMatchObject({ user: "admin", csrfToken: "csrf1" });
+    s.createSession("live", "admin", 60_000);
+    s.createSession("dead", "admin", -1);
+    expect(s.session("live")).toMatchObject({ user: "admin" });
     expect(s.session("dead")).toBeUndefined();
-    s.deleteSessionsOf("admin");
+    expect(s.deleteSessionsOf("admin")).toBe(1);
     expect(s.session("live")).toBeUndefined();
     s.close();
   });

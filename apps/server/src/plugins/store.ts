@@ -1,9 +1,9 @@
 // The embedded SQLite store (node:sqlite): migrations, users, sessions and the audit log.
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { AuditEntry } from "@k3s-ha/shared";
 import fp from "fastify-plugin";
+import { lockDataDir, prepareDataDir, tightenFiles } from "./data-dir.js";
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE users (
@@ -28,11 +28,14 @@ const MIGRATIONS: string[] = [
      detail TEXT
    );
    CREATE INDEX audit_at ON audit(at);`,
+  // CSRF tokens are derived from the session token (never stored); sessions from before are signed out.
+  `DELETE FROM sessions;
+   ALTER TABLE sessions DROP COLUMN csrf_token;
+   CREATE INDEX sessions_user ON sessions(user);`,
 ];
 
 export interface SessionRow {
   user: string;
-  csrfToken: string;
   expiresAt: string;
 }
 
@@ -96,31 +99,34 @@ export class Store {
       .run(name, hash, new Date().toISOString());
   }
 
-  createSession(tokenHash: string, user: string, csrfToken: string, ttlMs: number): void {
+  createSession(tokenHash: string, user: string, ttlMs: number): SessionRow {
     const now = Date.now();
     this.db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(new Date(now).toISOString());
+    const expiresAt = new Date(now + ttlMs).toISOString();
     this.db
-      .prepare(
-        "INSERT INTO sessions (token_hash, user, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-      )
-      .run(tokenHash, user, csrfToken, new Date(now).toISOString(), new Date(now + ttlMs).toISOString());
+      .prepare("INSERT INTO sessions (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)")
+      .run(tokenHash, user, new Date(now).toISOString(), expiresAt);
+    return { user, expiresAt };
   }
 
   session(tokenHash: string): SessionRow | undefined {
     const row = this.db
-      .prepare("SELECT user, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?")
-      .get(tokenHash, new Date().toISOString()) as
-      | { user: string; csrf_token: string; expires_at: string }
-      | undefined;
-    return row && { user: row.user, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+      .prepare("SELECT user, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?")
+      .get(tokenHash, new Date().toISOString()) as { user: string; expires_at: string } | undefined;
+    return row && { user: row.user, expiresAt: row.expires_at };
   }
 
   deleteSession(tokenHash: string): void {
     this.db.prepare("DELETE FROM sessions WHERE token_hash = ?").run(tokenHash);
   }
 
-  deleteSessionsOf(user: string): void {
+  /** Ends every session of a user; returns how many there were. */
+  deleteSessionsOf(user: string): number {
+    const live = this.db
+      .prepare("SELECT COUNT(*) AS n FROM sessions WHERE user = ? AND expires_at > ?")
+      .get(user, new Date().toISOString()) as { n: number };
     this.db.prepare("DELETE FROM sessions WHERE user = ?").run(user);
+    return live.n;
   }
 
   audit(record: AuditRecord): AuditEntry {
@@ -137,6 +143,11 @@ export class Store {
       outcome: record.outcome,
       detail: record.detail ?? null,
     };
+  }
+
+  /** Rewrites the detail of an aggregated entry (repeated denied sign-ins keep one row per client and window). */
+  updateAuditDetail(id: number, actor: string, detail: string): void {
+    this.db.prepare("UPDATE audit SET actor = ?, detail = ? WHERE id = ?").run(actor, detail, id);
   }
 
   auditEntries(limit: number, beforeId?: number): AuditEntry[] {
@@ -158,12 +169,26 @@ declare module "fastify" {
   }
 }
 
-export default fp<{ dataDir: string }>(
+export default fp<{ dataDir: string; announce: (line: string) => void }>(
   async (app, opts) => {
-    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-    const store = new Store(join(opts.dataDir, "console.db"));
+    const changed = prepareDataDir(opts.dataDir);
+    const lock = lockDataDir(opts.dataDir);
+    const file = join(opts.dataDir, "console.db");
+    let store: Store;
+    try {
+      store = new Store(file);
+      changed.push(...tightenFiles([file, `${file}-wal`, `${file}-shm`]));
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    for (const line of changed)
+      opts.announce(`Data directory tightened (it was readable by others): ${line}`);
     app.decorate("store", store);
-    app.addHook("onClose", async () => store.close());
+    app.addHook("onClose", async () => {
+      store.close();
+      lock.release();
+    });
   },
   { name: "store" },
 );

@@ -2,6 +2,7 @@
 import type { AuditResponse } from "@k3s-ha/shared";
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
+import { parseQuery } from "../errors.js";
 
 const querySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -10,7 +11,7 @@ const querySchema = z.object({
 
 export const auditRoutes: FastifyPluginAsync = async (app) => {
   app.get("/api/audit", async (request): Promise<AuditResponse> => {
-    const q = querySchema.parse(request.query);
+    const q = parseQuery(querySchema, request.query);
     return { entries: app.store.auditEntries(q.limit, q.before) };
   });
 };

@@ -94,10 +94,8 @@ describe("authentication", () => {
   it("rejects a malformed login body with a clear error", async () => {
     const res = await h.app.inject({ method: "POST", url: "/api/auth/login", payload: { user: "admin" } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({
-      code: "BAD_REQUEST",
-      message: "Send JSON with username and password",
-    });
+    expect(res.json().code).toBe("BAD_REQUEST");
+    expect(res.json().message).toMatch(/^Send JSON with username and password \(field username: /);
   });
 
   it("requires the CSRF token on mutating requests made with the cookie", async () => {

@@ -5,7 +5,10 @@ import type { FastifyPluginAsync } from "fastify";
 const MAX_MESSAGE_BYTES = 4096;
 
 export const wsRoutes: FastifyPluginAsync = async (app) => {
-  app.get("/api/ws", { websocket: true }, (socket) => {
+  app.get("/api/ws", { websocket: true }, (socket, request) => {
+    const p = request.principal;
+    // Closed with 4401 when the session ends, so a signed-out page stops receiving events at once.
+    if (p?.sessionHash && p.expiresAt) app.sessionSockets.add(p.sessionHash, p.user, p.expiresAt, socket);
     const subscriptions = new Map<Topic, () => void>();
     const send = (msg: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));

@@ -4,11 +4,24 @@ import type { Finding } from "../plan/lint/finding.js";
 import type { Plan } from "../plan/schema.js";
 import type { PlanError } from "../plan/validate.js";
 
+/** Letters, digits, punctuation, symbols and plain spaces: no control, format (bidi) or unassigned characters. */
+const PRINTABLE_NAME = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]+$/u;
+
 export const loginBodySchema = z.strictObject({
-  username: z.string().min(1).max(64),
+  username: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(PRINTABLE_NAME, "only printable characters (no control or bidi characters)"),
   password: z.string().min(1).max(1024),
 });
 export type LoginBody = z.infer<typeof loginBodySchema>;
+
+export const passwordChangeBodySchema = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(1).max(1024),
+});
+export type PasswordChangeBody = z.infer<typeof passwordChangeBodySchema>;
 
 export interface SessionInfo {
   user: string;
