@@ -2,7 +2,7 @@
 // The k3s-ha command line: plan lint, serve (and, with the lab, lab commands).
 import { parseArgs } from "node:util";
 import { planLint } from "./commands/plan-lint.js";
-import { configFromEnv } from "./config.js";
+import { ConfigError, configFromEnv } from "./config.js";
 import { startServer } from "./server.js";
 import { VERSION } from "./version.js";
 
@@ -11,6 +11,7 @@ const USAGE = `k3s-ha ${VERSION} — plan, set up and failure-test a highly avai
 Usage:
   k3s-ha plan lint FILE [--json]              review a plan file (exit 0 ok, 1 errors found, 2 invalid file)
   k3s-ha serve --plan FILE [--port 8080] [--host 127.0.0.1] [--data DIR]
+               [--tls-cert FILE --tls-key FILE] [--trust-proxy CIDR[,CIDR]] [--public-url URL]
                                               serve the console and API for a plan
   k3s-ha --version
 
@@ -19,7 +20,11 @@ Environment:
   K3S_HA_API_TOKEN        token accepted as "Authorization: Bearer …" for automation
   K3S_HA_DATA_DIR         folder of the embedded database (default ./.data)
   K3S_HA_WEB_DIR          built web app to serve (default apps/web/dist)
-  K3S_HA_LOG_LEVEL        silent | error | warn | info | debug (default info)`;
+  K3S_HA_LOG_LEVEL        silent | error | warn | info | debug (default info)
+  K3S_HA_TLS_CERT, K3S_HA_TLS_KEY   PEM files for the console's own TLS (reloaded when they change)
+  K3S_HA_TRUST_PROXY      proxies whose X-Forwarded-* headers are believed (addresses or CIDRs)
+  K3S_HA_PUBLIC_URL       the one origin operators use; Host and Origin must match it
+  K3S_HA_RATE_LIMIT       requests per minute per client network or API token (default 1200)`;
 
 class UsageError extends Error {}
 
@@ -42,6 +47,10 @@ async function main(argv: string[]): Promise<number> {
       port: { type: "string" },
       host: { type: "string" },
       data: { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
+      "trust-proxy": { type: "string" },
+      "public-url": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
       version: { type: "boolean", default: false },
     },
@@ -73,6 +82,10 @@ async function main(argv: string[]): Promise<number> {
       host: values.host,
       port: positiveInt("port", values.port, 8080),
       dataDir: values.data,
+      tlsCert: values["tls-cert"],
+      tlsKey: values["tls-key"],
+      trustProxy: values["trust-proxy"],
+      publicUrl: values["public-url"],
     });
     await startServer(config);
     return -1; // keep running
@@ -85,7 +98,11 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
       process.stderr.write(`k3s-ha: ${(err as Error).message}\n\n${USAGE}\n`);
       process.exitCode = 2;
     } else {

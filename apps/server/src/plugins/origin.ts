@@ -7,7 +7,7 @@ import { AppError } from "../errors.js";
 export function expectedOrigin(request: FastifyRequest, publicUrl?: string): string | undefined {
   if (publicUrl) return publicUrl;
   try {
-    return new URL(`${request.protocol}://${request.host}`).origin;
+    return new URL(`${request.protocol ?? "http"}://${request.host}`).origin;
   } catch {
     return undefined;
   }
@@ -50,7 +50,7 @@ export function hostAllowed(
   if (!host) return true;
   let url: URL;
   try {
-    url = new URL(`${request.protocol}://${host}`);
+    url = new URL(`${request.protocol ?? "http"}://${host}`);
   } catch {
     return false;
   }
