@@ -14,5 +14,12 @@ export default defineConfig({
   preview: {
     proxy: { "/api": { target: apiTarget, ws: true, changeOrigin: false } },
   },
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 600 },
+  // Source maps are written but not referenced (hidden), and the server never serves them; K3S_HA_SOURCEMAP=1
+  // references them for a development build.
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: process.env.K3S_HA_SOURCEMAP === "1" ? true : "hidden",
+    chunkSizeWarningLimit: 600,
+  },
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../test/harness.js";
+import { API_TOKEN, type Harness, startHarness } from "../test/harness.js";
 
 describe("web app serving", () => {
   let h: Harness;
@@ -11,6 +11,7 @@ describe("web app serving", () => {
     mkdirSync(join(web, "assets"));
     writeFileSync(join(web, "index.html"), "<!doctype html><title>k3s HA Console</title>");
     writeFileSync(join(web, "assets", "app.js"), "console.log(1)");
+    writeFileSync(join(web, "assets", "app.js.map"), '{"version":3,"sourcesContent":["secret source"]}');
     h = await startHarness({ webDir: web });
   });
   afterAll(async () => {
@@ -29,9 +30,64 @@ describe("web app serving", () => {
     expect(route.headers["x-frame-options"]).toBe("DENY");
   });
 
+  it("never serves source maps, not even through the client-side route fallback", async () => {
+    for (const url of ["/assets/app.js.map", "/assets/app.js.map?x=1", "/assets/other.js.map"]) {
+      const res = await h.app.inject({ method: "GET", url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body).not.toContain("secret source");
+    }
+  });
+
   it("answers unknown API routes with a JSON 404, never the web app", async () => {
     const res = await h.app.inject({ method: "GET", url: "/api/nope" });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ code: "NOT_FOUND", message: "No route GET /api/nope" });
+  });
+});
+
+describe("errors carry our own codes", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h.close());
+
+  it("maps Fastify's own errors (FST_*) to stable codes", async () => {
+    const badJson = await h.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: "{not json",
+    });
+    expect(badJson.statusCode).toBe(400);
+    expect(badJson.json().code).toBe("BAD_REQUEST");
+    const media = await h.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      headers: { "content-type": "application/x-evil" },
+      payload: "x",
+    });
+    expect(media.statusCode).toBe(415);
+    expect(media.json().code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    const big = await h.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ username: "admin", password: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().code).toBe("PAYLOAD_TOO_LARGE");
+    for (const res of [badJson, media, big]) expect(res.json().code).not.toMatch(/^FST_/);
+  });
+
+  it("names the query parameter that is wrong", async () => {
+    const res = await h.app.inject({
+      method: "GET",
+      url: "/api/audit?limit=abc",
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain("query parameter limit");
+    expect(res.json().message).not.toContain("body");
   });
 });

@@ -1,10 +1,12 @@
 // Routes: the login page, and every other page behind a session inside the shell with the live connection.
+import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense } from "react";
 import { Route, Switch } from "wouter";
 import { Loading, PageHeader } from "../components/ui";
 import { AuditPage } from "../features/audit/pages/audit-page";
 import { RequireSession } from "../features/auth/components/require-session";
 import { LoginPage } from "../features/auth/pages/login-page";
+import { forgetSession } from "../features/auth/queries";
 import { NotBuiltPage, plannedSections } from "../features/not-built/pages/not-built-page";
 import { OverviewPage } from "../features/overview/pages/overview-page";
 import { AddressPlanPage } from "../features/plan/pages/address-plan-page";
@@ -45,13 +47,14 @@ function SignedInRoutes() {
 }
 
 export function App() {
+  const queryClient = useQueryClient();
   return (
     <Switch>
       <Route path="/login" component={LoginPage} />
       <Route>
         <RequireSession>
           {(session) => (
-            <LiveSync keys={liveTopicKeys}>
+            <LiveSync keys={liveTopicKeys} onSessionEnded={() => forgetSession(queryClient)}>
               <Shell session={session}>
                 <SignedInRoutes />
               </Shell>

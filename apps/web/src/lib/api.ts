@@ -1,5 +1,6 @@
 // The one HTTP client of the console: JSON in and out, the session's CSRF token on mutating requests, errors as ApiError.
-import type { ApiError as ApiErrorBody } from "@k3s-ha/shared";
+import { apiErrorSchema } from "@k3s-ha/shared";
+import type { ZodType } from "zod";
 
 /** An API call that did not succeed: the server's stable `code`, or NETWORK_ERROR / BAD_RESPONSE from here. */
 export class ApiError extends Error {
@@ -22,7 +23,9 @@ export function isApiError(error: unknown, code?: string): error is ApiError {
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export interface ApiRequest {
+export interface ApiRequest<T = void> {
+  /** The shape of a successful answer; it is validated, never cast. Without one the answer's body is ignored. */
+  schema?: ZodType<T>;
   method?: Method;
   body?: unknown;
   signal?: AbortSignal;
@@ -46,15 +49,6 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-function isErrorBody(value: unknown): value is ApiErrorBody {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as ApiErrorBody).code === "string" &&
-    typeof (value as ApiErrorBody).message === "string"
-  );
-}
-
 async function readJson(response: Response): Promise<unknown> {
   const text = await response.text();
   if (text === "") return undefined;
@@ -69,7 +63,7 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-export async function apiFetch<T>(path: string, request: ApiRequest = {}): Promise<T> {
+export async function apiFetch<T = void>(path: string, request: ApiRequest<T> = {}): Promise<T> {
   const method = request.method ?? "GET";
   const headers: Record<string, string> = { accept: "application/json" };
   if (request.body !== undefined) headers["content-type"] = "application/json";
@@ -90,9 +84,22 @@ export async function apiFetch<T>(path: string, request: ApiRequest = {}): Promi
   }
 
   const body = await readJson(response);
-  if (response.ok) return body as T;
+  if (response.ok) {
+    if (!request.schema) return undefined as T;
+    const parsed = request.schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+    throw new ApiError(
+      response.status,
+      "BAD_RESPONSE",
+      `The server's answer to ${method} ${path} is not what this page expects${where}: ${issue?.message ?? ""}. Reload the page; if it stays, the console and this page differ in version.`,
+    );
+  }
 
   if (response.status === 401 && !request.expect401) onUnauthorized();
-  if (isErrorBody(body)) throw new ApiError(response.status, body.code, body.message, body.details);
+  const error = apiErrorSchema.safeParse(body);
+  if (error.success)
+    throw new ApiError(response.status, error.data.code, error.data.message, error.data.details);
   throw new ApiError(response.status, `HTTP_${response.status}`, `The server answered ${response.status}.`);
 }

@@ -10,7 +10,7 @@ class FakeSocket {
   sent: unknown[] = [];
   onopen: (() => void) | null = null;
   onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((event?: { code: number }) => void) | null = null;
   send(text: string) {
     this.sent.push(JSON.parse(text));
   }
@@ -25,20 +25,21 @@ class FakeSocket {
   receive(message: ServerMessage) {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
-  drop() {
+  drop(code = 1006) {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code });
   }
 }
 
 let sockets: FakeSocket[];
 const latest = () => sockets.at(-1) as FakeSocket;
 
-function liveSocket(onMessage = vi.fn()) {
+function liveSocket(onMessage = vi.fn(), onSessionEnded = vi.fn()) {
   return createLiveSocket({
     url: "ws://console.test/api/ws",
     topics: ["plan", "audit"],
     onMessage,
+    onSessionEnded,
     random: () => 0,
     createSocket: () => {
       const socket = new FakeSocket();
@@ -99,6 +100,18 @@ describe("createLiveSocket", () => {
     latest().drop();
     vi.advanceTimersByTime(500); // back to 0.5 s
     expect(sockets).toHaveLength(5);
+  });
+
+  it("does not reconnect when the server ends the session (4401): it asks for sign-in instead", () => {
+    const ended = vi.fn();
+    const live = liveSocket(vi.fn(), ended);
+    live.start();
+    latest().open();
+    latest().drop(4401);
+    expect(ended).toHaveBeenCalledTimes(1);
+    expect(live.status()).toBe("stopped");
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
   });
 
   it("stops for good: no retry after stop, and retryNow skips the wait", () => {

@@ -12,7 +12,12 @@ export interface LiveSocketOptions {
   pingSeconds?: number;
   random?: () => number;
   createSocket?: (url: string) => WebSocket;
+  /** The server closed the socket because the session ended (code 4401): sign in again, do not reconnect. */
+  onSessionEnded?: () => void;
 }
+
+/** The close code the server sends when the socket's session ends (sign-out, expiry, password change). */
+export const SESSION_ENDED_CODE = 4401;
 
 export interface LiveSocket {
   start(): void;
@@ -106,9 +111,15 @@ export function createLiveSocket(options: LiveSocketOptions): LiveSocket {
       if (parsed.data.type === "subscribed") attempt = 0;
       options.onMessage(parsed.data);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
+      if (event?.code === SESSION_ENDED_CODE) {
+        clearTimers();
+        setStatus("stopped");
+        options.onSessionEnded?.();
+        return;
+      }
       if (status !== "stopped") scheduleRetry();
     };
   }

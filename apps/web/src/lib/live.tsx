@@ -15,11 +15,22 @@ import { initialLiveSyncState, reduceLiveMessage, type TopicQueryKeys } from "./
 
 const LiveSocketContext = createContext<LiveSocket | null>(null);
 
-export function LiveSync({ keys, children }: { keys: TopicQueryKeys; children: ReactNode }) {
+export function LiveSync({
+  keys,
+  children,
+  onSessionEnded,
+}: {
+  keys: TopicQueryKeys;
+  children: ReactNode;
+  /** The server ended the session under the open page: go to sign-in. */
+  onSessionEnded: () => void;
+}) {
   const queryClient = useQueryClient();
   const syncState = useRef(initialLiveSyncState);
   const keysRef = useRef(keys);
   keysRef.current = keys;
+  const endedRef = useRef(onSessionEnded);
+  endedRef.current = onSessionEnded;
 
   const [socket] = useState(() =>
     createLiveSocket({
@@ -30,6 +41,7 @@ export function LiveSync({ keys, children }: { keys: TopicQueryKeys; children: R
         syncState.current = step.state;
         for (const queryKey of step.invalidate) void queryClient.invalidateQueries({ queryKey });
       },
+      onSessionEnded: () => endedRef.current(),
     }),
   );
 

@@ -1,8 +1,6 @@
-// Request and response bodies of the HTTP API, shared by server routes and the web client.
+// Request and response bodies of the HTTP API as zod schemas: the server types its answers, the web client validates them.
 import { z } from "zod";
-import type { Finding } from "../plan/lint/finding.js";
-import type { Plan } from "../plan/schema.js";
-import type { PlanError } from "../plan/validate.js";
+import { planSchema } from "../plan/schema.js";
 
 /** Letters, digits, punctuation, symbols and plain spaces: no control, format (bidi) or unassigned characters. */
 const PRINTABLE_NAME = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]+$/u;
@@ -23,52 +21,74 @@ export const passwordChangeBodySchema = z.strictObject({
 });
 export type PasswordChangeBody = z.infer<typeof passwordChangeBodySchema>;
 
-export interface SessionInfo {
-  user: string;
+export const sessionInfoSchema = z.object({
+  user: z.string(),
   /** Send back as the `x-csrf-token` header on every mutating request. */
-  csrfToken: string;
-}
+  csrfToken: z.string(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
-export interface ApiError {
-  code: string;
-  message: string;
-  details?: unknown;
-}
+export const apiErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
 
-export interface PlanSource {
-  file: string;
+export const findingSchema = z.object({
+  id: z.string(),
+  severity: z.enum(["error", "warning", "info"]),
+  message: z.string(),
+  paths: z.array(z.string()),
+  fix: z.string(),
+});
+
+export const planErrorSchema = z.object({
+  path: z.string(),
+  segments: z.array(z.union([z.string(), z.number()])),
+  value: z.unknown().optional(),
+  message: z.string(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+});
+
+export const planSourceSchema = z.object({
+  file: z.string(),
   /** `ok`: the file on disk is the plan shown; `invalid`: the file has errors and the last good plan is shown. */
-  status: "ok" | "invalid";
-  loadedAt: string;
+  status: z.enum(["ok", "invalid"]),
+  loadedAt: z.string(),
   /** Increments each time the plan on disk is read again. */
-  revision: number;
-}
+  revision: z.number().int(),
+});
+export type PlanSource = z.infer<typeof planSourceSchema>;
 
-export interface PlanResponse {
+export const planResponseSchema = z.object({
   /** The last good plan (null if the file was never valid). File references are shown; no secret is ever loaded. */
-  plan: Plan | null;
-  findings: Finding[];
-  /** Errors of the file on disk when it does not validate. */
-  errors: PlanError[];
-  source: PlanSource;
-}
+  plan: planSchema.nullable(),
+  findings: z.array(findingSchema),
+  /** Errors of the file on disk when it does not validate (at most 50, then one that counts the rest). */
+  errors: z.array(planErrorSchema),
+  source: planSourceSchema,
+});
+export type PlanResponse = z.infer<typeof planResponseSchema>;
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  outcome: "ok" | "denied" | "failed";
-  detail: string | null;
-}
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  outcome: z.enum(["ok", "denied", "failed"]),
+  detail: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-export interface AuditResponse {
-  entries: AuditEntry[];
-}
+export const auditResponseSchema = z.object({ entries: z.array(auditEntrySchema) });
+export type AuditResponse = z.infer<typeof auditResponseSchema>;
 
-export interface HealthResponse {
-  status: "ok";
-  version: string;
-  uptimeSeconds: number;
-}
+export const healthResponseSchema = z.object({
+  status: z.literal("ok"),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;

@@ -1,5 +1,5 @@
 // The audit log: who did what, when, with which outcome.
-import type { AuditResponse } from "@k3s-ha/shared";
+import { auditResponseSchema } from "@k3s-ha/shared";
 import { queryOptions } from "@tanstack/react-query";
 import { apiFetch } from "../../lib/api";
 
@@ -9,7 +9,7 @@ export const auditQueries = {
   recent: (limit = 100) =>
     queryOptions({
       queryKey: [...auditQueries.all(), "recent", { limit }] as const,
-      queryFn: ({ signal }) => apiFetch<AuditResponse>(`/api/audit?limit=${limit}`, { signal }),
+      queryFn: ({ signal }) => apiFetch(`/api/audit?limit=${limit}`, { signal, schema: auditResponseSchema }),
       staleTime: Number.POSITIVE_INFINITY,
     }),
 };

@@ -1,11 +1,15 @@
 // Session queries and the sign-in/sign-out mutations; the CSRF token of the session is handed to the API client.
-import type { LoginBody, SessionInfo } from "@k3s-ha/shared";
+import { type LoginBody, type SessionInfo, sessionInfoSchema } from "@k3s-ha/shared";
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { ApiError, apiFetch, setCsrfToken } from "../../lib/api";
 
 async function fetchSession(signal: AbortSignal): Promise<SessionInfo | null> {
   try {
-    const session = await apiFetch<SessionInfo>("/api/auth/session", { signal, expect401: true });
+    const session = await apiFetch("/api/auth/session", {
+      signal,
+      expect401: true,
+      schema: sessionInfoSchema,
+    });
     setCsrfToken(session.csrfToken);
     return session;
   } catch (error) {
@@ -45,7 +49,7 @@ export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: LoginBody) =>
-      apiFetch<SessionInfo>("/api/auth/login", { method: "POST", body, expect401: true }),
+      apiFetch("/api/auth/login", { method: "POST", body, expect401: true, schema: sessionInfoSchema }),
     onSuccess: (session) => {
       setCsrfToken(session.csrfToken);
       // Whatever was cached belonged to the previous session.
@@ -58,7 +62,7 @@ export function useSignIn() {
 export function useSignOut() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiFetch<void>("/api/auth/logout", { method: "POST", expect401: true }),
+    mutationFn: () => apiFetch("/api/auth/logout", { method: "POST", expect401: true }),
     // Signed out here even if the server could not be told.
     onSettled: () => forgetSession(queryClient),
   });

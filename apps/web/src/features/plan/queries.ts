@@ -1,5 +1,5 @@
 // The plan as the server holds it: last good plan, its findings, and the state of the file on disk.
-import type { PlanResponse } from "@k3s-ha/shared";
+import { planResponseSchema } from "@k3s-ha/shared";
 import { queryOptions } from "@tanstack/react-query";
 import { apiFetch } from "../../lib/api";
 
@@ -9,7 +9,7 @@ export const planQueries = {
   current: () =>
     queryOptions({
       queryKey: [...planQueries.all(), "current"] as const,
-      queryFn: ({ signal }) => apiFetch<PlanResponse>("/api/plan", { signal }),
+      queryFn: ({ signal }) => apiFetch("/api/plan", { signal, schema: planResponseSchema }),
       staleTime: Number.POSITIVE_INFINITY,
     }),
 };

@@ -1,0 +1,34 @@
+// Sessions as operators meet them: signing out in one tab ends the live page in another at once.
+import { expect, type Page, test } from "@playwright/test";
+import { E2E_PASSWORD } from "../playwright.config";
+
+async function signIn(page: Page) {
+  await page.goto("/");
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("live-status")).toHaveText(/Live/);
+}
+
+test("signing out in one tab sends the other tab's live page to sign-in, without a reconnect loop", async ({
+  context,
+}) => {
+  const first = await context.newPage();
+  await signIn(first);
+  await first.getByRole("navigation").getByRole("link", { name: "Address plan", exact: true }).click();
+  await expect(first.getByTestId("allocation-map")).toBeVisible();
+  const sockets: string[] = [];
+  first.on("websocket", (ws) => sockets.push(ws.url()));
+
+  const second = await context.newPage();
+  await second.goto("/");
+  await expect(second.getByTestId("live-status")).toHaveText(/Live/);
+  await second.getByRole("button", { name: "Sign out" }).click();
+  await expect(second).toHaveURL(/\/login/);
+
+  // The first tab learns from its websocket (closed with 4401), not from a later request.
+  await expect(first).toHaveURL(/\/login/, { timeout: 5000 });
+  await expect(first.getByLabel("Username")).toBeVisible();
+  await first.waitForTimeout(1500);
+  expect(sockets).toHaveLength(0);
+});
