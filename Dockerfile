@@ -12,6 +12,9 @@ COPY --from=build /src/apps/web/dist/ /app/web/
 ENV K3S_HA_WEB_DIR=/app/web \
     K3S_HA_DATA_DIR=/data \
     NODE_ENV=production
+# The data folder belongs to the node user and only to it (the database holds the password hash and sessions);
+# a named volume mounted here starts with this owner and mode.
+RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node
 EXPOSE 8080
 ENTRYPOINT ["node", "/app/server/cli.js"]

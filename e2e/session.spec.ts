@@ -32,3 +32,11 @@ test("signing out in one tab sends the other tab's live page to sign-in, without
   await first.waitForTimeout(1500);
   expect(sockets).toHaveLength(0);
 });
+
+test("the account page explains that the environment sets the admin password", async ({ page }) => {
+  await signIn(page);
+  await page.getByRole("link", { name: /admin/ }).click();
+  await expect(page.getByRole("heading", { name: "Account" })).toBeVisible();
+  await expect(page.getByText("K3S_HA_ADMIN_PASSWORD").first()).toBeVisible();
+  await expect(page.getByLabel("Current password")).toHaveCount(0);
+});

@@ -1,6 +1,7 @@
 // Authentication: the admin account, session cookies with derived CSRF tokens, the API bearer token, sign-in policy.
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { MIN_PASSWORD_LENGTH } from "@k3s-ha/shared";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { AppError } from "../errors.js";
@@ -57,6 +58,8 @@ declare module "fastify" {
       next: string,
     ) => Promise<{ principal: Principal; sessionsEnded: number }>;
     sessionSockets: SessionSockets;
+    /** True when the environment sets this user's password (K3S_HA_ADMIN_PASSWORD). */
+    passwordManaged: (user: string) => boolean;
     loginThrottle: LoginThrottle;
   }
 }
@@ -107,7 +110,6 @@ function setSessionCookie(reply: FastifyReply, value: string, maxAgeSeconds: num
 }
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-export const MIN_PASSWORD_LENGTH = 12;
 
 export default fp<AuthOptions>(
   async (app, opts) => {
@@ -119,6 +121,7 @@ export default fp<AuthOptions>(
     const sockets = new SessionSockets();
     app.decorate("sessionSockets", sockets);
     app.decorate("loginThrottle", throttle);
+    app.decorate("passwordManaged", (user: string) => Boolean(opts.adminPassword) && user === ADMIN_USER);
     app.addHook("onClose", async () => sockets.closeAll());
 
     app.decorate("authenticate", async (request: FastifyRequest, _reply: FastifyReply) => {
@@ -210,7 +213,7 @@ export default fp<AuthOptions>(
         const p = request.principal;
         if (p?.via !== "session")
           throw new AppError("FORBIDDEN", "Only a signed-in user can change a password");
-        if (opts.adminPassword && p.user === ADMIN_USER) {
+        if (app.passwordManaged(p.user)) {
           throw new AppError(
             "PASSWORD_MANAGED",
             "The admin password is set by K3S_HA_ADMIN_PASSWORD; change it there and restart the console",

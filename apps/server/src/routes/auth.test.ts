@@ -46,7 +46,7 @@ describe("authentication", () => {
       headers: { cookie: cookie.split(";")[0] },
     });
     expect(session.statusCode).toBe(200);
-    expect(session.json()).toEqual({ user: "admin", csrfToken: body.csrfToken });
+    expect(session.json()).toEqual({ user: "admin", csrfToken: body.csrfToken, passwordManaged: true });
   });
 
   it("rejects a wrong password and records it in the audit log", async () => {

@@ -1,9 +1,15 @@
 // Sign-in, sign-out, the current session and the password change.
 import { loginBodySchema, passwordChangeBodySchema, type SessionInfo } from "@k3s-ha/shared";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { AppError, parseBody } from "../errors.js";
+import type { Principal } from "../plugins/auth.js";
 import { clientNetwork } from "../plugins/login-throttle.js";
 import { SIGN_IN_RATE_LIMIT } from "../plugins/rate-limit.js";
+
+/** What a page knows of its session; the same for sign-in, the session probe and a password change. */
+function sessionInfo(app: FastifyInstance, p: Principal): SessionInfo {
+  return { user: p.user, csrfToken: p.csrfToken ?? "", passwordManaged: app.passwordManaged(p.user) };
+}
 
 /** Public: POST /api/auth/login. */
 export const loginRoutes: FastifyPluginAsync = async (app) => {
@@ -20,7 +26,7 @@ export const loginRoutes: FastifyPluginAsync = async (app) => {
       try {
         const principal = await app.login(request, reply, username, password);
         app.audit({ actor: username, action: "auth.login", outcome: "ok", detail: `from ${request.ip}` });
-        return { user: principal.user, csrfToken: principal.csrfToken ?? "" };
+        return sessionInfo(app, principal);
       } catch (err) {
         if (err instanceof AppError && (err.code === "BAD_CREDENTIALS" || err.code === "RATE_LIMITED")) {
           app.auditDeniedSignIn({
@@ -40,7 +46,7 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
   app.get("/api/auth/session", async (request): Promise<SessionInfo> => {
     const p = request.principal;
     if (!p) throw new AppError("UNAUTHENTICATED", "Sign in first");
-    return { user: p.user, csrfToken: p.csrfToken ?? "" };
+    return sessionInfo(app, p);
   });
 
   app.post("/api/auth/logout", async (request, reply) => {
@@ -73,7 +79,7 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
           outcome: "ok",
           detail: `from ${request.ip}; ${sessionsEnded} session(s) ended, a new one started for this client`,
         });
-        return { user: principal.user, csrfToken: principal.csrfToken ?? "" };
+        return sessionInfo(app, principal);
       } catch (err) {
         if (err instanceof AppError) {
           app.audit({

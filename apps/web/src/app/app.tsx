@@ -1,10 +1,12 @@
 // Routes: the login page, and every other page behind a session inside the shell with the live connection.
+import type { SessionInfo } from "@k3s-ha/shared";
 import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense } from "react";
 import { Route, Switch } from "wouter";
 import { Loading, PageHeader } from "../components/ui";
 import { AuditPage } from "../features/audit/pages/audit-page";
 import { RequireSession } from "../features/auth/components/require-session";
+import { AccountPage } from "../features/auth/pages/account-page";
 import { LoginPage } from "../features/auth/pages/login-page";
 import { forgetSession } from "../features/auth/queries";
 import { NotBuiltPage, plannedSections } from "../features/not-built/pages/not-built-page";
@@ -23,7 +25,7 @@ function NotFound() {
   );
 }
 
-function SignedInRoutes() {
+function SignedInRoutes({ session }: { session: SessionInfo }) {
   return (
     <Suspense fallback={<Loading what="the page" />}>
       <Switch>
@@ -40,6 +42,9 @@ function SignedInRoutes() {
         </Route>
         <Route path="/failover" component={FailoverPage} />
         <Route path="/audit" component={AuditPage} />
+        <Route path="/account">
+          <AccountPage session={session} />
+        </Route>
         <Route component={NotFound} />
       </Switch>
     </Suspense>
@@ -56,7 +61,7 @@ export function App() {
           {(session) => (
             <LiveSync keys={liveTopicKeys} onSessionEnded={() => forgetSession(queryClient)}>
               <Shell session={session}>
-                <SignedInRoutes />
+                <SignedInRoutes session={session} />
               </Shell>
             </LiveSync>
           )}

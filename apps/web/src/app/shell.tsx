@@ -34,9 +34,14 @@ function SignOut({ user }: { user: string }) {
   const signOut = useSignOut();
   return (
     <div className="flex items-center gap-2 text-sm">
-      <span className="hidden text-slate-600 md:inline dark:text-slate-400">
-        Signed in as <span className="font-medium text-slate-900 dark:text-white">{user}</span>
-      </span>
+      <Link
+        href="/account"
+        title="Account and password"
+        className="rounded-md px-1 text-slate-600 hover:underline dark:text-slate-400"
+      >
+        <span className="hidden md:inline">Signed in as </span>
+        <span className="font-medium text-slate-900 dark:text-white">{user}</span>
+      </Link>
       <button
         type="button"
         onClick={() => signOut.mutate()}

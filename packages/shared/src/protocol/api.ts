@@ -15,6 +15,9 @@ export const loginBodySchema = z.strictObject({
 });
 export type LoginBody = z.infer<typeof loginBodySchema>;
 
+/** The shortest new password the console accepts. */
+export const MIN_PASSWORD_LENGTH = 12;
+
 export const passwordChangeBodySchema = z.strictObject({
   currentPassword: z.string().min(1).max(1024),
   newPassword: z.string().min(1).max(1024),
@@ -25,6 +28,8 @@ export const sessionInfoSchema = z.object({
   user: z.string(),
   /** Send back as the `x-csrf-token` header on every mutating request. */
   csrfToken: z.string(),
+  /** The password is set by K3S_HA_ADMIN_PASSWORD and cannot be changed from the console. */
+  passwordManaged: z.boolean().optional(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 

@@ -1,5 +1,5 @@
 // Session queries and the sign-in/sign-out mutations; the CSRF token of the session is handed to the API client.
-import { type LoginBody, type SessionInfo, sessionInfoSchema } from "@k3s-ha/shared";
+import { type LoginBody, type PasswordChangeBody, type SessionInfo, sessionInfoSchema } from "@k3s-ha/shared";
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { ApiError, apiFetch, setCsrfToken } from "../../lib/api";
 
@@ -65,5 +65,19 @@ export function useSignOut() {
     mutationFn: () => apiFetch("/api/auth/logout", { method: "POST", expect401: true }),
     // Signed out here even if the server could not be told.
     onSettled: () => forgetSession(queryClient),
+  });
+}
+
+/** Changes the signed-in user's password; the server ends every other session and starts a new one for this page. */
+export function useChangePassword() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: PasswordChangeBody) =>
+      apiFetch("/api/auth/password", { method: "POST", body, schema: sessionInfoSchema }),
+    onSuccess: (session) => {
+      setCsrfToken(session.csrfToken);
+      const previous = queryClient.getQueryData(sessionQueries.current().queryKey);
+      queryClient.setQueryData(sessionQueries.current().queryKey, { ...previous, ...session });
+    },
   });
 }
