@@ -26,6 +26,8 @@ import { wsRoutes } from "./routes/ws.js";
 export interface BuildOptions {
   /** Watch the plan file for edits (off in most tests). */
   watchPlan?: boolean;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write: (line: string) => void };
 }
 
 const SECURITY_HEADERS = {
@@ -52,7 +54,10 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   const tls: TlsFiles | undefined =
     config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const app = Fastify({
-    logger: config.logLevel === "silent" ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === "silent"
+        ? false
+        : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: 1024 * 1024,
     // Only the proxies named by --trust-proxy are believed; never all, or X-Forwarded-For would dodge every limit.
     trustProxy: config.trustProxy && config.trustProxy.length > 0 ? config.trustProxy : false,

@@ -57,6 +57,33 @@ describe("k3s-ha plan lint", () => {
     expect(r.stderr).toMatch(/network: unknown field "passwrd"/);
   });
 
+  it("exits 2 with an error, not a crash, for an alias bomb, a FIFO and a key file", () => {
+    const bomb = join(dir, "bomb.yaml");
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [i, name] of [..."bcdefghi"].entries()) {
+      const prev = "abcdefghi"[i];
+      lines.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${prev}`).join(",")}]`);
+    }
+    writeFileSync(bomb, `${lines.join("\n")}\n`);
+    const fifo = join(dir, "plan.fifo");
+    spawnSync("mkfifo", [fifo]);
+    const key = join(dir, "id_ed25519");
+    writeFileSync(
+      key,
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB\n-----END OPENSSH PRIVATE KEY-----\n",
+    );
+    for (const [file, expected] of [
+      [bomb, "expands to more than"],
+      [fifo, "it is a FIFO"],
+      [key, "is not a valid plan"],
+    ] as const) {
+      const r = k3sHa("plan", "lint", file, "--json");
+      expect(r.code, file).toBe(2);
+      expect(r.stderr).toContain(expected);
+      expect(r.stderr + r.stdout).not.toContain("b3BlbnNzaC1rZXkt");
+    }
+  });
+
   it("exits 2 for a missing file and for bad usage", () => {
     const missing = k3sHa("plan", "lint", join(dir, "nope.yaml"));
     expect(missing.code).toBe(2);

@@ -57,6 +57,27 @@ describe("sessions and their websockets", () => {
     expect(closed).toEqual([[SESSION_CLOSED_CODE, "session expired"]]);
   });
 
+  it("logs no error and no stack for a malformed cookie or an Origin: null websocket", async () => {
+    const lines: string[] = [];
+    const logged = await startHarness({ logLevel: "info" }, { logStream: { write: (l) => lines.push(l) } });
+    try {
+      const res = await logged.app.inject({
+        method: "GET",
+        url: "/api/plan",
+        headers: { cookie: "k3s_ha_session=%E0%A4%A" },
+      });
+      expect(res.statusCode).toBe(401);
+      const s = await signIn(logged.app);
+      await expect(
+        logged.app.injectWS("/api/ws", { headers: { cookie: s.cookie, origin: "null" } }),
+      ).rejects.toThrow("403");
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.filter((l) => /"level":(50|60)/.test(l) || l.includes('"stack"'))).toEqual([]);
+    } finally {
+      await logged.close();
+    }
+  });
+
   it("answers a malformed cookie with 401, never 500", async () => {
     for (const cookie of [
       "k3s_ha_session=%E0%A4%A",
