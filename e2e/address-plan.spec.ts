@@ -1,17 +1,10 @@
 // Operator flow: sign in, read the address plan map and its findings, edit the plan file, watch the page follow.
 import { readFileSync, writeFileSync } from "node:fs";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { E2E_PASSWORD, E2E_PLAN } from "../playwright.config";
+import { signIn } from "./helpers";
 
 const original = readFileSync("examples/lab.yaml", "utf8");
-
-async function signIn(page: Page) {
-  await page.goto("/");
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("live-status")).toHaveText(/Live/);
-}
 
 test.afterEach(() => {
   writeFileSync(E2E_PLAN, original);

@@ -1,14 +1,6 @@
 // Sessions as operators meet them: signing out in one tab ends the live page in another at once.
-import { expect, type Page, test } from "@playwright/test";
-import { E2E_PASSWORD } from "../playwright.config";
-
-async function signIn(page: Page) {
-  await page.goto("/");
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("live-status")).toHaveText(/Live/);
-}
+import { expect, test } from "@playwright/test";
+import { signIn } from "./helpers";
 
 test("signing out in one tab sends the other tab's live page to sign-in, without a reconnect loop", async ({
   context,

@@ -1,12 +1,17 @@
 // Route /account: who is signed in, and the password change (which ends every other session of the user).
 import { MIN_PASSWORD_LENGTH, type SessionInfo } from "@k3s-ha/shared";
 import { type FormEvent, useState } from "react";
-import { Card, CardTitle, Mono, PageHeader } from "../../../components/ui";
+import {
+  Card,
+  CardTitle,
+  FormAlert,
+  formInputClass,
+  Mono,
+  PageHeader,
+  primaryButtonClass,
+} from "../../../components/ui";
 import { isApiError } from "../../../lib/api";
 import { useChangePassword } from "../queries";
-
-const input =
-  "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
 
 function changeError(error: unknown): string {
   if (isApiError(error, "WRONG_PASSWORD")) return "The current password is wrong.";
@@ -34,7 +39,7 @@ function Field(props: {
         autoComplete={props.autoComplete}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
-        className={input}
+        className={formInputClass}
       />
     </div>
   );
@@ -68,14 +73,7 @@ function PasswordForm() {
   const message = problem ?? (change.isError ? changeError(change.error) : null);
   return (
     <form onSubmit={submit} className="max-w-sm space-y-4 p-4">
-      {message && (
-        <p
-          role="alert"
-          className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-200"
-        >
-          {message}
-        </p>
-      )}
+      {message && <FormAlert>{message}</FormAlert>}
       {change.isSuccess && !message && (
         <p
           role="status"
@@ -105,11 +103,7 @@ function PasswordForm() {
         onChange={setRepeat}
         autoComplete="new-password"
       />
-      <button
-        type="submit"
-        disabled={change.isPending}
-        className="rounded-lg bg-sky-700 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-500 dark:text-slate-950 dark:hover:bg-sky-400"
-      >
+      <button type="submit" disabled={change.isPending} className={primaryButtonClass}>
         {change.isPending ? "Changing…" : "Change password"}
       </button>
     </form>

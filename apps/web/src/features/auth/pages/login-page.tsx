@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Redirect, useLocation, useSearch } from "wouter";
+import { FormAlert, formInputClass, primaryButtonClass } from "../../../components/ui";
 import { isApiError } from "../../../lib/api";
 import { sessionQueries, useSignIn } from "../queries";
 
@@ -20,9 +21,6 @@ function signInError(error: unknown): string {
   if (isApiError(error)) return `Sign-in failed: ${error.message}`;
   return "Sign-in failed.";
 }
-
-const input =
-  "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
 
 export function LoginPage() {
   const next = safeNext(new URLSearchParams(useSearch()).get("next"));
@@ -53,14 +51,7 @@ export function LoginPage() {
           onSubmit={submit}
           className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900"
         >
-          {signIn.isError && (
-            <p
-              role="alert"
-              className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-200"
-            >
-              {signInError(signIn.error)}
-            </p>
-          )}
+          {signIn.isError && <FormAlert>{signInError(signIn.error)}</FormAlert>}
           <div>
             <label htmlFor="username" className="text-sm font-medium">
               Username
@@ -72,7 +63,7 @@ export function LoginPage() {
               required
               value={username}
               onChange={(e) => setUsername(e.target.value)}
-              className={input}
+              className={formInputClass}
             />
           </div>
           <div>
@@ -87,14 +78,10 @@ export function LoginPage() {
               required
               value={password}
               onChange={(e) => setPassword(e.target.value)}
-              className={input}
+              className={formInputClass}
             />
           </div>
-          <button
-            type="submit"
-            disabled={signIn.isPending}
-            className="w-full rounded-lg bg-sky-700 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-500 dark:text-slate-950 dark:hover:bg-sky-400"
-          >
+          <button type="submit" disabled={signIn.isPending} className={`w-full ${primaryButtonClass}`}>
             {signIn.isPending ? "Signing in…" : "Sign in"}
           </button>
         </form>
