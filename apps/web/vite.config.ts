@@ -2,12 +2,13 @@
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { precompress } from "./vite-precompress";
 
 // The server listens here in development (`pnpm dev` starts both).
 const apiTarget = "http://127.0.0.1:8080";
 
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), precompress()],
   server: {
     proxy: { "/api": { target: apiTarget, ws: true, changeOrigin: false } },
   },

@@ -39,6 +39,17 @@ const SECURITY_HEADERS = {
 };
 const HSTS = "max-age=31536000";
 
+/**
+ * Hashed assets never change under their name: cached for a year without revalidation. index.html (also served for
+ * deep links) must be revalidated, or a redeploy would leave tabs on chunks that no longer exist.
+ */
+export function webCacheControl(file: string): string {
+  const path = file.replace(/\.(br|gz)$/, "");
+  if (/[\\/]assets[\\/][^\\/]+-[\w-]{8,}\.\w+$/.test(path)) return "public, max-age=31536000, immutable";
+  if (path.endsWith("index.html")) return "no-cache";
+  return "public, max-age=3600";
+}
+
 export function defaultWebDir(): string {
   return resolve(import.meta.dirname, "../../web/dist");
 }
@@ -118,12 +129,16 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
 
   const webDir = config.webDir ?? defaultWebDir();
   const hasWeb = existsSync(join(webDir, "index.html"));
-  // Source maps are built hidden for debugging on the build machine, never served.
+  // Source maps are built hidden for debugging on the build machine, never served. Text assets are sent as the
+  // brotli or gzip file the build wrote beside them, whichever the browser accepts.
   if (hasWeb) {
     await app.register(fastifyStatic, {
       root: webDir,
       index: "index.html",
+      preCompressed: true,
+      cacheControl: false,
       allowedPath: (pathName) => !pathName.endsWith(".map"),
+      setHeaders: (reply, path) => reply.header("cache-control", webCacheControl(path)),
     });
   }
   app.setNotFoundHandler((request, reply) => {

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_TOKEN, type Harness, startHarness } from "../test/harness.js";
 
@@ -12,6 +13,10 @@ describe("web app serving", () => {
     writeFileSync(join(web, "index.html"), "<!doctype html><title>k3s HA Console</title>");
     writeFileSync(join(web, "assets", "app.js"), "console.log(1)");
     writeFileSync(join(web, "assets", "app.js.map"), '{"version":3,"sourcesContent":["secret source"]}');
+    const bundle = `console.log("${"k3s ".repeat(2000)}")`;
+    writeFileSync(join(web, "assets", "index-CJJotYmr.js"), bundle);
+    writeFileSync(join(web, "assets", "index-CJJotYmr.js.br"), brotliCompressSync(bundle));
+    writeFileSync(join(web, "assets", "index-CJJotYmr.js.gz"), gzipSync(bundle));
     h = await startHarness({ webDir: web });
   });
   afterAll(async () => {
@@ -28,6 +33,33 @@ describe("web app serving", () => {
     expect(route.body).toContain("k3s HA Console");
     expect(route.headers["content-security-policy"]).toContain("default-src 'self'");
     expect(route.headers["x-frame-options"]).toBe("DENY");
+  });
+
+  it("sends hashed assets precompressed and cached for a year; index.html and deep links are revalidated", async () => {
+    const br = await h.app.inject({
+      method: "GET",
+      url: "/assets/index-CJJotYmr.js",
+      headers: { "accept-encoding": "gzip, deflate, br" },
+    });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(Number(br.headers["content-length"] ?? br.rawPayload.length)).toBeLessThan(1000);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toContain("k3s k3s");
+    const gz = await h.app.inject({
+      method: "GET",
+      url: "/assets/index-CJJotYmr.js",
+      headers: { "accept-encoding": "gzip" },
+    });
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    const plain = await h.app.inject({ method: "GET", url: "/assets/index-CJJotYmr.js" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThan(8000);
+    for (const url of ["/", "/index.html", "/address-plan", "/bgp/peers"]) {
+      const res = await h.app.inject({ method: "GET", url, headers: { "accept-encoding": "br" } });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers["cache-control"], url).toBe("no-cache");
+    }
   });
 
   it("never serves source maps, not even through the client-side route fallback", async () => {

@@ -2,7 +2,8 @@
 import type { SessionInfo } from "@k3s-ha/shared";
 import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense } from "react";
-import { Route, Switch } from "wouter";
+import { Route, Switch, useLocation } from "wouter";
+import { PageErrorBoundary } from "../components/page-error-boundary";
 import { Loading, PageHeader } from "../components/ui";
 import { AuditPage } from "../features/audit/pages/audit-page";
 import { RequireSession } from "../features/auth/components/require-session";
@@ -26,28 +27,31 @@ function NotFound() {
 }
 
 function SignedInRoutes({ session }: { session: SessionInfo }) {
+  const [location] = useLocation();
   return (
-    <Suspense fallback={<Loading what="the page" />}>
-      <Switch>
-        <Route path="/" component={OverviewPage} />
-        <Route path="/address-plan" component={AddressPlanPage} />
-        <Route path="/bgp">
-          <NotBuiltPage section={plannedSections.bgp} />
-        </Route>
-        <Route path="/cluster">
-          <NotBuiltPage section={plannedSections.cluster} />
-        </Route>
-        <Route path="/setup">
-          <NotBuiltPage section={plannedSections.setup} />
-        </Route>
-        <Route path="/failover" component={FailoverPage} />
-        <Route path="/audit" component={AuditPage} />
-        <Route path="/account">
-          <AccountPage session={session} />
-        </Route>
-        <Route component={NotFound} />
-      </Switch>
-    </Suspense>
+    <PageErrorBoundary resetKey={location}>
+      <Suspense fallback={<Loading what="the page" />}>
+        <Switch>
+          <Route path="/" component={OverviewPage} />
+          <Route path="/address-plan" component={AddressPlanPage} />
+          <Route path="/bgp">
+            <NotBuiltPage section={plannedSections.bgp} />
+          </Route>
+          <Route path="/cluster">
+            <NotBuiltPage section={plannedSections.cluster} />
+          </Route>
+          <Route path="/setup">
+            <NotBuiltPage section={plannedSections.setup} />
+          </Route>
+          <Route path="/failover" component={FailoverPage} />
+          <Route path="/audit" component={AuditPage} />
+          <Route path="/account">
+            <AccountPage session={session} />
+          </Route>
+          <Route component={NotFound} />
+        </Switch>
+      </Suspense>
+    </PageErrorBoundary>
   );
 }
 

@@ -3,6 +3,7 @@ import type { SessionInfo } from "@k3s-ha/shared";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Link, useLocation } from "wouter";
+import { Logo } from "../components/logo";
 import { useSignOut } from "../features/auth/queries";
 import { planQueries } from "../features/plan/queries";
 import { LiveIndicator } from "./live-indicator";
@@ -70,7 +71,7 @@ export function Shell({ session, children }: { session: SessionInfo; children: R
             href="/"
             className="flex items-center gap-2 rounded-md font-semibold tracking-tight text-slate-900 dark:text-white"
           >
-            <img src="/favicon.svg" alt="" className="size-7" />
+            <Logo className="size-7" />
             k3s HA Console
           </Link>
           <PlanName />

@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Redirect, useLocation, useSearch } from "wouter";
+import { Logo } from "../../../components/logo";
 import { FormAlert, formInputClass, primaryButtonClass } from "../../../components/ui";
 import { isApiError } from "../../../lib/api";
 import { sessionQueries, useSignIn } from "../queries";
@@ -41,7 +42,7 @@ export function LoginPage() {
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className="w-full max-w-sm">
         <div className="mb-6 text-center">
-          <img src="/favicon.svg" alt="" className="mx-auto size-12" />
+          <Logo className="mx-auto size-12" />
           <h1 className="mt-3 text-xl font-semibold tracking-tight">k3s HA Console</h1>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
             Sign in to plan and test the control plane.
