@@ -124,7 +124,7 @@ export class PlanSource {
         action,
         target: this.file,
         outcome: "ok",
-        detail: `revision ${this.revision}, ${errors} error finding(s)`,
+        detail: `revision ${this.revision}: ${errors === 0 ? "no error findings" : errors === 1 ? "1 error finding" : `${errors} error findings`}`,
       });
     } else {
       this.errors = result.errors;

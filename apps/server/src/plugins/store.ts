@@ -39,6 +39,12 @@ export interface SessionRow {
   expiresAt: string;
 }
 
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  outcome?: AuditEntry["outcome"];
+}
+
 export interface AuditRecord {
   actor: string;
   action: string;
@@ -150,12 +156,43 @@ export class Store {
     this.db.prepare("UPDATE audit SET actor = ?, detail = ? WHERE id = ?").run(actor, detail, id);
   }
 
-  auditEntries(limit: number, beforeId?: number): AuditEntry[] {
+  /** A page of audit entries, newest first, filtered; `action` ending in `*` matches by prefix. */
+  auditEntries(limit: number, beforeId?: number, filter: AuditFilter = {}): AuditEntry[] {
+    const where = ["id < ?"];
+    const params: (string | number)[] = [beforeId ?? Number.MAX_SAFE_INTEGER];
+    if (filter.actor !== undefined) {
+      where.push("actor = ?");
+      params.push(filter.actor);
+    }
+    if (filter.action !== undefined) {
+      if (filter.action.endsWith("*")) {
+        where.push("substr(action, 1, ?) = ?");
+        params.push(filter.action.length - 1, filter.action.slice(0, -1));
+      } else {
+        where.push("action = ?");
+        params.push(filter.action);
+      }
+    }
+    if (filter.outcome !== undefined) {
+      where.push("outcome = ?");
+      params.push(filter.outcome);
+    }
     return this.db
       .prepare(
-        "SELECT id, at, actor, action, target, outcome, detail FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
+        `SELECT id, at, actor, action, target, outcome, detail FROM audit WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`,
       )
-      .all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as unknown as AuditEntry[];
+      .all(...params, limit) as unknown as AuditEntry[];
+  }
+
+  /** The actors and actions that occur, for the audit page's filters (the most frequent first, bounded). */
+  auditFacets(max = 100): { actors: string[]; actions: string[] } {
+    const column = (name: "actor" | "action") =>
+      (
+        this.db
+          .prepare(`SELECT ${name} AS v FROM audit GROUP BY ${name} ORDER BY COUNT(*) DESC, ${name} LIMIT ?`)
+          .all(max) as { v: string }[]
+      ).map((r) => r.v);
+    return { actors: column("actor"), actions: column("action") };
   }
 
   close(): void {

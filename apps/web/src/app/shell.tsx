@@ -1,11 +1,12 @@
 // The frame around every signed-in page: product, plan and live status, theme, the operator, and the sections.
 import type { SessionInfo } from "@k3s-ha/shared";
 import { useQuery } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { type ReactNode, useLayoutEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { Logo } from "../components/logo";
 import { useSignOut } from "../features/auth/queries";
 import { planQueries } from "../features/plan/queries";
+import { ANNOUNCER_ID, requestHeadingFocus } from "../lib/page-focus";
 import { LiveIndicator } from "./live-indicator";
 import { isActive, navItems } from "./nav";
 import { ThemeToggle } from "./theme-toggle";
@@ -55,8 +56,81 @@ function SignOut({ user }: { user: string }) {
   );
 }
 
+function SectionLinks({
+  location,
+  vertical,
+  onPick,
+}: {
+  location: string;
+  vertical: boolean;
+  onPick?: () => void;
+}) {
+  return (
+    <ul className={vertical ? "grid gap-1 py-2" : "flex gap-1"}>
+      {navItems.map((item) => {
+        const active = isActive(item, location);
+        const look = active
+          ? "border-sky-600 text-sky-800 dark:border-sky-400 dark:text-sky-200"
+          : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900 dark:text-slate-400 dark:hover:border-slate-600 dark:hover:text-white";
+        return (
+          <li key={item.href}>
+            <Link
+              href={item.href}
+              onClick={onPick}
+              aria-current={active ? "page" : undefined}
+              className={`block px-3 py-2.5 text-sm font-medium whitespace-nowrap ${vertical ? "border-l-4" : "border-b-2"} ${look}`}
+            >
+              {item.label}
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** Tabs on a laptop; on a phone a menu button that lists every page, so none hides off-screen. */
+function SectionNav({ location }: { location: string }) {
+  const [open, setOpen] = useState(false);
+  const current = navItems.find((item) => isActive(item, location));
+  return (
+    <nav aria-label="Sections" className="mx-auto max-w-[100rem] px-2 sm:px-4">
+      <div className="hidden md:block">
+        <SectionLinks location={location} vertical={false} />
+      </div>
+      <div className="md:hidden">
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls="section-menu"
+          onClick={() => setOpen(!open)}
+          className="flex w-full items-center justify-between px-3 py-2.5 text-sm font-medium text-slate-800 dark:text-slate-100"
+        >
+          <span>
+            <span className="text-slate-500 dark:text-slate-400">Page: </span>
+            {current?.label ?? "—"}
+          </span>
+          <span aria-hidden="true">{open ? "▲" : "▼"}</span>
+          <span className="sr-only">{open ? "Close the menu" : "Open the menu of all pages"}</span>
+        </button>
+        {open && (
+          <div id="section-menu">
+            <SectionLinks location={location} vertical onPick={() => setOpen(false)} />
+          </div>
+        )}
+      </div>
+    </nav>
+  );
+}
+
 export function Shell({ session, children }: { session: SessionInfo; children: ReactNode }) {
   const [location] = useLocation();
+  const first = useRef(true);
+  // A layout effect runs before the new page's heading's (passive) effect in the same commit.
+  useLayoutEffect(() => {
+    if (first.current) first.current = false;
+    else requestHeadingFocus();
+  }, [location]);
   return (
     <div className="min-h-screen">
       <a
@@ -81,32 +155,12 @@ export function Shell({ session, children }: { session: SessionInfo; children: R
             <SignOut user={session.user} />
           </div>
         </div>
-        <nav aria-label="Sections" className="mx-auto max-w-[100rem] overflow-x-auto px-2 sm:px-4">
-          <ul className="flex gap-1">
-            {navItems.map((item) => {
-              const active = isActive(item, location);
-              return (
-                <li key={item.href}>
-                  <Link
-                    href={item.href}
-                    aria-current={active ? "page" : undefined}
-                    className={`block border-b-2 px-3 py-2.5 text-sm font-medium whitespace-nowrap ${
-                      active
-                        ? "border-sky-600 text-sky-800 dark:border-sky-400 dark:text-sky-200"
-                        : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900 dark:text-slate-400 dark:hover:border-slate-600 dark:hover:text-white"
-                    }`}
-                  >
-                    {item.label}
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
-        </nav>
+        <SectionNav location={location} />
       </header>
       <main id="main" tabIndex={-1} className="mx-auto max-w-[100rem] px-4 py-6 sm:px-6">
         {children}
       </main>
+      <div id={ANNOUNCER_ID} aria-live="polite" aria-atomic="true" className="sr-only" />
     </div>
   );
 }

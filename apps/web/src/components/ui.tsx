@@ -1,6 +1,7 @@
 // Small building blocks every page uses: cards, page headings, empty and error states.
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import { isApiError } from "../lib/api";
+import { announce, takeHeadingFocus } from "../lib/page-focus";
 
 /** A text or password field of a form. */
 export const formInputClass =
@@ -48,10 +49,24 @@ export function PageHeader({
   children?: ReactNode;
   aside?: ReactNode;
 }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} — k3s HA Console`;
+    if (takeHeadingFocus()) {
+      heading.current?.focus();
+      announce(`${title} page`);
+    }
+  }, [title]);
   return (
     <div className="mb-5 flex flex-wrap items-end justify-between gap-3">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900 dark:text-white">{title}</h1>
+      <div className="min-w-0">
+        <h1
+          ref={heading}
+          tabIndex={-1}
+          className="text-2xl font-semibold tracking-tight text-slate-900 outline-none dark:text-white"
+        >
+          {title}
+        </h1>
         {children && <div className="mt-1 text-sm text-slate-600 dark:text-slate-400">{children}</div>}
       </div>
       {aside}
@@ -68,7 +83,11 @@ export function Loading({ what }: { what: string }) {
 }
 
 export function LoadError({ what, error }: { what: string; error: unknown }) {
-  const detail = isApiError(error) ? `${error.message} (${error.code})` : "Something went wrong.";
+  const detail = isApiError(error, "NETWORK_ERROR")
+    ? "The console server cannot be reached. This page tries again by itself when the connection is back."
+    : isApiError(error)
+      ? error.message
+      : "Something went wrong.";
   return (
     <div
       role="alert"

@@ -1,16 +1,24 @@
-// Dates and times as operators read them: local time with the date, and how long ago.
-const dateTime = new Intl.DateTimeFormat(undefined, {
-  year: "numeric",
-  month: "short",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-});
+// Dates and times as operators read them: 24-hour, ISO-like, with the time zone; and how long ago.
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
 
+/** The zone of a local time as an offset from UTC: `UTC`, `UTC+01:00`, `UTC-05:30`. */
+export function formatZone(date: Date): string {
+  const minutes = -date.getTimezoneOffset();
+  if (minutes === 0) return "UTC";
+  const sign = minutes > 0 ? "+" : "-";
+  const abs = Math.abs(minutes);
+  return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** `2026-12-01 08:01:02 UTC+01:00`: local time, 24-hour, sortable, never ambiguous. */
 export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${date} ${time} ${formatZone(d)}`;
 }
 
 export function formatAgo(iso: string, now = Date.now()): string {

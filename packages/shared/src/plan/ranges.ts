@@ -63,6 +63,11 @@ export function planRanges(plan: Plan): PlanRange[] {
   return out;
 }
 
+/** "Router edge1", but "Router" for a router named "router" (never "Router router"). */
+function withRole(role: string, name: string): string {
+  return name.toLowerCase() === role.toLowerCase() ? role : `${role} ${name}`;
+}
+
 export function planAddresses(plan: Plan): PlanAddress[] {
   const out: PlanAddress[] = [];
   const add = (kind: AddressKind, path: string, label: string, text: string) => {
@@ -78,9 +83,9 @@ export function planAddresses(plan: Plan): PlanAddress[] {
         value: ip.value,
       });
   };
-  add("router", "bgp.router.address", `Router ${plan.bgp.router.name}`, plan.bgp.router.address);
+  add("router", "bgp.router.address", withRole("Router", plan.bgp.router.name), plan.bgp.router.address);
   plan.nodes.forEach((node, i) => {
-    add("node", `nodes[${i}].address`, `Node ${node.name}`, node.address);
+    add("node", `nodes[${i}].address`, withRole("Node", node.name), node.address);
   });
   add("clusterDns", "network.clusterDns", "Cluster DNS", plan.network.clusterDns);
   add("apiVip", "network.apiVip", "API VIP", plan.network.apiVip);

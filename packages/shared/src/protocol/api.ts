@@ -88,7 +88,13 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-export const auditResponseSchema = z.object({ entries: z.array(auditEntrySchema) });
+export const auditResponseSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: z.number().int().nullable(),
+  /** Actors and actions that occur in the log, most frequent first, for filters. */
+  facets: z.object({ actors: z.array(z.string()), actions: z.array(z.string()) }),
+});
 export type AuditResponse = z.infer<typeof auditResponseSchema>;
 
 export const healthResponseSchema = z.object({

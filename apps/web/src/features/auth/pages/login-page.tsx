@@ -1,6 +1,6 @@
 // Route /login: username and password; says plainly when they are wrong or when sign-ins are rate limited.
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { Redirect, useLocation, useSearch } from "wouter";
 import { Logo } from "../../../components/logo";
 import { FormAlert, formInputClass, primaryButtonClass } from "../../../components/ui";
@@ -31,6 +31,9 @@ export function LoginPage() {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
 
+  useEffect(() => {
+    document.title = "Sign in — k3s HA Console";
+  }, []);
   if (session.data) return <Redirect to={next} replace />;
 
   const submit = (event: FormEvent) => {

@@ -3,6 +3,7 @@ import type { PlanResponse } from "@k3s-ha/shared";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Link } from "wouter";
+import { StaleNotice, useIsStale } from "../../../components/stale-notice";
 import { Card, CardTitle, LoadError, Loading, PageHeader } from "../../../components/ui";
 import { formatAgo, formatDateTime } from "../../../lib/format";
 import { severityStyles } from "../../plan/components/kind-styles";
@@ -65,13 +66,13 @@ function FindingCounts({ response }: { response: PlanResponse }) {
             <Link
               href="/address-plan"
               className={`block rounded-lg border p-3 hover:shadow-sm ${style.panel}`}
-              aria-label={`${count} ${severity} finding${count === 1 ? "" : "s"}: open the address plan`}
             >
-              <span className="block text-2xl font-semibold tabular-nums">{count}</span>
+              <span className="block text-2xl font-semibold tabular-nums">{count}</span>{" "}
               <span className="text-sm text-slate-700 dark:text-slate-300">
                 {style.label}
                 {severity === "info" ? "" : count === 1 ? "" : "s"}
               </span>
+              <span className="sr-only">: open the address plan</span>
             </Link>
           </li>
         );
@@ -82,6 +83,7 @@ function FindingCounts({ response }: { response: PlanResponse }) {
 
 function SourceFacts({ response }: { response: PlanResponse }) {
   const { source, errors } = response;
+  const stale = useIsStale();
   return (
     <dl className="grid gap-4 p-4 sm:grid-cols-2">
       <Fact term="File">
@@ -89,7 +91,9 @@ function SourceFacts({ response }: { response: PlanResponse }) {
       </Fact>
       <Fact term="Status">
         {source.status === "ok" ? (
-          <span className="font-medium text-emerald-800 dark:text-emerald-300">Valid</span>
+          <span className="font-medium text-emerald-800 dark:text-emerald-300">
+            Valid{stale && <span className="font-normal"> when last seen (not live)</span>}
+          </span>
         ) : (
           <Link href="/address-plan" className="font-medium text-red-800 underline dark:text-red-300">
             Invalid: {errors.length} error{errors.length === 1 ? "" : "s"}, showing the last good plan
@@ -107,7 +111,7 @@ function SourceFacts({ response }: { response: PlanResponse }) {
 }
 
 export function OverviewPage() {
-  const { data, error, isPending } = useQuery(planQueries.current());
+  const { data, error, isPending, dataUpdatedAt } = useQuery(planQueries.current());
   return (
     <>
       <PageHeader title="Overview">
@@ -120,6 +124,7 @@ export function OverviewPage() {
           "The plan this console works from."
         )}
       </PageHeader>
+      <StaleNotice updatedAt={dataUpdatedAt} what="the plan shown here" />
       {isPending ? (
         <Loading what="the plan" />
       ) : error ? (

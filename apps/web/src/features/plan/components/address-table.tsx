@@ -1,7 +1,9 @@
-// Every range and key address of the plan as a table: label, value (with a copy button), plan path, size.
+// Every range and key address of the plan: a fixed-width table on a laptop, one card per row on a phone.
+// Each value has its own copy button; a host range is copied as its two ends, never as "a – b".
+import type { ReactNode } from "react";
 import { CopyButton } from "../../../components/copy-button";
 import { type Block, describeCount, logShare } from "../map/layout";
-import { type PlanMap, rangesHolding } from "../map/model";
+import { type MapAddress, type MapRange, type PlanMap, rangesHolding } from "../map/model";
 import { addressStyles, rangeStyles } from "./kind-styles";
 import type { MapSelection } from "./map-state";
 
@@ -14,6 +16,25 @@ interface AddressTableProps {
 
 const th = "px-3 py-2 text-left text-xs font-semibold text-slate-600 dark:text-slate-400";
 const td = "px-3 py-2 align-middle";
+
+/** The values of a range to show and copy: a CIDR, or the two ends of a host range. */
+function rangeValues(r: MapRange): { label: string; value: string }[] {
+  if (r.cidr) return [{ label: r.label, value: r.display }];
+  const [from, to] = r.text.split(" – ");
+  return [
+    { label: `${r.label} start`, value: from ?? r.text },
+    { label: `${r.label} end`, value: to ?? "" },
+  ];
+}
+
+function where(map: PlanMap, a: MapAddress): string {
+  if (a.placement === "outside") return "outside the site prefix";
+  return (
+    rangesHolding(map, a)
+      .map((r) => `in ${r.label}`)
+      .join(", ") || "in the site prefix"
+  );
+}
 
 function ShowButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (
@@ -28,105 +49,15 @@ function ShowButton({ label, onClick }: { label: string; onClick: () => void }) 
   );
 }
 
-export function AddressTable({ map, root, selection, onShow }: AddressTableProps) {
-  const rowClass = (path: string) =>
-    `border-t border-slate-200 dark:border-slate-800 ${selection?.path === path ? "bg-sky-50 dark:bg-sky-950/40" : ""}`;
+function Values({ values }: { values: { label: string; value: string }[] }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[44rem] text-sm">
-        <caption className="sr-only">Ranges and key addresses of the plan</caption>
-        <thead className="bg-slate-50 dark:bg-slate-900/60">
-          <tr>
-            <th scope="col" className={th}>
-              Name
-            </th>
-            <th scope="col" className={th}>
-              Value
-            </th>
-            <th scope="col" className={th}>
-              Plan path
-            </th>
-            <th scope="col" className={th}>
-              Size (log scale)
-            </th>
-            <th scope="col" className={th}>
-              <span className="sr-only">Map</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {map.ranges.map((r) => (
-            <tr key={r.path} className={rowClass(r.path)}>
-              <th scope="row" className={`${td} text-left font-medium whitespace-nowrap`}>
-                <span className="flex items-center gap-2">
-                  <span
-                    aria-hidden="true"
-                    className={`size-2.5 shrink-0 rounded-sm ${rangeStyles[r.kind].swatch}`}
-                  />
-                  {r.label}
-                </span>
-              </th>
-              <td className={td}>
-                <ValueWithCopy value={r.display} label={`${r.label} ${r.display}`} />
-              </td>
-              <td className={td}>
-                <code className="font-mono text-xs text-slate-600 dark:text-slate-400">{r.path}</code>
-              </td>
-              <td className={td}>
-                <SizeBar share={logShare(root, r.interval)} text={describeCount(r.interval)} />
-              </td>
-              <td className={`${td} text-right`}>
-                <ShowButton label={r.label} onClick={() => onShow({ type: "range", path: r.path })} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-        <tbody>
-          <tr className="border-t-2 border-slate-200 dark:border-slate-800">
-            <th scope="colgroup" colSpan={5} className={`${th} bg-slate-50 dark:bg-slate-900/60`}>
-              Key addresses
-            </th>
-          </tr>
-          {map.addresses.map((a) => (
-            <tr key={a.path} className={rowClass(a.path)}>
-              <th scope="row" className={`${td} text-left font-medium whitespace-nowrap`}>
-                <span className="flex items-center gap-2">
-                  <span
-                    aria-hidden="true"
-                    className={`size-2 shrink-0 rotate-45 border ${addressStyles[a.kind].pin}`}
-                  />
-                  {a.label}
-                </span>
-              </th>
-              <td className={td}>
-                <ValueWithCopy value={a.canonical} label={`${a.label} ${a.canonical}`} />
-              </td>
-              <td className={td}>
-                <code className="font-mono text-xs text-slate-600 dark:text-slate-400">{a.path}</code>
-              </td>
-              <td className={`${td} text-xs text-slate-600 dark:text-slate-400`}>
-                {a.placement === "outside"
-                  ? "outside the site prefix"
-                  : rangesHolding(map, a)
-                      .map((r) => `in ${r.label}`)
-                      .join(", ") || "in the site prefix"}
-              </td>
-              <td className={`${td} text-right`}>
-                <ShowButton label={a.label} onClick={() => onShow({ type: "address", path: a.path })} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function ValueWithCopy({ value, label }: { value: string; label: string }) {
-  return (
-    <span className="flex items-center justify-between gap-3">
-      <code className="font-mono text-[0.8125rem]">{value}</code>
-      <CopyButton value={value} label={label} />
+    <span className="grid gap-1">
+      {values.map(({ label, value }) => (
+        <span key={label} className="flex items-center justify-between gap-2">
+          <code className="min-w-0 font-mono text-[0.8125rem] break-all">{value}</code>
+          <CopyButton value={value} label={label} />
+        </span>
+      ))}
     </span>
   );
 }
@@ -136,7 +67,7 @@ function SizeBar({ share, text }: { share: number; text: string }) {
     <span className="flex items-center gap-2">
       <span
         aria-hidden="true"
-        className="h-1.5 w-20 shrink-0 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
+        className="h-1.5 w-14 shrink-0 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
       >
         <span
           className="block h-full rounded-full bg-slate-500 dark:bg-slate-400"
@@ -145,5 +76,140 @@ function SizeBar({ share, text }: { share: number; text: string }) {
       </span>
       <span className="font-mono text-xs whitespace-nowrap">{text}</span>
     </span>
+  );
+}
+
+function Swatch({ range, address }: { range?: MapRange; address?: MapAddress }) {
+  if (range)
+    return (
+      <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-sm ${rangeStyles[range.kind].swatch}`} />
+    );
+  if (address)
+    return (
+      <span
+        aria-hidden="true"
+        className={`size-2 shrink-0 rotate-45 border ${addressStyles[address.kind].pin}`}
+      />
+    );
+  return null;
+}
+
+interface Row {
+  key: string;
+  name: string;
+  path: string;
+  values: { label: string; value: string }[];
+  about: ReactNode;
+  swatch: ReactNode;
+  show: MapSelection;
+}
+
+function rowsOf(map: PlanMap, root: Block): { ranges: Row[]; addresses: Row[] } {
+  return {
+    ranges: map.ranges.map((r) => ({
+      key: r.path,
+      name: r.label,
+      path: r.path,
+      values: rangeValues(r),
+      about: <SizeBar share={logShare(root, r.interval)} text={describeCount(r.interval)} />,
+      swatch: <Swatch range={r} />,
+      show: { type: "range", path: r.path },
+    })),
+    addresses: map.addresses.map((a) => ({
+      key: a.path,
+      name: a.label,
+      path: a.path,
+      values: [{ label: a.label, value: a.canonical }],
+      about: <span className="text-xs text-slate-600 dark:text-slate-400">{where(map, a)}</span>,
+      swatch: <Swatch address={a} />,
+      show: { type: "address", path: a.path },
+    })),
+  };
+}
+
+export function AddressTable({ map, root, selection, onShow }: AddressTableProps) {
+  const { ranges, addresses } = rowsOf(map, root);
+  const selected = (path: string) => (selection?.path === path ? "bg-sky-50 dark:bg-sky-950/40" : "");
+  const tableRows = (rows: Row[]) =>
+    rows.map((row) => (
+      <tr key={row.key} className={`border-t border-slate-200 dark:border-slate-800 ${selected(row.path)}`}>
+        <th scope="row" className={`${td} text-left font-medium`}>
+          <span className="flex items-center gap-2">
+            {row.swatch}
+            {row.name}
+          </span>
+        </th>
+        <td className={td}>
+          <Values values={row.values} />
+        </td>
+        <td className={`${td} break-all`}>
+          <code className="font-mono text-xs text-slate-600 dark:text-slate-400">{row.path}</code>
+        </td>
+        <td className={td}>{row.about}</td>
+        <td className={`${td} text-right`}>
+          <ShowButton label={row.name} onClick={() => onShow(row.show)} />
+        </td>
+      </tr>
+    ));
+  const cards = (rows: Row[]) =>
+    rows.map((row) => (
+      <li key={row.key} className={`space-y-2 px-4 py-3 text-sm ${selected(row.path)}`}>
+        <div className="flex items-center justify-between gap-2">
+          <span className="flex items-center gap-2 font-medium">
+            {row.swatch}
+            {row.name}
+          </span>
+          <ShowButton label={row.name} onClick={() => onShow(row.show)} />
+        </div>
+        <Values values={row.values} />
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <code className="font-mono text-xs break-all text-slate-600 dark:text-slate-400">{row.path}</code>
+          {row.about}
+        </div>
+      </li>
+    ));
+
+  return (
+    <>
+      <table className="hidden w-full table-fixed text-sm lg:table">
+        <caption className="sr-only">Ranges and key addresses of the plan</caption>
+        <colgroup>
+          <col className="w-[10.5rem]" />
+          <col />
+          <col className="w-[11rem]" />
+          <col className="w-[10.5rem]" />
+          <col className="w-[4.5rem]" />
+        </colgroup>
+        <thead className="bg-slate-50 dark:bg-slate-900/60">
+          <tr>
+            {["Name", "Value", "Plan path", "Size (log scale)"].map((h) => (
+              <th key={h} scope="col" className={th}>
+                {h}
+              </th>
+            ))}
+            <th scope="col" className={th}>
+              <span className="sr-only">Map</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{tableRows(ranges)}</tbody>
+        <tbody>
+          <tr className="border-t-2 border-slate-200 dark:border-slate-800">
+            <th scope="colgroup" colSpan={5} className={`${th} bg-slate-50 dark:bg-slate-900/60`}>
+              Key addresses
+            </th>
+          </tr>
+          {tableRows(addresses)}
+        </tbody>
+      </table>
+      <div className="lg:hidden">
+        <h3 className="sr-only">Ranges</h3>
+        <ul className="divide-y divide-slate-200 dark:divide-slate-800">{cards(ranges)}</ul>
+        <h3 className="border-t-2 border-slate-200 bg-slate-50 px-4 py-2 text-xs font-semibold text-slate-600 dark:border-slate-800 dark:bg-slate-900/60 dark:text-slate-400">
+          Key addresses
+        </h3>
+        <ul className="divide-y divide-slate-200 dark:divide-slate-800">{cards(addresses)}</ul>
+      </div>
+    </>
   );
 }

@@ -4,8 +4,8 @@ import { type Finding, formatIp } from "@k3s-ha/shared";
 import { type CSSProperties, type RefObject, useEffect, useRef, useState } from "react";
 import { type Block, blockContainsBlock, blockInterval, blockLast } from "../map/layout";
 import type { MapAddress, MapRange, PlanMap } from "../map/model";
-import { cellsOf, deepestPrefix, fitBlock, smallestBlockContaining, zoomTargetForCell } from "../map/zoom";
-import { laneOrder } from "./kind-styles";
+import { cellsOf, deepestPrefix, fitBlock, smallestBlockContaining } from "../map/zoom";
+import { laneOrder, rangeStyles, severityStyles } from "./kind-styles";
 import { AddressLane, placeAddresses } from "./map-addresses";
 import { MapBreadcrumb } from "./map-breadcrumb";
 import { MapCells } from "./map-cells";
@@ -13,6 +13,7 @@ import { LANE_PX, LaneLabels } from "./map-lane-labels";
 import { OverlapTrack, RangeTrack } from "./map-lanes";
 import { itemState, type MapHighlight, type MapSelection } from "./map-state";
 import { OutsidePrefix } from "./outside-prefix";
+import { SmallRangesStrip } from "./small-ranges-strip";
 
 interface AllocationMapProps {
   map: PlanMap;
@@ -63,20 +64,21 @@ export function AllocationMap(props: AllocationMapProps) {
   const zoomInto = (target: Block) => {
     if (blockContainsBlock(root, target)) onZoom(target);
   };
-  const zoomIntoCell = (cell: Block) => {
-    const contents = [...lanes.filter((r) => r.kind !== "prefix"), ...map.addresses]
-      .filter((item) => item.placement !== "outside")
-      .map((item) => item.interval);
-    zoomInto(zoomTargetForCell(cell, contents));
+  // One rule: a hex digit zooms exactly one digit deeper; a range or an address is selected and the view moves to
+  // the smallest block that holds it (it stays when the view already is that block or lies inside it).
+  const zoomIntoCell = (cell: Block) => zoomInto(cell);
+  const focusOn = (interval: MapRange["interval"]) => {
+    const target = smallestBlockContaining(interval);
+    if (!blockContainsBlock(target, view)) zoomInto(target);
   };
   const activateRange = (range: MapRange) => {
     onSelect({ type: "range", path: range.path });
-    // Zoom in when the range is smaller than the view, or over to it when it lies elsewhere;
-    // stay when the view already is the range's block or lies inside the range.
-    const target = smallestBlockContaining(range.interval);
-    if (!blockContainsBlock(target, view)) zoomInto(target);
+    focusOn(range.interval);
   };
-  const activateAddress = (address: MapAddress) => onSelect({ type: "address", path: address.path });
+  const activateAddress = (address: MapAddress) => {
+    onSelect({ type: "address", path: address.path });
+    focusOn(address.interval);
+  };
   const showMore = (side: "before" | "after") => {
     const others = map.addresses.filter(
       (a) =>
@@ -90,13 +92,15 @@ export function AllocationMap(props: AllocationMapProps) {
       <MapBreadcrumb trail={trail} onCut={onCut} />
 
       <div className="flex">
-        <LaneLabels
-          ranges={lanes}
-          findings={findings}
-          overlaps={hasOverlaps}
-          addressLanePx={addressLane.heightPx}
-        />
-        <div className="relative min-w-0 flex-1 rounded-lg border border-slate-200 bg-slate-50/60 dark:border-slate-800 dark:bg-slate-950/40">
+        <div className="hidden sm:block">
+          <LaneLabels
+            ranges={lanes}
+            findings={findings}
+            overlaps={hasOverlaps}
+            addressLanePx={addressLane.heightPx}
+          />
+        </div>
+        <div className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-slate-50/60 dark:border-slate-800 dark:bg-slate-950/40">
           <div
             aria-hidden="true"
             className="cell-lines pointer-events-none absolute inset-0 top-8"
@@ -115,6 +119,9 @@ export function AllocationMap(props: AllocationMapProps) {
           </div>
           {lanes.map((r) => (
             <div key={r.path} className="relative" style={{ height: LANE_PX }}>
+              <span className="absolute top-0 left-1 text-[10px] font-medium text-slate-600 sm:hidden dark:text-slate-400">
+                {rangeStyles[r.kind].lane}
+              </span>
               <RangeTrack
                 range={r}
                 view={view}
@@ -140,11 +147,18 @@ export function AllocationMap(props: AllocationMapProps) {
         </div>
       </div>
 
-      <div className="flex justify-between gap-4 pl-40 font-mono text-xs text-slate-600 sm:pl-44 dark:text-slate-400">
-        <span>{formatIp(view.family, view.first)}</span>
-        <span className="text-right">{formatIp(view.family, blockLast(view))}</span>
+      <div className="flex flex-wrap justify-between gap-x-4 font-mono text-xs text-slate-600 sm:pl-44 dark:text-slate-400">
+        <span className="break-all">{formatIp(view.family, view.first)}</span>
+        <span className="break-all text-right">{formatIp(view.family, blockLast(view))}</span>
       </div>
 
+      <SmallRangesStrip
+        ranges={lanes}
+        view={view}
+        selection={selection}
+        highlight={highlight}
+        onActivate={activateRange}
+      />
       <MapLegend />
       <OutsidePrefix map={map} selection={selection} highlight={highlight} onSelect={onSelect} />
     </div>
@@ -162,7 +176,16 @@ function MapLegend() {
         drawn wider than its true size
       </span>
       <span>◂ ▸ continues beyond this block</span>
-      <span>Click a range or a hex digit to zoom in · Escape zooms out</span>
+      <span className="inline-flex items-center gap-1.5">
+        {(["error", "warning", "info"] as const).map((s) => (
+          <span key={s} aria-hidden="true" className={`size-2 rounded-full ${severityStyles[s].dot}`} />
+        ))}
+        a lane's worst finding (error, warning, info)
+      </span>
+      <span>
+        A hex digit zooms one digit deeper · a range or an address is selected and shown in the block that
+        holds it · Escape or the path above zooms out
+      </span>
     </p>
   );
 }

@@ -19,7 +19,7 @@ export const rangeStyles: Record<RangeKind, RangeStyle> = {
     swatch: "bg-slate-400 dark:bg-slate-500",
   },
   hosts: {
-    lane: "Hosts",
+    lane: "Host range",
     bar: "border-sky-500 bg-sky-100 text-sky-950 dark:border-sky-400 dark:bg-sky-500/20 dark:text-sky-100",
     tiny: "border-sky-700 bg-sky-500 text-sky-800 dark:border-sky-300 dark:bg-sky-400 dark:text-sky-950",
     swatch: "bg-sky-500 dark:bg-sky-400",

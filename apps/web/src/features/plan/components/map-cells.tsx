@@ -41,7 +41,7 @@ export function MapCells({
           onFocus={() => setActive(i)}
           onKeyDown={(event) => move(event, i)}
           onClick={() => onZoom(cell)}
-          aria-label={`Zoom into ${blockLabel(cell)}`}
+          aria-label={`${cellDigit(cell)}: zoom into ${blockLabel(cell)}`}
           title={canZoom ? `Zoom into ${blockLabel(cell)}` : blockLabel(cell)}
           className="flex min-w-0 flex-1 items-center justify-center border-l border-slate-200 font-mono text-xs text-slate-600 first:border-l-0 enabled:hover:bg-sky-50 enabled:hover:text-sky-900 disabled:cursor-default dark:border-slate-800 dark:text-slate-400 dark:enabled:hover:bg-slate-800 dark:enabled:hover:text-sky-200"
         >

@@ -131,27 +131,46 @@ function RangeFields({ map, root, range }: { map: PlanMap; root: Block; range: M
   const holds = addressesIn(map, range);
   const overlaps = overlapsOfRange(map, range.path);
   const share = Number(intervalCount(interval)) / Number(blockSize(root));
-  const where = {
-    inside: `${describeShare(share)} of the site prefix`,
+  const shareText = {
+    inside: describeShare(share),
     partly: "Extends beyond the site prefix",
     outside: "Outside the site prefix",
   }[range.placement];
+  const first = formatIp(interval.family, interval.first);
+  const last = formatIp(interval.family, interval.last);
   return (
     <>
-      <Field term={range.cidr ? "CIDR" : "Range"}>
+      {range.cidr && (
+        <Field term="CIDR">
+          <span className="flex flex-wrap items-center gap-2">
+            <span className={mono}>{range.display}</span>
+            <CopyButton value={range.display} label={range.label} />
+          </span>
+        </Field>
+      )}
+      <Field term="First address">
         <span className="flex flex-wrap items-center gap-2">
-          <span className={mono}>{range.display}</span>
-          <CopyButton value={range.display} label={range.label} />
+          <span className={mono}>{first}</span>
+          {!range.cidr && <CopyButton value={first} label={`${range.label} start`} />}
         </span>
       </Field>
-      <Field term="First address">
-        <span className={mono}>{formatIp(interval.family, interval.first)}</span>
-      </Field>
       <Field term="Last address">
-        <span className={mono}>{formatIp(interval.family, interval.last)}</span>
+        <span className="flex flex-wrap items-center gap-2">
+          <span className={mono}>{last}</span>
+          {!range.cidr && <CopyButton value={last} label={`${range.label} end`} />}
+        </span>
       </Field>
       <Field term="Size">{describeCount(interval)} addresses</Field>
-      <Field term="Position">{range.kind === "prefix" ? "The site prefix itself" : where}</Field>
+      {range.kind !== "prefix" && (
+        <>
+          <Field term="Share of the site prefix">{shareText}</Field>
+          {range.placement === "inside" && (
+            <Field term="Offset in the site prefix">
+              <span className={mono}>{formatIp(interval.family, interval.first - root.first)}</span>
+            </Field>
+          )}
+        </>
+      )}
       {range.kind !== "prefix" && (
         <Field term="Overlaps">
           {overlaps.length === 0

@@ -1,8 +1,11 @@
 // The plan file's state: which file, valid or not, when it was read.
 import type { PlanSource } from "@k3s-ha/shared";
+import { useIsStale } from "../../../components/stale-notice";
 import { formatAgo, formatDateTime } from "../../../lib/format";
 
 export function SourceStatus({ source }: { source: PlanSource }) {
+  // While the live channel is down nobody knows whether the file changed since: say so instead of "valid".
+  const stale = useIsStale();
   const ok = source.status === "ok";
   return (
     <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
@@ -18,6 +21,7 @@ export function SourceStatus({ source }: { source: PlanSource }) {
           className={`size-1.5 rounded-full ${ok ? "bg-emerald-600" : "bg-red-600"}`}
         />
         {ok ? "File valid" : "File invalid"}
+        {stale && <span className="font-normal"> when last seen (not live)</span>}
       </span>
       <code className="font-mono">{source.file}</code>
       <span>

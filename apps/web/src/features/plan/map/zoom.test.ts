@@ -1,15 +1,7 @@
 import { cidrInterval, type IpInterval, parseCidr, parseIp } from "@k3s-ha/shared";
 import { describe, expect, it } from "vitest";
 import { type Block, blockFromCidr } from "./layout";
-import {
-  blockLabel,
-  cellDigit,
-  cellsOf,
-  fitBlock,
-  smallestBlockContaining,
-  zoomTargetForCell,
-  zoomTrail,
-} from "./zoom";
+import { blockLabel, cellDigit, cellsOf, fitBlock, smallestBlockContaining, zoomTrail } from "./zoom";
 
 // Values of examples/lab.yaml.
 function block(text: string): Block {
@@ -36,18 +28,6 @@ const hosts: IpInterval = {
 const services = range("2001:db8:1162:79fb:ff00::/112");
 const loadBalancers = range("2001:db8:1162:79fb:ff01::/112");
 const pods = range("2001:db8:1162:79fb:ffcc::/112");
-const labContents = [
-  hosts,
-  services,
-  loadBalancers,
-  pods,
-  address("2001:db8:1162:79fb::1"),
-  address("2001:db8:1162:79fb::11"),
-  address("2001:db8:1162:79fb::12"),
-  address("2001:db8:1162:79fb::13"),
-  address("2001:db8:1162:79fb:ff00::10"),
-  address("2001:db8:1162:79fb:ff01::1"),
-];
 
 describe("cells", () => {
   it("splits a /64 into 16 cells of /68, one per hex digit", () => {
@@ -88,29 +68,6 @@ describe("smallestBlockContaining", () => {
     expect(blockLabel(smallestBlockContaining(address("2001:db8:1162:79fb:ff01::1")))).toBe(
       "2001:db8:1162:79fb:ff01::/120",
     );
-  });
-});
-
-describe("zoomTargetForCell", () => {
-  const cells = cellsOf(site);
-
-  it("zooms cell f of the /64 to f000::/68, where the host range ends and the Kubernetes ranges start", () => {
-    expect(blockLabel(zoomTargetForCell(cells[15] as Block, labContents))).toBe(
-      "2001:db8:1162:79fb:f000::/68",
-    );
-  });
-
-  it("skips empty levels: cell 0 holds only the router and nodes (the host range covers it all)", () => {
-    expect(blockLabel(zoomTargetForCell(cells[0] as Block, labContents))).toBe("2001:db8:1162:79fb::/120");
-  });
-
-  it("zooms an empty cell to itself", () => {
-    expect(zoomTargetForCell(cells[7] as Block, [services, pods])).toEqual(cells[7]);
-  });
-
-  it("skips from ff00::/72 cell 0 straight past the empty /80s when only the services remain", () => {
-    const ff00 = cellsOf(block("2001:db8:1162:79fb:ff00::/76"))[0] as Block; // ff00::/80
-    expect(blockLabel(zoomTargetForCell(ff00, labContents))).toBe("2001:db8:1162:79fb:ff00::/112");
   });
 });
 

@@ -1,12 +1,11 @@
 // Zoom levels of the allocation map: nibble-aligned blocks (one hex digit per level), the cells of a block,
-// the block to zoom into for a cell or a range, and the breadcrumb trail.
+// the block to show for a range or an address, and the breadcrumb trail.
 import { familyBits, formatCidr, type IpInterval } from "@k3s-ha/shared";
 import {
   type Block,
   blockCidr,
   blockContainsBlock,
   blockInterval,
-  blockLast,
   higher,
   intersectIntervals,
   lower,
@@ -64,23 +63,6 @@ function hull(intervals: readonly IpInterval[]): IpInterval | null {
     }),
     head,
   );
-}
-
-/**
- * The block to show after clicking a cell: the smallest block holding everything that has detail in the cell
- * (what covers the whole cell adds none), so empty levels are skipped. An empty cell zooms to itself.
- */
-export function zoomTargetForCell(cell: Block, contents: readonly IpInterval[]): Block {
-  const cellEnd = blockLast(cell);
-  const detail = contents.flatMap((iv) => {
-    if (iv.family === cell.family && iv.first <= cell.first && iv.last >= cellEnd) return [];
-    const part = intersectIntervals(iv, blockInterval(cell));
-    return part ? [part] : [];
-  });
-  const around = hull(detail);
-  if (!around) return cell;
-  const target = smallestBlockContaining(around);
-  return target.prefix > cell.prefix ? target : cell;
 }
 
 /** The smallest block within `root` that shows all of the intervals (their parts inside root), or null if none is. */

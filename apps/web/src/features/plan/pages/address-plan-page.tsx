@@ -1,12 +1,13 @@
 // Route /address-plan: the plan's ranges and addresses on the allocation map, its findings, the file's state.
 import { useQuery } from "@tanstack/react-query";
+import { StaleNotice } from "../../../components/stale-notice";
 import { LoadError, Loading, PageHeader } from "../../../components/ui";
 import { AddressPlanView } from "../components/address-plan-view";
 import { SourceStatus } from "../components/source-status";
 import { planQueries } from "../queries";
 
 export function AddressPlanPage() {
-  const { data, error, isPending } = useQuery(planQueries.current());
+  const { data, error, isPending, dataUpdatedAt } = useQuery(planQueries.current());
   return (
     <>
       <PageHeader title="Address plan" aside={data && <SourceStatus source={data.source} />}>
@@ -19,6 +20,7 @@ export function AddressPlanPage() {
           "Where every range and key address sits in the site prefix, and what the linter says about them."
         )}
       </PageHeader>
+      <StaleNotice updatedAt={dataUpdatedAt} what="the plan and its findings" />
       {isPending ? (
         <Loading what="the plan" />
       ) : error ? (
