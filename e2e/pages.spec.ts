@@ -104,3 +104,20 @@ test("the phone menu lists every page", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1, name: "Audit" })).toBeFocused();
   await expect(menu).toHaveCount(0);
 });
+
+test("the address plan offers a skip link to its findings early in the tab order", async ({ page }) => {
+  await signIn(page);
+  await page.getByRole("navigation").getByRole("link", { name: "Address plan", exact: true }).click();
+  await expect(page.getByTestId("allocation-map")).toBeVisible();
+  const skip = page.getByRole("link", { name: /Skip to the findings/ });
+  let presses = 0;
+  for (; presses < 20; presses++) {
+    await page.keyboard.press("Tab");
+    if (await skip.evaluate((el) => el === document.activeElement)) break;
+  }
+  expect(presses).toBeLessThan(20);
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#findings")).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(page.locator(":focus")).toHaveText(/Show on map|Info|documentation-prefix/);
+});

@@ -12,6 +12,7 @@ import { AllocationMap } from "./allocation-map";
 import { FindingsList, findingKey } from "./findings-list";
 import type { MapHighlight, MapSelection } from "./map-state";
 import { PlanErrorsBanner } from "./plan-errors-banner";
+import { PlanSettings } from "./plan-settings";
 import { SelectionDetails } from "./selection-details";
 
 function itemsOf(map: PlanMap) {
@@ -84,6 +85,17 @@ export function AddressPlanView({ response }: { response: PlanResponse }) {
         </Card>
       ) : (
         <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
+          <a
+            href="#findings"
+            onClick={(event) => {
+              event.preventDefault();
+              document.getElementById("findings")?.focus();
+              document.getElementById("findings")?.scrollIntoView();
+            }}
+            className="sr-only rounded bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:absolute focus:z-50 dark:bg-slate-900"
+          >
+            Skip to the findings ({findings.length})
+          </a>
           <div className="min-w-0 space-y-6">
             <Card>
               <CardTitle aside={`Site prefix ${map.ranges.find((r) => r.kind === "prefix")?.display ?? ""}`}>
@@ -121,15 +133,23 @@ export function AddressPlanView({ response }: { response: PlanResponse }) {
               <AddressTable map={map} root={root} selection={selection} onShow={show} />
             </Card>
           </div>
-          <Card className="self-start xl:sticky xl:top-4 xl:max-h-[calc(100vh-2rem)] xl:overflow-y-auto">
-            <CardTitle aside={`${findings.length} in total`}>Findings</CardTitle>
-            <FindingsList
-              findings={findings}
-              pinnedKey={pinnedKey}
-              onPreview={setPreview}
-              onTogglePin={togglePin}
-            />
-          </Card>
+          <div className="min-w-0 space-y-6 self-start">
+            <Card>
+              <div id="findings" tabIndex={-1} className="scroll-mt-4 outline-none">
+                <CardTitle aside={`${findings.length} in total`}>Findings</CardTitle>
+              </div>
+              <FindingsList
+                findings={findings}
+                pinnedKey={pinnedKey}
+                onPreview={setPreview}
+                onTogglePin={togglePin}
+              />
+            </Card>
+            <Card>
+              <CardTitle aside="as the plan sets them">Settings</CardTitle>
+              {response.plan && <PlanSettings plan={response.plan} />}
+            </Card>
+          </div>
         </div>
       )}
     </>

@@ -46,7 +46,7 @@ export function RangeTrack({ range, view, state, ringSeverity, onActivate }: Ran
         aria-label={`${name} (outside this view; zoom to it)`}
         title={`${name} lies ${before ? "before" : "after"} this block. Zoom to it.`}
         onClick={() => onActivate(range)}
-        className={`absolute top-2 bottom-2 flex max-w-[60%] items-center gap-1 rounded-md border border-dashed px-2 font-mono text-xs ${style.bar} ${
+        className={`absolute top-3.5 bottom-1.5 sm:top-2 sm:bottom-2 flex max-w-[60%] items-center gap-1 rounded-md border border-dashed px-2 font-mono text-xs ${style.bar} ${
           before ? "left-1" : "right-1"
         } ${stateClasses(state, ringSeverity)}`}
       >
@@ -81,7 +81,7 @@ export function RangeTrack({ range, view, state, ringSeverity, onActivate }: Ran
         title={`${name}\n${share} of this view${tiny ? " (drawn wider than its true size)" : ""}`}
         onClick={() => onActivate(range)}
         style={barStyle}
-        className={`absolute top-1.5 bottom-1.5 flex items-center overflow-hidden rounded-md border text-xs transition-[left,width,opacity] duration-300 ease-out motion-reduce:transition-none ${
+        className={`absolute top-3.5 bottom-1 flex items-center overflow-hidden rounded-md border text-xs sm:top-1.5 sm:bottom-1.5 transition-[left,width,opacity] duration-300 ease-out motion-reduce:transition-none ${
           tiny ? `${style.tiny} hatched` : style.bar
         } ${stateClasses(state, ringSeverity)}`}
       >
@@ -101,7 +101,7 @@ export function RangeTrack({ range, view, state, ringSeverity, onActivate }: Ran
         <span
           aria-hidden="true"
           style={labelStyle}
-          className={`pointer-events-none absolute top-1/2 -translate-y-1/2 font-mono text-xs whitespace-nowrap text-slate-700 transition-opacity dark:text-slate-300 ${
+          className={`pointer-events-none absolute top-[calc(50%+5px)] -translate-y-1/2 font-mono text-xs whitespace-nowrap sm:top-1/2 text-slate-700 transition-opacity dark:text-slate-300 ${
             state.dimmed ? "opacity-30" : ""
           }`}
         >
@@ -137,7 +137,7 @@ export function OverlapTrack({ overlaps, view, highlight }: OverlapTrackProps) {
           left: `min(${pct(placement.start)}, calc(100% - 6px))`,
           width: `max(${pct(placement.end - placement.start)}, 6px)`,
         }}
-        className={`hatched absolute top-2 bottom-2 rounded-sm border border-red-600 bg-red-100 text-red-600 transition-opacity dark:border-red-400 dark:bg-red-950 dark:text-red-400 ${
+        className={`hatched absolute top-3.5 bottom-1.5 sm:top-2 sm:bottom-2 rounded-sm border border-red-600 bg-red-100 text-red-600 transition-opacity dark:border-red-400 dark:bg-red-950 dark:text-red-400 ${
           dimmed ? "opacity-30" : ""
         }`}
       />

@@ -1,0 +1,41 @@
+// When the live channel drops, every page with live data says it is not live and how old it is; it recovers.
+import { expect, test, type WebSocketRoute } from "@playwright/test";
+import { signIn } from "./helpers";
+
+test("a dropped live channel makes the pages say they are not live, and the notice goes when it is back", async ({
+  page,
+}) => {
+  let linkUp = true;
+  const open: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/api\/ws$/, (ws) => {
+    if (!linkUp) {
+      void ws.close({ code: 4000, reason: "test: link down" });
+      return;
+    }
+    ws.connectToServer();
+    open.push(ws);
+  });
+  await signIn(page);
+  await page.getByRole("navigation").getByRole("link", { name: "Address plan", exact: true }).click();
+  await expect(page.getByTestId("allocation-map")).toBeVisible();
+  await expect(page.getByTestId("stale-notice")).toHaveCount(0);
+
+  linkUp = false;
+  for (const ws of open.splice(0)) await ws.close({ code: 4000, reason: "test: link down" });
+  await expect(page.getByTestId("live-status")).not.toHaveText(/^Live$/);
+  const notice = page.getByTestId("stale-notice");
+  await expect(notice).toContainText("Not live.");
+  await expect(notice).toContainText(/as fetched (just now|\d+ s ago)/);
+  await expect(page.getByText("when last seen (not live)")).toBeVisible();
+  for (const name of ["Overview", "Audit"]) {
+    await page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    await expect(page.getByTestId("stale-notice")).toContainText("Not live.");
+  }
+
+  linkUp = true;
+  await page.dispatchEvent("body", "focus");
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await expect(page.getByTestId("live-status")).toHaveText(/Live/, { timeout: 15_000 });
+  await expect(page.getByTestId("stale-notice")).toHaveCount(0);
+});
