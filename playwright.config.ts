@@ -6,6 +6,21 @@ export const E2E_DIR = ".e2e";
 export const E2E_PLAN = `${E2E_DIR}/plan.yaml`;
 export const E2E_PASSWORD = "e2e-admin-password";
 
+/** Debian's Chromium, as root and without background traffic (this machine's network is closed). */
+export const CHROMIUM_LAUNCH = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+  ],
+};
+
 export default defineConfig({
   testDir: "e2e",
   timeout: 30_000,
@@ -18,19 +33,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORT}`,
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   webServer: {
     // A fresh plan copy and database for every run; the built server serves the built web app.

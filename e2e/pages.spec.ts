@@ -2,18 +2,14 @@
 // than its card at laptop and phone size.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
+import { navItems } from "../apps/web/src/app/nav";
 import { signIn } from "./helpers";
 
+/** Every section of the navigation, and the account page. */
 const PAGES = [
-  { path: "/", title: "Overview" },
-  { path: "/address-plan", title: "Address plan" },
-  { path: "/bgp", title: "BGP" },
-  { path: "/cluster", title: "Cluster" },
-  { path: "/setup", title: "Setup" },
-  { path: "/failover", title: "Failover" },
-  { path: "/audit", title: "Audit" },
+  ...navItems.map((item) => ({ path: item.href, title: item.label })),
   { path: "/account", title: "Account" },
-] as const;
+];
 
 /** axe-core with its experimental label-content-name-mismatch rule on (the accessible name must start with the visible text). */
 function axe(page: Page) {

@@ -87,11 +87,6 @@ export function AddressPlanView({ response }: { response: PlanResponse }) {
         <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
           <a
             href="#findings"
-            onClick={(event) => {
-              event.preventDefault();
-              document.getElementById("findings")?.focus();
-              document.getElementById("findings")?.scrollIntoView();
-            }}
             className="sr-only rounded bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:absolute focus:z-50 dark:bg-slate-900"
           >
             Skip to the findings ({findings.length})
