@@ -15,18 +15,18 @@ interface State {
 }
 
 export class PageErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, State> {
-  state: State = { error: null };
+  override state: State = { error: null };
 
   static getDerivedStateFromError(error: unknown): State {
     return { error };
   }
 
-  componentDidUpdate(previous: { resetKey: string }) {
+  override componentDidUpdate(previous: { resetKey: string }) {
     // Another page was chosen: give it its own chance.
     if (previous.resetKey !== this.props.resetKey && this.state.error) this.setState({ error: null });
   }
 
-  render() {
+  override render() {
     const { error } = this.state;
     if (!error) return this.props.children;
     const stale = isChunkLoadError(error);
