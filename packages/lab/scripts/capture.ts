@@ -1,12 +1,21 @@
-// Captures the lab's real vtysh, birdc and `calicoctl node status` outputs over SSH, byte for byte, into fixtures/
-// as <command>.<scenario>.<version>.json|txt — healthy and degraded. As root: pnpm -s --filter @k3s-ha/lab capture [--name L]
+// Captures the lab's vtysh, birdc and `calicoctl node status` outputs over SSH, byte for byte, into fixtures/
+// as <command-id>.<scenario>.<version>.json|txt — healthy and degraded, in the BGP mode Calico renders (no BFD), plus
+// BFD-mode captures named `whatif-bfd-…`. As root: pnpm -s --filter @k3s-ha/lab capture [--name L]
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { type NodeCommandId, type RouterCommandId, routerCommandIds, vtyshCommands } from "@k3s-ha/shared";
 import { vtysh } from "../src/daemons/frr.js";
 import { run, sleep } from "../src/exec.js";
-import { killBird, startBirdAgain, startK3s, stopBirdGracefully, stopK3s } from "../src/faults.js";
+import {
+  killBird,
+  setBgpMode,
+  startBirdAgain,
+  startK3s,
+  stopBirdGracefully,
+  stopK3s,
+} from "../src/faults.js";
 import { isUp, labDown, labUp } from "../src/lab.js";
 import { requireRoot } from "../src/packages.js";
 import { peerStates, waitForConverged, waitForFib } from "../src/routes.js";
@@ -21,18 +30,24 @@ const { values } = parseArgs({ options: { name: { type: "string", default: "lab"
 const name = values.name;
 const t = labTopology(name);
 
-const ROUTER_COMMANDS: Record<string, string> = {
-  "show-bgp-summary": "show bgp summary json",
-  "show-bgp-ipv6-unicast": "show bgp ipv6 unicast json",
-  "show-bgp-neighbors": "show bgp neighbors json",
-  "show-ipv6-route": "show ipv6 route json",
-  "show-bfd-peers": "show bfd peers json",
-};
-const NODE_COMMANDS: Record<string, string> = {
-  "birdc-show-protocols": "birdc show protocols",
-  "birdc-show-protocols-all": "birdc show protocols all",
-  "calicoctl-node-status": "calicoctl node status",
-};
+/**
+ * Node commands with their fixture id and the version tag that says what produced them: calicoctl's output comes
+ * from the lab's stand-in (not a capture of calicoctl), and BIRD is Debian's BIRD 2, not calico-node's BIRD 1.6 fork,
+ * so the console never reads `birdc` on a real node (lab-only ids).
+ */
+const NODE_COMMANDS: { id: string; command: string; version: (bird: string) => string }[] = [
+  { id: "lab-birdc-show-protocols", command: "birdc show protocols", version: (bird) => `lab-${bird}` },
+  {
+    id: "lab-birdc-show-protocols-all",
+    command: "birdc show protocols all",
+    version: (bird) => `lab-${bird}`,
+  },
+  {
+    id: "calicoctl-node-status" satisfies NodeCommandId,
+    command: "calicoctl node status",
+    version: () => "lab-standin-calico-v3.31",
+  },
+];
 
 async function versions(): Promise<{ frr: string; bird: string }> {
   const frr = /FRRouting (\S+)/.exec(await vtysh(t, "show version"))?.[1] ?? "unknown";
@@ -41,22 +56,31 @@ async function versions(): Promise<{ frr: string; bird: string }> {
   return { frr: `frr-${frr}`, bird: `bird-${bird}` };
 }
 
-async function capture(scenario: string, nodes: string[]): Promise<void> {
+async function save(file: string, text: string): Promise<void> {
+  await writeFile(path.join(OUT, file), text);
+  process.stderr.write(`capture: ${file} (${text.length} bytes)\n`);
+}
+
+async function captureRouter(
+  scenario: string,
+  ids: readonly RouterCommandId[] = routerCommandIds,
+): Promise<void> {
   const plan = readPlan(planFile(t));
   const v = await versions();
-  const save = async (file: string, text: string) => {
-    await writeFile(path.join(OUT, file), text);
-    process.stderr.write(`capture: ${file} (${text.length} bytes)\n`);
-  };
-  for (const [id, command] of Object.entries(ROUTER_COMMANDS)) {
-    const r = await sshExec(sshTarget(plan, "router"), `vtysh -c '${command}'`);
+  for (const id of ids) {
+    const r = await sshExec(sshTarget(plan, "router"), `vtysh -c '${vtyshCommands[id]}'`);
     await save(`${id}.${scenario}.${v.frr}.json`, r.stdout);
   }
+}
+
+async function capture(scenario: string, nodes: string[]): Promise<void> {
+  await captureRouter(scenario);
+  const plan = readPlan(planFile(t));
+  const v = await versions();
   for (const node of nodes) {
-    for (const [id, command] of Object.entries(NODE_COMMANDS)) {
+    for (const { id, command, version } of NODE_COMMANDS) {
       const r = await sshExec(sshTarget(plan, node), command);
-      const version = id.startsWith("calicoctl") ? "calico-v3.31-lab" : v.bird;
-      await save(`${id}.${scenario}-${node}.${version}.txt`, r.stdout + r.stderr);
+      await save(`${id}.${scenario}-${node}.${version(v.bird)}.txt`, r.stdout + r.stderr);
     }
   }
 }
@@ -73,7 +97,8 @@ async function main(): Promise<void> {
   if (await isUp(t))
     throw new Error(`lab ${name} is up: take it down first (it is brought up and down here), or pass --name`);
   await labDown(name);
-  await labUp(name, { bgp: "bfd", preset: "vip" });
+  // Calico renders no BFD: the fixtures a parser learns from are captured in the default BGP mode.
+  await labUp(name, { bgp: "default", preset: "vip" });
   try {
     await settle();
     await capture("healthy", ["node01"]);
@@ -96,6 +121,11 @@ async function main(): Promise<void> {
     await capture("bird-killed-gr", ["node01", "node02"]);
     await startBirdAgain(t, "node01");
     await settle();
+
+    // What-if only: BFD as the router could run it if Calico rendered it (it does not).
+    await setBgpMode(t, "bfd");
+    await settle();
+    await captureRouter("whatif-bfd-healthy", ["frr-show-bfd-peers", "frr-show-bgp-neighbors"]);
   } finally {
     await labDown(name);
   }

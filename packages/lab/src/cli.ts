@@ -32,7 +32,7 @@ Usage:
       cut-link NODE | restore-link NODE    the node's switch port down | up
       blackhole NODE --for SECONDS         drop all the node's packets (nftables), healing by itself after SECONDS
       heal NODE                            end a blackhole now
-      bgp default|fast|bfd                 FRR timers 60/180, 1/3, or BFD 100 ms x 3
+      bgp default|fast|bfd                 FRR timers 60/180, 1/3, or BFD 100 ms x 3 (a what-if: Calico renders no BFD)
 
 Presets: before (default) = Calico peering with the router, mesh on, no MetalLB pools, no filters (the design
 document's starting point; kubeconfig on node01); vip = option 1 applied through the API (MetalLB pool, Calico
@@ -151,6 +151,7 @@ async function main(argv: string[]): Promise<number> {
           `  state dir: ${status.stateDir}\n  plan:      ${status.plan}\n  kubeconfig: ${status.kubeconfig}\n  prefix:    ${status.prefix}\n` +
           `  router:    ${status.router}\n${status.nodes.map((n) => `  ${n.name}:    ${n.address}\n`).join("")}` +
           `  VIP:       ${status.vip}\n  DNS:       [${status.dns.server}]:${status.dns.port} zone ${status.dns.zone}\n` +
+          (status.bgpNote ? `  BGP note:  ${status.bgpNote}\n` : "") +
           stoppedLine(status.daemons),
       );
     return status.up ? 0 : 3;

@@ -39,6 +39,8 @@ export interface LabStatus {
   vip: string;
   dns: { server: string; port: number; zone: string };
   bgp?: BgpMode;
+  /** Set when the BGP mode is one a real Calico cluster cannot run (BFD: Calico renders none for its BIRD). */
+  bgpNote?: string;
   preset?: "before" | "vip" | "dns";
   /** Per machine, which daemons run (only when up). */
   daemons?: Record<string, Record<string, boolean>>;
@@ -153,5 +155,9 @@ export function labStatus(t: LabTopology, up: boolean, info?: LabInfo): LabStatu
     vip: t.vip,
     dns: { server: t.router.address, port: t.dns.port, zone: t.dns.zone },
     ...(info ? { bgp: info.bgp, preset: info.preset ?? "before" } : {}),
+    ...(info?.bgp === "bfd" ? { bgpNote: BFD_NOTE } : {}),
   };
 }
+
+export const BFD_NOTE =
+  "what-if: Calico renders no BFD for its BIRD, so a real cluster cannot run this mode; its timings are not a prediction";

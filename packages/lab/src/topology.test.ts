@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BFD_NOTE, labStatus } from "./state.js";
 import { calicoProtocolName, hostVethName, labTopology, namespaces } from "./topology.js";
 
 describe("labTopology", () => {
@@ -60,5 +61,21 @@ describe("labTopology", () => {
   it("names peers as Calico does", () => {
     expect(calicoProtocolName("Global", "2001:db8:1162:79fb::1")).toBe("Global_2001_db8_1162_79fb__1");
     expect(hostVethName("lab")).toBe("k3sl-lab");
+  });
+});
+
+describe("labStatus", () => {
+  it("says that BFD is a what-if Calico cannot render, and says nothing for the modes Calico can", () => {
+    const t = labTopology("lab");
+    const info = {
+      name: "lab",
+      preset: "vip",
+      fastControllers: false,
+      upAt: "2026-12-01T00:00:00Z",
+    } as const;
+    expect(labStatus(t, true, { ...info, bgp: "bfd" }).bgpNote).toBe(BFD_NOTE);
+    expect(BFD_NOTE).toContain("Calico renders no BFD");
+    expect(labStatus(t, true, { ...info, bgp: "default" })).not.toHaveProperty("bgpNote");
+    expect(labStatus(t, true, { ...info, bgp: "fast" })).not.toHaveProperty("bgpNote");
   });
 });

@@ -1,4 +1,6 @@
 // Public surface of @k3s-ha/shared: runs in the browser and in Node (no node: imports).
+
+export * from "./commands/ids.js";
 export * from "./net/ip.js";
 export * from "./plan/lint/finding.js";
 export * from "./plan/lint/index.js";

@@ -1,5 +1,6 @@
 // `calicoctl node status` as Calico v3.29-v3.32 prints it: BIRD's `show protocols` as a tablewriter table.
 import { connect } from "node:net";
+import { renderTable } from "./tablewriter.js";
 
 export interface CalicoPeer {
   peerAddress: string;
@@ -56,30 +57,36 @@ export function parseBirdSocketReply(reply: string): CalicoPeer[] {
   return peers;
 }
 
-function centre(text: string, width: number): string {
-  const pad = width - text.length;
-  const left = Math.floor(pad / 2);
-  return " ".repeat(left) + text + " ".repeat(pad - left);
+/** What calicoctl finds running on the node (it looks at the process list). */
+export interface NodeProcesses {
+  /** calico-node with felix. */
+  calicoNode: boolean;
+  /** The IPv4 BIRD's peers (`bird`), or undefined when it is not running. */
+  bird4: CalicoPeer[] | undefined;
+  /** The IPv6 BIRD's peers (`bird6`), or undefined when it is not running. */
+  bird6: CalicoPeer[] | undefined;
 }
 
-/** olekukonko/tablewriter's default rendering: upper-case centred headings, left-aligned cells, +-| borders. */
-export function renderTable(headings: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headings.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const rule = `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+`;
-  const head = `|${headings.map((h, i) => ` ${centre(h.toUpperCase(), widths[i] ?? 0)} `).join("|")}|`;
-  const body = rows.map((r) => `|${widths.map((w, i) => ` ${(r[i] ?? "").padEnd(w)} `).join("|")}|`);
-  return [rule, head, rule, ...body, rule].join("\n");
-}
-
-/** The whole output for an IPv6-only node; `peers` undefined means BIRD is not running. */
-export function formatNodeStatus(peers: CalicoPeer[] | undefined): string {
-  let out = "Calico process is running.\n";
-  if (!peers) return `${out}\nThe BGP backend process (BIRD) is not running.\n\n`;
-  out += "\nIPv4 BGP status\nNo IPv4 peers found.\n";
-  out += "\nIPv6 BGP status\n";
-  if (peers.length === 0) return `${out}No IPv6 peers found.\n\n`;
+function peerSection(version: "4" | "6", peers: CalicoPeer[] | undefined): string {
+  const daemon = version === "4" ? "bird" : "bird6";
+  if (!peers) return `\nINFO: BIRDv${version} process: '${daemon}' is not running.\n`;
+  const head = `\nIPv${version} BGP status\n`;
+  if (peers.length === 0) return `${head}No IPv${version} peers found.\n`;
   const rows = peers.map((p) => [p.peerAddress, p.peerType, p.state, p.since, p.info]);
-  return `${out}${renderTable(["Peer address", "Peer type", "State", "Since", "Info"], rows)}\n\n`;
+  return `${head}${renderTable(["Peer address", "Peer type", "State", "Since", "Info"], rows)}\n`;
+}
+
+/**
+ * `calicoctl node status` as calicoctl's status.go prints it: stdout and exit code. calico-node starts both BIRDs
+ * (rc.local enables the bird and bird6 services whatever the address families), so an IPv6-only node has an IPv4
+ * BIRD without peers; a missing daemon is named on an INFO line, and without felix calicoctl stops with an error.
+ */
+export function formatNodeStatus(p: NodeProcesses): { stdout: string; stderr: string; code: number } {
+  if (!p.calicoNode) return { stdout: "", stderr: "Calico process is not running.\n", code: 1 };
+  let out = "Calico process is running.\n";
+  if (p.bird4 || p.bird6) out += peerSection("4", p.bird4) + peerSection("6", p.bird6);
+  else out += "\nNone of the BGP backend processes (BIRD or GoBGP) are running.\n";
+  return { stdout: `${out}\n`, stderr: "", code: 0 };
 }
 
 /** Asks BIRD over its control socket, as calicoctl does; undefined when BIRD does not answer. */

@@ -1,7 +1,14 @@
 // Node-side commands as an operator types them over SSH: systemctl (k3s only), k3s, calicoctl.
+
+import { alive, readPid } from "../netns.js";
 import { formatNodeStatus, queryBirdProtocols } from "./calico-status.js";
 import { rotateCertificates, runningPid, startK3s, stopK3s } from "./k3s-service.js";
 import { K3S_VERSION, loadStandinConfig, type StandinConfig } from "./node-config.js";
+
+function pidAlive(pidFile: string): boolean {
+  const pid = readPid(pidFile);
+  return pid !== undefined && alive(pid);
+}
 
 type Command = (c: StandinConfig, args: string[]) => Promise<number>;
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -65,8 +72,14 @@ const calicoctl: Command = async (c, args) => {
     err(`calicoctl: "${args.join(" ")}" is not supported by the lab stand-in (node status)`);
     return 1;
   }
-  process.stdout.write(formatNodeStatus(await queryBirdProtocols(c.birdSocket)));
-  return 0;
+  const calicoNode = pidAlive(c.calicoPidFile);
+  // The lab runs one BIRD (the IPv6 one); calico-node's IPv4 BIRD has no peers on an IPv6-only node and lives
+  // as long as calico-node does.
+  const bird6 = await queryBirdProtocols(c.birdSocket).catch(() => undefined);
+  const status = formatNodeStatus({ calicoNode, bird4: calicoNode ? [] : undefined, bird6 });
+  process.stdout.write(status.stdout);
+  process.stderr.write(status.stderr);
+  return status.code;
 };
 
 const commands: Record<string, Command> = { systemctl, k3s, calicoctl };

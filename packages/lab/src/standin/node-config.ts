@@ -15,6 +15,8 @@ export interface StandinConfig {
   caCert: string;
   caKey: string;
   birdSocket: string;
+  /** calico-node's pid file: calicoctl tells from it whether Calico runs. */
+  calicoPidFile: string;
   /** Absolute paths of node and tsx's loader, so wrappers run the stand-in with the lab's Node. */
   nodeBin: string;
   tsxLoader: string;

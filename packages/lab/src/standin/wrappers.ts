@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { stringify } from "yaml";
 import { caFiles } from "../ca.js";
+import { calicoPidFile } from "../calico/paths.js";
 import { birdSocket } from "../daemons/bird.js";
 import { frrDir } from "../daemons/frr.js";
 import { binDir, SYSTEM_PATH } from "../daemons/sshd.js";
@@ -64,6 +65,7 @@ export function standinConfig(
     caCert: ca.cert,
     caKey: ca.key,
     birdSocket: birdSocket(node),
+    calicoPidFile: calicoPidFile(node),
     nodeBin: process.execPath,
     tsxLoader: tsxLoader(),
     kubeDb: kubeDbFile(t),
