@@ -151,6 +151,11 @@ describe(`lab smoke (${name})`, () => {
         gitVersion: string;
       };
       expect(version.gitVersion).toMatch(/\+k3s/);
+      // k3s's supervisor answers /ping and /cacerts before any authentication (pkg/server/router.go).
+      expect(await fetchTls(host, "/ping", ca)).toEqual({ status: 200, body: "pong" });
+      const cacerts = await fetchTls(host, "/cacerts", ca);
+      expect(cacerts.status).toBe(200);
+      expect(cacerts.body).toBe(ca.toString());
     }
   });
 

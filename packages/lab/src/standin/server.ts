@@ -9,6 +9,7 @@ import { createKubeApi, startControllers, startNodeHeartbeat } from "../kube/ind
 import { notFoundGeneric } from "../kube/status.js";
 import { startKubelet } from "./kubelet.js";
 import { loadStandinConfig, readAnonymousHealthPaths, servingCert } from "./node-config.js";
+import { handleSupervisor } from "./supervisor.js";
 import { standinTimings } from "./timings.js";
 
 const PORT = 6443;
@@ -35,6 +36,7 @@ function serve(): void {
   const sockets = new Set<Socket>();
   const servers: Server[] = [config.address, config.vip].map((host) => {
     const server = createServer(tls, (req, res) => {
+      if (handleSupervisor(req, res, tls.ca)) return;
       kube
         .handle(req, res)
         .then((handled) => {
