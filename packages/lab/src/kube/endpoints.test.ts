@@ -111,6 +111,35 @@ describe("endpoints", () => {
         (e) => e.conditions.ready,
       ),
     ).toEqual([true, false]);
+
+    // A terminating pod (deletion pending on a finalizer) stays in the slice: not ready, serving as its Ready
+    // condition says, terminating; Endpoints drops it (upstream's ShouldPodBeInEndpoints).
+    const first = c.list(R.pods, {
+      namespace: "kube-system",
+      fieldSelector: "spec.nodeName=k3s-1",
+      labelSelector: "app=api-health",
+    })[0];
+    if (!first) throw new Error("no pod on k3s-1");
+    c.update(R.pods, { ...first, metadata: { ...first.metadata, finalizers: ["lab.test/hold"] } });
+    c.delete(R.pods, "kube-system", first.metadata.name ?? "");
+    type SliceEndpoint = {
+      nodeName: string;
+      conditions: { ready: boolean; serving: boolean; terminating: boolean };
+    };
+    const conditionsOf = (node: string) =>
+      ((sliceOf()?.endpoints ?? []) as SliceEndpoint[]).find((e) => e.nodeName === node)?.conditions;
+    await waitFor(() => conditionsOf("k3s-1")?.terminating === true, "k3s-1 terminating in the slice");
+    expect(conditionsOf("k3s-1")).toEqual({ ready: false, serving: true, terminating: true });
+    expect(conditionsOf("k3s-2")).toEqual({ ready: false, serving: false, terminating: false });
+    const ep = c.get(R.endpoints, "kube-system", "api");
+    const subset = (
+      ep?.subsets as Array<{ addresses?: { nodeName: string }[]; notReadyAddresses?: { nodeName: string }[] }>
+    )[0];
+    expect(
+      [...(subset?.addresses ?? []), ...(subset?.notReadyAddresses ?? [])].map((a) => a.nodeName),
+    ).toEqual(["k3s-2"]);
+    const held = c.get(R.pods, "kube-system", first.metadata.name ?? "");
+    if (held) c.update(R.pods, { ...held, metadata: { ...held.metadata, finalizers: [] } });
   });
 
   it("mirrors selector-less Services' Endpoints into EndpointSlices with nodeName, unless skip-mirror", async () => {

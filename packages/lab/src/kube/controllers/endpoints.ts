@@ -20,7 +20,10 @@ const ENDPOINTS_MANAGED_BY = "endpoints.kubernetes.io/managed-by";
 interface Backend {
   pod: KubeObject;
   ip: string;
+  /** EndpointSlice conditions (discovery/v1): ready never while terminating unless publishNotReadyAddresses. */
   ready: boolean;
+  serving: boolean;
+  terminating: boolean;
 }
 
 /** targetPort → the pod's port: a number, or a named container port. */
@@ -35,7 +38,12 @@ function resolvePort(pod: KubeObject, target: unknown): number | undefined {
   return undefined;
 }
 
-function backends(pods: KubeObject[], svcSpec: JsonObject): Backend[] {
+/**
+ * The pods behind a Service, as upstream's ShouldPodBeInEndpoints and podToEndpoint see them. Terminating pods
+ * (deletionTimestamp set) stay in EndpointSlices with ready false, serving = the pod's Ready condition and
+ * terminating true; Endpoints leaves them out unless the Service publishes not-ready addresses.
+ */
+function backends(pods: KubeObject[], svcSpec: JsonObject, includeTerminating: boolean): Backend[] {
   const publishNotReady = svcSpec.publishNotReadyAddresses === true;
   return pods
     .filter((p) => {
@@ -44,14 +52,20 @@ function backends(pods: KubeObject[], svcSpec: JsonObject): Backend[] {
         typeof st.podIP === "string" &&
         st.phase !== "Succeeded" &&
         st.phase !== "Failed" &&
-        !p.metadata.deletionTimestamp
+        (includeTerminating || publishNotReady || !p.metadata.deletionTimestamp)
       );
     })
-    .map((pod) => ({
-      pod,
-      ip: String((pod.status as JsonObject).podIP),
-      ready: publishNotReady || isPodReady(pod),
-    }))
+    .map((pod) => {
+      const terminating = pod.metadata.deletionTimestamp !== undefined;
+      const podReady = isPodReady(pod);
+      return {
+        pod,
+        ip: String((pod.status as JsonObject).podIP),
+        ready: publishNotReady || (podReady && !terminating),
+        serving: publishNotReady || podReady,
+        terminating,
+      };
+    })
     .sort((a, b) => a.ip.localeCompare(b.ip));
 }
 
@@ -113,7 +127,7 @@ function desiredSlice(svc: KubeObject, list: Backend[], ports: JsonObject[], fam
     addressType: family === 6 ? "IPv6" : "IPv4",
     endpoints: list.map((b) => ({
       addresses: [b.ip],
-      conditions: { ready: b.ready, serving: b.ready, terminating: false },
+      conditions: { ready: b.ready, serving: b.serving, terminating: b.terminating },
       nodeName: (b.pod.spec as JsonObject).nodeName,
       targetRef: targetRef(b.pod),
     })),
@@ -130,11 +144,11 @@ function syncService(client: KubeClient, svc: KubeObject, pods: KubeObject[]): v
   const selector = selectorFromMap(spec.selector as Record<string, string>);
   const ports = (Array.isArray(spec.ports) ? spec.ports : []) as JsonObject[];
   const ns = svc.metadata.namespace ?? "";
-  const list = backends(
-    pods.filter((p) => p.metadata.namespace === ns && matchesLabels(selector, p.metadata.labels)),
-    spec,
+  const selected = pods.filter(
+    (p) => p.metadata.namespace === ns && matchesLabels(selector, p.metadata.labels),
   );
-  const want = desiredEndpoints(svc, list, ports);
+  const list = backends(selected, spec, true);
+  const want = desiredEndpoints(svc, backends(selected, spec, false), ports);
   const have = client.get(R.endpoints, ns, svc.metadata.name ?? "");
   if (!have)
     client.create(R.endpoints, {
