@@ -168,4 +168,42 @@ describe("MetalLB controller stand-in", () => {
       availableIPv6: 1,
     });
   });
+
+  it("serves a pool with serviceAllocation only to the Services it selects, and withdraws every IP when the pools go", async () => {
+    c.create(R.ipAddressPools, {
+      apiVersion: "metallb.io/v1beta1",
+      kind: "IPAddressPool",
+      metadata: { name: "scoped", namespace: "metallb-system" },
+      spec: {
+        addresses: ["fd00:ff03::/126"],
+        serviceAllocation: { priority: 1, serviceSelectors: [{ matchLabels: { tier: "api" } }] },
+      },
+    });
+    c.create(R.services, {
+      ...lb("tiered"),
+      metadata: { name: "tiered", namespace: "default", labels: { tier: "api" } },
+    });
+    c.create(R.services, lb("plain"));
+    await waitFor(() => ipOf("tiered")?.startsWith("fd00:ff03::") === true, "tiered from the scoped pool");
+    expect(
+      c.get(R.services, "default", "tiered")?.metadata.annotations?.["metallb.io/ip-allocated-from-pool"],
+    ).toBe("scoped");
+    await waitFor(() => events("plain").some((e) => e.includes("AllocationFailed")), "plain refused");
+    expect(ipOf("plain")).toBeUndefined();
+
+    // Deleting the pools (MetalLB's configuration stays loaded) takes every address back.
+    for (const pool of c.list(R.ipAddressPools, { namespace: "metallb-system" }))
+      c.delete(R.ipAddressPools, "metallb-system", pool.metadata.name ?? "");
+    await waitFor(
+      () =>
+        c
+          .list(R.services, { namespace: "default" })
+          .every(
+            (svc) =>
+              ingress(svc.metadata.name ?? "").length === 0 &&
+              !svc.metadata.annotations?.["metallb.io/ip-allocated-from-pool"],
+          ),
+      "every address withdrawn",
+    );
+  });
 });

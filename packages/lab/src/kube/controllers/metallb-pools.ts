@@ -6,6 +6,12 @@ import { isObject, type KubeObject } from "../meta.js";
 export interface Pool {
   name: string;
   autoAssign: boolean;
+  /** spec.serviceAllocation: the pool serves only the Services these select (undefined: every Service). */
+  allocation?: {
+    namespaces: string[];
+    namespaceSelectors: Record<string, string>[];
+    serviceSelectors: Record<string, string>[];
+  };
   avoidBuggyIPs: boolean;
   priority: number;
   ranges: Array<{ family: IpFamily; first: bigint; last: bigint }>;
@@ -26,9 +32,22 @@ export function parsePool(obj: KubeObject): Pool {
       ranges.push({ family: a.family, first: a.value, last: b.value });
   }
   const alloc = isObject(spec.serviceAllocation) ? spec.serviceAllocation : {};
+  const labelMaps = (v: unknown) =>
+    (Array.isArray(v) ? v : []).map((sel) =>
+      isObject(sel) && isObject(sel.matchLabels) ? (sel.matchLabels as Record<string, string>) : {},
+    );
   return {
     name: obj.metadata.name ?? "",
     autoAssign: spec.autoAssign !== false,
+    ...(isObject(spec.serviceAllocation)
+      ? {
+          allocation: {
+            namespaces: (Array.isArray(alloc.namespaces) ? alloc.namespaces : []).map(String),
+            namespaceSelectors: labelMaps(alloc.namespaceSelectors),
+            serviceSelectors: labelMaps(alloc.serviceSelectors),
+          },
+        }
+      : {}),
     avoidBuggyIPs: spec.avoidBuggyIPs === true,
     priority: typeof alloc.priority === "number" ? alloc.priority : Number.MAX_SAFE_INTEGER,
     ranges,
@@ -105,3 +124,27 @@ export const canonical = (ip: string) => {
   const p = parseIp(ip);
   return p ? formatIp(p.family, p.value) : ip;
 };
+
+const matchesAll = (want: Record<string, string>, have: Record<string, string> | undefined) =>
+  Object.entries(want).every(([k, v]) => have?.[k] === v);
+
+/**
+ * Whether a pool may serve a Service: a pool without serviceAllocation serves every Service; one with it only
+ * those in its namespaces (or namespaces its selectors match) and matching one of its service selectors.
+ */
+export function poolServes(
+  pool: Pool,
+  svc: KubeObject,
+  namespaceLabels: (ns: string) => Record<string, string> | undefined,
+): boolean {
+  const a = pool.allocation;
+  if (!a) return true;
+  const ns = svc.metadata.namespace ?? "";
+  const nsOk =
+    (a.namespaces.length === 0 && a.namespaceSelectors.length === 0) ||
+    a.namespaces.includes(ns) ||
+    a.namespaceSelectors.some((sel) => matchesAll(sel, namespaceLabels(ns)));
+  const svcOk =
+    a.serviceSelectors.length === 0 || a.serviceSelectors.some((sel) => matchesAll(sel, svc.metadata.labels));
+  return nsOk && svcOk;
+}

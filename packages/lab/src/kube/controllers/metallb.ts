@@ -4,7 +4,15 @@ import { type IpFamily, parseIp } from "@k3s-ha/shared";
 import { type KubeClient, R } from "../client.js";
 import { isObject, type JsonObject, jsonEqual, type KubeObject } from "../meta.js";
 import { recordEvent } from "./events.js";
-import { Assignments, canonical, type Pool, parsePool, poolFor, poolSize } from "./metallb-pools.js";
+import {
+  Assignments,
+  canonical,
+  type Pool,
+  parsePool,
+  poolFor,
+  poolServes,
+  poolSize,
+} from "./metallb-pools.js";
 import type { Controller } from "./runtime.js";
 
 const POOL = "metallb.io/address-pool";
@@ -102,7 +110,8 @@ export function metallbController(client: KubeClient, options: MetalLbOptions = 
       const ip = held.fromPool(pool, family, s.key);
       return ip ? { ips: [ip], pool: pool.name } : { error: `no available IPs in pool "${wantedPool}"` };
     }
-    for (const pool of pools.filter((p) => p.autoAssign)) {
+    const nsLabels = (name: string) => client.get(R.namespaces, undefined, name)?.metadata.labels;
+    for (const pool of pools.filter((p) => p.autoAssign && poolServes(p, s.obj, nsLabels))) {
       const ip = held.fromPool(pool, family, s.key);
       if (ip) return { ips: [ip], pool: pool.name };
     }
@@ -203,7 +212,7 @@ export function metallbController(client: KubeClient, options: MetalLbOptions = 
         outcomes.delete(s.key);
         continue;
       }
-      if (pools.length === 0) continue;
+      // With the configuration loaded but no pool left, every balancer loses its IP (convergeBalancer finds none).
       const kept = keep.get(s.key);
       if (kept) {
         write(s, s.ingressIps, kept);
