@@ -2,7 +2,7 @@
 // BIRD advertises, and the router (FRR) sees it; CalicoNodeStatus reports the BGP peers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { vtyshJson } from "../daemons/frr.js";
-import { run, waitFor } from "../exec.js";
+import { run, sleep, waitFor } from "../exec.js";
 import { startK3s, stopK3s } from "../faults.js";
 import { createKubeApi, type KubeApi, type KubeClient, type KubeObject, R } from "../kube/index.js";
 import { kubeDbFile } from "../kube-state.js";
@@ -149,13 +149,15 @@ describe(`calico-node stand-in (${name})`, () => {
   });
 
   it("an eTP Local LoadBalancer /128 comes from nodes with a ready local endpoint (and the mesh re-export, unless filtered)", async () => {
-    // Before HA there is no MetalLB: the test sets the Service's status as a LoadBalancer controller would.
+    // The test sets the Service's status as another LoadBalancer controller would; its loadBalancerClass keeps
+    // MetalLB (which withdraws addresses it has no pool for) out of it.
     const svc = client.create(R.services, {
       apiVersion: "v1",
       kind: "Service",
       metadata: { name: SERVICE, namespace: "default" },
       spec: {
         type: "LoadBalancer",
+        loadBalancerClass: "lab.k3s-ha/test",
         externalTrafficPolicy: "Local",
         ipFamilies: ["IPv6"],
         ipFamilyPolicy: "SingleStack",
@@ -212,23 +214,52 @@ describe(`calico-node stand-in (${name})`, () => {
     );
   });
 
-  it("reports the router peer as Established in each node's CalicoNodeStatus", async () => {
+  it("fills the CalicoNodeStatus objects a user creates for a node — and creates none itself — writing only on change", async () => {
+    expect(client.list(CALICO.calicoNodeStatuses)).toEqual([]);
     for (const n of t.nodes) {
-      const status = await until(`CalicoNodeStatus ${n.name}`, async () => {
-        const o = client.get(CALICO.calicoNodeStatuses, undefined, n.name) as
-          | {
-              spec?: { node?: string };
-              status?: { bgp?: { peersV6?: { peerIP: string; state: string; type: string }[] } };
-            }
-          | undefined;
+      client.create(CALICO.calicoNodeStatuses, {
+        apiVersion: "crd.projectcalico.org/v1",
+        kind: "CalicoNodeStatus",
+        metadata: { name: `debug-${n.name}` },
+        spec: { node: n.name, classes: ["Agent", "BGP"], updatePeriodSeconds: 1 },
+      });
+    }
+    type Status = {
+      metadata: { resourceVersion?: string };
+      spec?: { node?: string };
+      status?: {
+        lastUpdated?: string;
+        agent?: { birdV6?: { state: string; routerID?: string } };
+        bgp?: { peersV6?: { peerIP: string; state: string; type: string }[] };
+      };
+    };
+    for (const n of t.nodes) {
+      const status = await until(`CalicoNodeStatus debug-${n.name}`, async () => {
+        const o = client.get(CALICO.calicoNodeStatuses, undefined, `debug-${n.name}`) as Status | undefined;
         const router = o?.status?.bgp?.peersV6?.find((p) => p.peerIP === t.router.address);
-        return router?.state === "Established" ? o : undefined;
+        const mesh = o?.status?.bgp?.peersV6?.filter(
+          (p) => p.type === "NodeMesh" && p.state === "Established",
+        );
+        return router?.state === "Established" && mesh?.length === 2 ? o : undefined;
       });
       expect(status.spec?.node).toBe(n.name);
-      const peers = status.status?.bgp?.peersV6 ?? [];
-      expect(peers.find((p) => p.peerIP === t.router.address)?.type).toBe("GlobalPeer");
-      expect(peers.filter((p) => p.type === "NodeMesh")).toHaveLength(2);
+      expect(status.status?.agent?.birdV6?.state).toBe("Ready");
+      expect(status.status?.lastUpdated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(status.status?.bgp?.peersV6?.find((p) => p.peerIP === t.router.address)?.type).toBe(
+        "GlobalPeer",
+      );
     }
+    // Nothing changed: three periods later the objects were not written again.
+    const versions = t.nodes.map(
+      (n) => client.get(CALICO.calicoNodeStatuses, undefined, `debug-${n.name}`)?.metadata.resourceVersion,
+    );
+    await sleep(3_500);
+    expect(
+      t.nodes.map(
+        (n) => client.get(CALICO.calicoNodeStatuses, undefined, `debug-${n.name}`)?.metadata.resourceVersion,
+      ),
+    ).toEqual(versions);
+    expect(client.list(CALICO.calicoNodeStatuses)).toHaveLength(t.nodes.length);
   });
 
   it("keeps rendering while its node's k3s is stopped: labelling node01 exclude-from-external-load-balancers withdraws its service routes", async () => {

@@ -8,18 +8,27 @@ import path from "node:path";
 import { birdSocket } from "../daemons/bird.js";
 import { run } from "../exec.js";
 import { createKubeApi, type KubeApi, type KubeObject, R } from "../kube/index.js";
+import { jsonEqual } from "../kube/meta.js";
 import { kubeDbFile } from "../kube-state.js";
 import { queryBirdProtocols } from "../standin/calico-status.js";
 import { findNode, labTopology, type NodeSpec } from "../topology.js";
 import { CALICO, inputFromObjects, staticCalicoInput } from "./inputs.js";
 import { birdConfFile, calicoKnobsFile, calicoPidFile, calicoRenderedFile, type LabKnobs } from "./paths.js";
 import { renderCalicoBird } from "./render.js";
-import { nodeStatusObject } from "./status.js";
+import {
+  desiredStatus,
+  dueStatuses,
+  lastUpdated,
+  type NodeObservation,
+  parseBgpStates,
+  parseBirdStatus,
+} from "./status.js";
 
 const DEBOUNCE_MS = 150;
 const STORE_POLL_MS = 500;
 const RESYNC_MS = 5_000;
-const STATUS_PERIOD_S = 5;
+/** How often the reporter looks for CalicoNodeStatus objects that are due (each has its own period). */
+const STATUS_TICK_S = 1;
 const BIRD_TIMEOUT_MS = 5_000;
 
 function arg(name: string): string {
@@ -142,18 +151,54 @@ export async function runCalicoNode(labName: string, nodeName: string): Promise<
     timer = setTimeout(() => void renderLoop(), DEBOUNCE_MS);
   };
 
+  // When each CalicoNodeStatus was last looked at, by name (the per-object update period runs from there).
+  const lastLook = new Map<string, number>();
+
+  async function observe(): Promise<NodeObservation> {
+    const peers = await queryBirdProtocols(birdSocket(node)).catch(() => undefined);
+    const birdc = async (command: string) =>
+      peers
+        ? (
+            await run("birdc", ["-s", birdSocket(node), ...command.split(" ")], {
+              allowFail: true,
+              timeoutMs: BIRD_TIMEOUT_MS,
+            })
+          ).stdout
+        : "";
+    return {
+      peers,
+      bgpStates: parseBgpStates(await birdc("show protocols all")),
+      bird6: parseBirdStatus(await birdc("show status")),
+      bird4Running: true,
+    };
+  }
+
   async function reportStatus(): Promise<void> {
     if (!kube || stopped) return;
-    const peers = await queryBirdProtocols(birdSocket(node)).catch(() => undefined);
     const client = kube.client.as("calico-node");
-    const desired = nodeStatusObject(node.name, peers, STATUS_PERIOD_S, new Date());
+    let due: KubeObject[];
     try {
-      const existing = client.get(CALICO.calicoNodeStatuses, undefined, node.name);
-      if (!existing) client.create(CALICO.calicoNodeStatuses, desired);
-      else
-        client.update(CALICO.calicoNodeStatuses, { ...existing, spec: desired.spec, status: desired.status });
+      due = dueStatuses(client.list(CALICO.calicoNodeStatuses), node.name, lastLook, Date.now());
     } catch {
-      // CRD not installed yet, or a concurrent write: the next period retries
+      return; // CRD not installed
+    }
+    if (due.length === 0) return;
+    const seen = await observe();
+    for (const o of due) {
+      lastLook.set(o.metadata.name ?? "", Date.now());
+      const classes = ((o.spec as { classes?: string[] }).classes ?? []).map(String);
+      const want = desiredStatus(classes, seen);
+      const { lastUpdated: _l, ...have } = (o.status ?? {}) as Record<string, unknown>;
+      if (jsonEqual(have, want)) continue;
+      try {
+        // The CRD has no status subresource: calico-node updates the whole object.
+        client.update(CALICO.calicoNodeStatuses, {
+          ...o,
+          status: { lastUpdated: lastUpdated(new Date()), ...want },
+        });
+      } catch {
+        // a concurrent write: the next period retries
+      }
     }
   }
 
@@ -178,7 +223,7 @@ export async function runCalicoNode(labName: string, nodeName: string): Promise<
   open();
   // A periodic resync also restores the rendered config if something rewrote bird.conf (e.g. BIRD restarted).
   const resync = setInterval(() => void renderLoop(), RESYNC_MS);
-  const status = setInterval(() => void reportStatus(), STATUS_PERIOD_S * 1_000);
+  const status = setInterval(() => void reportStatus(), STATUS_TICK_S * 1_000);
   hup = schedule;
 
   await new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 // The calico-node renderer with concrete inputs: BGPFilters, peers and selectors, the mesh, service routes;
 // every rendered configuration is parsed by the real BIRD (`bird -p`).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,7 +17,7 @@ import {
   serviceAdvertisement,
 } from "./render.js";
 import { parseSelector } from "./selector.js";
-import { nodeStatusObject } from "./status.js";
+import { desiredStatus, dueStatuses, parseBgpStates, parseBirdStatus } from "./status.js";
 
 const t = labTopology("lab");
 const node = (i: number): NodeSpec => {
@@ -370,33 +370,100 @@ describe("renderCalicoBird: service advertisement", () => {
 });
 
 describe("CalicoNodeStatus", () => {
-  it("lists BIRD's peers with Calico's types and session states", () => {
-    const o = nodeStatusObject(
-      "node01",
-      [
-        { peerAddress: ROUTER, peerType: "global", state: "up", since: "10:00:00", info: "Established" },
-        {
-          peerAddress: n2.address,
-          peerType: "node-to-node mesh",
-          state: "start",
-          since: "10:00:00",
-          info: "Active Socket: x",
-        },
-      ],
-      5,
-      new Date("2026-01-01T00:00:00.123Z"),
+  const peers = [
+    {
+      protocol: "Global_r",
+      peerAddress: ROUTER,
+      peerType: "global",
+      state: "up",
+      since: "10:00:00",
+      info: "Established",
+    },
+    {
+      protocol: "Mesh_n2",
+      peerAddress: n2.address,
+      peerType: "node-to-node mesh",
+      state: "start",
+      since: "10:00:00",
+      info: "Passive Received: Administrative shutdown",
+    },
+  ];
+  const fixture = (name: string) => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), "utf8");
+
+  it("takes each peer's state from `BGP state:` of `show protocols all`; Passive and Down are unknown ('')", () => {
+    const states = parseBgpStates(
+      fixture("lab-birdc-show-protocols-all.peer-down-node01.lab-bird-2.0.12.txt"),
     );
-    expect(o.spec).toEqual({ node: "node01", classes: ["Agent", "BGP"], updatePeriodSeconds: 5 });
-    expect(o.status).toMatchObject({
-      lastUpdated: "2026-01-01T00:00:00Z",
+    expect(states.get("Mesh_2001_db8_1162_79fb__12")).toBe("Passive");
+    expect(states.get("Global_2001_db8_1162_79fb__1")).toBe("Established");
+    const status = desiredStatus(["BGP"], {
+      peers,
+      bgpStates: new Map([
+        ["Global_r", "Established"],
+        ["Mesh_n2", "Passive"],
+      ]),
+      bird6: {},
+      bird4Running: true,
+    });
+    expect(status).toEqual({
       bgp: {
+        numberEstablishedV4: 0,
+        numberNotEstablishedV4: 0,
         numberEstablishedV6: 1,
         numberNotEstablishedV6: 1,
         peersV6: [
           { peerIP: ROUTER, type: "GlobalPeer", state: "Established", since: "10:00:00" },
-          { peerIP: n2.address, type: "NodeMesh", state: "Active", since: "10:00:00" },
+          { peerIP: n2.address, type: "NodeMesh", state: "", since: "10:00:00" },
         ],
       },
     });
+  });
+
+  it("fills only the classes asked for, with the agent fields of `show status`", () => {
+    const bird6 = parseBirdStatus(
+      "BIRD 2.0.12\nRouter ID is 10.0.0.11\nCurrent server time is 2026-12-01 08:25:20.1\nLast reboot on 2026-12-01 08:25:07.512\nLast reconfiguration on 2026-12-01 08:25:09.003\nDaemon is up and running\n",
+    );
+    expect(bird6).toEqual({
+      version: "v2.0.12-lab",
+      routerID: "10.0.0.11",
+      lastBootTime: "2026-12-01 08:25:07",
+      lastReconfigurationTime: "2026-12-01 08:25:09",
+    });
+    const agentOnly = desiredStatus(["Agent"], {
+      peers: undefined,
+      bgpStates: new Map(),
+      bird6,
+      bird4Running: true,
+    });
+    expect(agentOnly).toEqual({
+      agent: { birdV4: { state: "Ready", ...bird6 }, birdV6: { state: "NotReady" } },
+    });
+  });
+
+  it("reports only objects made for this node, each on its own period, never when the period is 0", () => {
+    const obj = (name: string, node: string, updatePeriodSeconds: number) => ({
+      apiVersion: "crd.projectcalico.org/v1",
+      kind: "CalicoNodeStatus",
+      metadata: { name },
+      spec: { node, classes: ["BGP"], updatePeriodSeconds },
+    });
+    const objects = [
+      obj("a", "node01", 10),
+      obj("b", "node02", 10),
+      obj("off", "node01", 0),
+      obj("fast", "node01", 1),
+    ];
+    const looked = new Map<string, number>();
+    expect(dueStatuses(objects, "node01", looked, 100_000).map((o) => o.metadata.name)).toEqual([
+      "a",
+      "fast",
+    ]);
+    looked.set("a", 100_000);
+    looked.set("fast", 100_000);
+    expect(dueStatuses(objects, "node01", looked, 102_000).map((o) => o.metadata.name)).toEqual(["fast"]);
+    expect(dueStatuses(objects, "node01", looked, 110_000).map((o) => o.metadata.name)).toEqual([
+      "a",
+      "fast",
+    ]);
   });
 });

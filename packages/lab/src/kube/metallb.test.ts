@@ -191,6 +191,10 @@ describe("MetalLB controller stand-in", () => {
     await waitFor(() => events("plain").some((e) => e.includes("AllocationFailed")), "plain refused");
     expect(ipOf("plain")).toBeUndefined();
 
+    // A Service of another load balancer class is another controller's: MetalLB leaves its status alone.
+    const foreign = c.create(R.services, lb("foreign", {}, { loadBalancerClass: "example.org/other" }));
+    c.updateStatus(R.services, { ...foreign, status: { loadBalancer: { ingress: [{ ip: "fd00:ee::1" }] } } });
+
     // Deleting the pools (MetalLB's configuration stays loaded) takes every address back.
     for (const pool of c.list(R.ipAddressPools, { namespace: "metallb-system" }))
       c.delete(R.ipAddressPools, "metallb-system", pool.metadata.name ?? "");
@@ -198,6 +202,7 @@ describe("MetalLB controller stand-in", () => {
       () =>
         c
           .list(R.services, { namespace: "default" })
+          .filter((svc) => svc.metadata.name !== "foreign")
           .every(
             (svc) =>
               ingress(svc.metadata.name ?? "").length === 0 &&
@@ -205,5 +210,6 @@ describe("MetalLB controller stand-in", () => {
           ),
       "every address withdrawn",
     );
+    expect(ipOf("foreign")).toBe("fd00:ee::1");
   });
 });

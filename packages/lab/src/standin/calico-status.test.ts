@@ -18,6 +18,7 @@ describe("calicoctl node status", () => {
   it("keeps only Calico-named BGP peers and maps names back to addresses", () => {
     expect(parseBirdSocketReply(REPLY)).toEqual([
       {
+        protocol: "Mesh_2001_db8_1162_79fb__12",
         peerAddress: "2001:db8:1162:79fb::12",
         peerType: "node-to-node mesh",
         state: "up",
@@ -25,6 +26,7 @@ describe("calicoctl node status", () => {
         info: "Established",
       },
       {
+        protocol: "Mesh_2001_db8_1162_79fb__13",
         peerAddress: "2001:db8:1162:79fb::13",
         peerType: "node-to-node mesh",
         state: "start",
@@ -32,6 +34,7 @@ describe("calicoctl node status", () => {
         info: "Active Socket: Connection refused",
       },
       {
+        protocol: "Global_2001_db8_1162_79fb__1",
         peerAddress: "2001:db8:1162:79fb::1",
         peerType: "global",
         state: "up",
@@ -59,6 +62,7 @@ describe("calicoctl node status", () => {
 
   it("prints the IPv6-only layout: an IPv4 BIRD without peers, then the IPv6 table", () => {
     const peer = {
+      protocol: "Global_2001_db8__1",
       peerAddress: "2001:db8::1",
       peerType: "global",
       state: "up",

@@ -3,6 +3,8 @@ import { connect } from "node:net";
 import { renderTable } from "./tablewriter.js";
 
 export interface CalicoPeer {
+  /** BIRD's protocol name (`Mesh_2001_db8__12`). */
+  protocol: string;
   peerAddress: string;
   peerType: string;
   state: string;
@@ -27,6 +29,7 @@ export function parsePeerRow(row: string): CalicoPeer | undefined {
   if (!m || !type || !m[2]) return undefined;
   const info = [columns[5], ...columns.slice(6)].join(" ");
   return {
+    protocol: columns[0] ?? "",
     peerAddress: m[2].replaceAll("_", ":"),
     peerType: PEER_TYPES[type] ?? type,
     state: columns[3] ?? "",

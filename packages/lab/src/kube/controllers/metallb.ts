@@ -207,6 +207,11 @@ export function metallbController(client: KubeClient, options: MetalLbOptions = 
       if (pool) keep.set(s.key, pool);
     }
     for (const s of services) {
+      // A Service of another load balancer class belongs to another controller: MetalLB never touches it.
+      if (s.spec.loadBalancerClass) {
+        outcomes.delete(s.key);
+        continue;
+      }
       if (!balancers.includes(s)) {
         if (s.ingressIps.length || s.annotations[FROM_POOL]) write(s, [], undefined);
         outcomes.delete(s.key);
