@@ -65,4 +65,42 @@ describe("inputFromObjects", () => {
     expect(text).toContain("# No global peers configured.");
     expect(text.match(/protocol bgp Mesh_/g)).toHaveLength(2);
   });
+
+  it("refuses loudly the BGPPeer and BGPFilter fields it does not render, rather than widening a filter", () => {
+    const peer = (spec: Record<string, unknown>) =>
+      ({
+        apiVersion: "crd.projectcalico.org/v1",
+        kind: "BGPPeer",
+        metadata: { name: "router" },
+        spec,
+      }) as KubeObject;
+    const filter = (rule: Record<string, unknown>) =>
+      ({
+        apiVersion: "crd.projectcalico.org/v1",
+        kind: "BGPFilter",
+        metadata: { name: "f" },
+        spec: { exportV6: [{ action: "Reject", matchOperator: "In", cidr: t.podCidr, ...rule }] },
+      }) as KubeObject;
+    type Objects = Parameters<typeof inputFromObjects>[2];
+    const input = (objects: Partial<Objects>) =>
+      inputFromObjects(t, node01, { ...empty, bgpConfigurations: [config], ...objects } as Objects, false);
+    expect(
+      input({ bgpPeers: [peer({ peerIP: t.router.address, asNumber: 65101 })], bgpFilters: [filter({})] }),
+    ).toBeDefined();
+    expect(() =>
+      input({ bgpPeers: [peer({ peerIP: t.router.address, password: { secretKeyRef: {} } })] }),
+    ).toThrow("BGPPeer router: spec.password");
+    for (const field of ["communities", "asPathPrefix", "priority", "operations", "peerType"]) {
+      expect(() => input({ bgpFilters: [filter({ [field]: "x" })] })).toThrow(
+        `BGPFilter f: spec.exportV6[0].${field}`,
+      );
+    }
+    expect(() =>
+      input({
+        bgpPeers: [
+          peer({ peerIP: t.router.address, ttlSecurity: 1, maxRestartTime: "120s", localASNumber: 1 }),
+        ],
+      }),
+    ).toThrow(/spec\.ttlSecurity, .*spec\.maxRestartTime, .*spec\.localASNumber/);
+  });
 });

@@ -13,6 +13,7 @@ import type {
   Named,
   ServiceInfo,
 } from "./render.js";
+import { refuseUnsupported } from "./unsupported.js";
 
 export const CALICO_GROUP = "crd.projectcalico.org";
 export const CALICO = {
@@ -128,6 +129,7 @@ export function inputFromObjects(
     name: f.metadata.name ?? "",
     spec: (f.spec ?? {}) as BgpFilterSpec,
   }));
+  refuseUnsupported(peers, filters);
   const services: ServiceInfo[] = (objects.services as Obj[]).map((s) => {
     const spec = (s.spec ?? {}) as {
       type?: string;
