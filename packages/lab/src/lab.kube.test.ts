@@ -291,6 +291,31 @@ describe(`lab Kubernetes API (${name})`, () => {
   });
 });
 
+describe(`lab Kubernetes API, k3s restarted over and over (${name})`, () => {
+  it("starts and stops k3s on node02 five times while the others run, each start succeeding and rejoining", async () => {
+    const api = kc(node01?.address).makeApiClient(CoreV1Api);
+    const listed = async () => {
+      const ep = await api.readNamespacedEndpoints({ name: "kubernetes", namespace: "default" });
+      return (ep.subsets?.flatMap((s) => s.addresses ?? []).map((a) => a.ip) ?? []).includes(
+        node02?.address ?? "",
+      );
+    };
+    for (let i = 0; i < 5; i++) {
+      await stopK3s(t, "node02");
+      // Objects the last start left behind (its Node, Lease, Endpoints entry) must not make the next one fail.
+      await startK3s(t, "node02");
+      await waitFor(
+        `node02 back in default/kubernetes (round ${i + 1})`,
+        async () => ((await listed()) ? true : undefined),
+        {
+          timeoutMs: 15_000,
+          intervalMs: 200,
+        },
+      );
+    }
+  }, 120_000);
+});
+
 describe(`lab Kubernetes API, k3s killed (${name})`, () => {
   it("drops a killed apiserver (SIGKILL, no graceful stop) from default/kubernetes only after the lease TTL", async () => {
     const node03 = t.nodes[2];

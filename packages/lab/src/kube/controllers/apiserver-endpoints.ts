@@ -37,6 +37,9 @@ function kubernetesService(client: KubeClient): KubeObject {
   };
 }
 
+/** How soon a failed round (a create race, a busy store) is tried again. */
+const START_RETRY_MS = 200;
+
 export class ApiserverEndpoints {
   private timer: NodeJS.Timeout | undefined;
   private readonly port: number;
@@ -162,15 +165,26 @@ export class ApiserverEndpoints {
 
   start(): void {
     if (this.timer) return;
-    this.tick();
-    this.timer = setInterval(() => {
+    // Servers starting together race to create default/kubernetes and its slice: a conflict (409) or a busy store
+    // is retried shortly, never left to crash the apiserver (it did, as `systemctl start k3s` failing with 409).
+    const round = () => {
       try {
         this.tick();
       } catch {
-        // the datastore is busy or closed; the next round retries
+        if (this.timer) setTimeout(() => this.safeTick(), START_RETRY_MS).unref();
       }
-    }, this.options.intervalMs ?? 10_000);
+    };
+    this.timer = setInterval(round, this.options.intervalMs ?? 10_000);
     this.timer.unref();
+    round();
+  }
+
+  private safeTick(): void {
+    try {
+      if (this.timer) this.tick();
+    } catch {
+      // the next round retries
+    }
   }
 
   /** Stops refreshing. A graceful stop removes this apiserver at once (RemoveEndpoints); otherwise the TTL does. */
