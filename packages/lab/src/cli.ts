@@ -5,9 +5,11 @@ import {
   cutLink,
   healBlackhole,
   killBird,
+  killCalicoNode,
   restoreLink,
   setBgpMode,
   startBirdAgain,
+  startCalicoNodeAgain,
   startK3s,
   stopBirdGracefully,
   stopK3s,
@@ -28,7 +30,9 @@ Usage:
   k3s-ha lab fault  [--name L] FAULT [NODE] [--for SECONDS]
       stop-k3s NODE | start-k3s NODE       systemctl stop|start k3s on the node
       stop-bird NODE                       birdc down (graceful: the router withdraws at once)
-      kill-bird NODE | start-bird NODE     SIGKILL BIRD (graceful restart keeps stale routes) | start it again
+      kill-bird NODE | start-bird NODE     SIGKILL BIRD (runit restarts it at once with -R) | sv up after stop-bird
+      kill-calico-node NODE                SIGKILL calico-node and BIRD: nothing restarts them; stale routes up to 120 s
+      start-calico-node NODE               calico-node (and BIRD, with graceful restart recovery) back
       cut-link NODE | restore-link NODE    the node's switch port down | up
       blackhole NODE --for SECONDS         drop all the node's packets (nftables), healing by itself after SECONDS
       heal NODE                            end a blackhole now
@@ -76,6 +80,8 @@ async function fault(name: string, args: string[], seconds: string | undefined):
     "stop-bird": () => stopBirdGracefully(t, target),
     "kill-bird": () => killBird(t, target),
     "start-bird": () => startBirdAgain(t, target),
+    "kill-calico-node": () => killCalicoNode(t, target),
+    "start-calico-node": () => startCalicoNodeAgain(t, target),
     "cut-link": () => cutLink(t, target),
     "restore-link": () => restoreLink(t, target),
     heal: () => healBlackhole(t, target),

@@ -6,8 +6,10 @@ import {
   cutLink,
   healBlackhole,
   killBird,
+  killCalicoNode,
   restoreLink,
   startBirdAgain,
+  startCalicoNodeAgain,
   stopBirdGracefully,
 } from "./faults.js";
 import { fibNextHops, peerStates, waitForConverged, waitForFib } from "./routes.js";
@@ -66,11 +68,19 @@ export const drills: Drill[] = [
   },
   {
     id: "killed-gr",
-    title: "BIRD killed, graceful restart on (Calico default)",
+    title: "BIRD killed, runit restarts it with -R (Calico default)",
     mode: "default",
     waitMs: 10_000,
     fault: killBird,
     heal: startBirdAgain,
+  },
+  {
+    id: "calico-node-killed",
+    title: "calico-node killed: BIRD stays down, graceful restart holds stale paths (up to 120 s)",
+    mode: "default",
+    waitMs: 150_000,
+    fault: killCalicoNode,
+    heal: startCalicoNodeAgain,
   },
   {
     id: "hard-default",

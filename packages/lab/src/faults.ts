@@ -1,5 +1,9 @@
 // Fault controls for failover drills: k3s, BIRD (graceful or killed), a node's link, nftables blackhole, BGP mode.
 import { spawn } from "node:child_process";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { birdDownFile, calicoPidFile } from "./calico/paths.js";
+import { startCalicoNode } from "./calico/process.js";
 import { birdc, birdPidFile, reconfigureBird, startBird } from "./daemons/bird.js";
 import { applyFrrBgpMode, vtyshJson } from "./daemons/frr.js";
 import { run, waitFor } from "./exec.js";
@@ -35,13 +39,22 @@ async function birdGone(t: LabTopology, nodeName: string): Promise<void> {
   });
 }
 
-/** `birdc down`: BIRD closes its sessions with a Cease notification, so the router withdraws at once. */
+/**
+ * `sv down bird6` then `birdc down`: runit in calico-node stops restarting BIRD, and BIRD closes its sessions with
+ * a Cease notification, so the router withdraws at once.
+ */
 export async function stopBirdGracefully(t: LabTopology, nodeName: string): Promise<void> {
-  await birdc(findNode(t, nodeName), "down");
+  const node = findNode(t, nodeName);
+  await mkdir(path.dirname(birdDownFile(node)), { recursive: true });
+  await writeFile(birdDownFile(node), "down\n");
+  await birdc(node, "down");
   await birdGone(t, nodeName);
 }
 
-/** SIGKILL: no notification; with graceful restart negotiated the router keeps the routes as stale. */
+/**
+ * SIGKILL: no notification. runit in calico-node restarts BIRD at once with `-R` (graceful restart), so the router
+ * keeps the paths as stale only until the new sessions send End-of-RIB — seconds, not the 120 s restart time.
+ */
 export async function killBird(t: LabTopology, nodeName: string): Promise<void> {
   const pid = readPid(birdPidFile(findNode(t, nodeName)));
   if (pid === undefined || !alive(pid)) throw new Error(`BIRD is not running on ${nodeName}`);
@@ -49,12 +62,40 @@ export async function killBird(t: LabTopology, nodeName: string): Promise<void> 
   await birdGone(t, nodeName);
 }
 
+/** `sv up bird6`: BIRD runs again (started here at once rather than waiting for the supervisor's next look). */
 export async function startBirdAgain(t: LabTopology, nodeName: string): Promise<void> {
   const node = findNode(t, nodeName);
+  await rm(birdDownFile(node), { force: true });
   const pid = readPid(birdPidFile(node));
   if (pid !== undefined && alive(pid)) return;
   const info = await readLabInfo(t);
-  await startBird(t, node, info?.bgp === "bfd");
+  await startBird(t, node, info?.bgp === "bfd").catch(async (err: unknown) => {
+    // The supervisor may have started it in the same moment.
+    const again = readPid(birdPidFile(node));
+    if (again === undefined || !alive(again)) throw err;
+  });
+}
+
+/**
+ * calico-node itself dies (SIGKILL to calico-node and its BIRD): nothing restarts BIRD, and the router's graceful
+ * restart helper holds the paths as stale for up to the restart time (120 s) before withdrawing them.
+ */
+export async function killCalicoNode(t: LabTopology, nodeName: string): Promise<void> {
+  const node = findNode(t, nodeName);
+  const calico = readPid(calicoPidFile(node));
+  if (calico !== undefined && alive(calico)) process.kill(calico, "SIGKILL");
+  const pid = readPid(birdPidFile(node));
+  if (pid !== undefined && alive(pid)) process.kill(pid, "SIGKILL");
+  await birdGone(t, nodeName);
+}
+
+/** calico-node comes back: BIRD (with graceful restart recovery) and the stand-in. */
+export async function startCalicoNodeAgain(t: LabTopology, nodeName: string): Promise<void> {
+  const node = findNode(t, nodeName);
+  const info = await readLabInfo(t);
+  const pid = readPid(birdPidFile(node));
+  if (pid === undefined || !alive(pid)) await startBird(t, node, info?.bgp === "bfd", true);
+  await startCalicoNode(t, node);
 }
 
 /** Takes the node's switch port on the router's bridge down: the router keeps its interface, as with a real switch. */

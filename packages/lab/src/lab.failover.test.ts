@@ -1,12 +1,13 @@
 // Fault drills on a real lab (root), timed from the router's FIB, asserted with generous margins.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { birdPidFile } from "./daemons/bird.js";
 import { vtyshJson } from "./daemons/frr.js";
 import { findDrill, median, runDrill } from "./drills.js";
-import { sleep } from "./exec.js";
-import { killBird, setBgpMode, startBirdAgain, startK3s, stopK3s } from "./faults.js";
+import { sleep, waitFor } from "./exec.js";
+import { killBird, killCalicoNode, setBgpMode, startCalicoNodeAgain, startK3s, stopK3s } from "./faults.js";
 import { labDown, labUp } from "./lab.js";
-import { listNamespaces } from "./netns.js";
+import { alive, listNamespaces, readPid } from "./netns.js";
 import { fibNextHops, waitForConverged } from "./routes.js";
 import { sshExec } from "./ssh.js";
 import { portOpen } from "./standin/k3s-service.js";
@@ -71,10 +72,42 @@ describe(`fault drills (${name})`, () => {
     expect(await fibNextHops(t, vip)).toBe(3);
   });
 
-  it("a killed BIRD leaves its routes as stale under graceful restart until BIRD returns", async () => {
+  it("a killed BIRD is restarted at once by runit with -R: the router keeps the paths, stale only until End-of-RIB", async () => {
     await setBgpMode(t, "default");
     await waitForConverged(t);
+    type Route = { paths: { stale?: boolean; peer: { peerId: string } }[] };
+    const node01 = t.nodes[0];
+    if (!node01) throw new Error("no node01");
+    const before = readPid(birdPidFile(node01));
     await killBird(t, "node01");
+    // Never withdrawn: graceful restart keeps the paths while BIRD comes back.
+    for (let i = 0; i < 10; i++) {
+      expect(await fibNextHops(t, vip)).toBe(3);
+      await sleep(200);
+    }
+    await waitFor(
+      "BIRD on node01 running again (a new process)",
+      async () => {
+        const pid = readPid(birdPidFile(node01));
+        return pid !== undefined && pid !== before && alive(pid) ? true : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    await waitForConverged(t, { timeoutMs: 30_000 });
+    await waitFor(
+      "no stale path left",
+      async () => {
+        const paths = (await vtyshJson<Route>(t, `show bgp ipv6 unicast ${vip} json`)).paths;
+        return paths.some((p) => p.stale) ? undefined : true;
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
+    expect(await fibNextHops(t, vip)).toBe(3);
+  });
+
+  it("when calico-node itself dies nothing restarts BIRD: the router holds its paths as stale (graceful restart)", async () => {
+    await waitForConverged(t);
+    await killCalicoNode(t, "node01");
     await sleep(3_000);
     expect(await fibNextHops(t, vip)).toBe(3);
     type Route = { paths: { stale?: boolean; peer: { peerId: string } }[] };
@@ -83,14 +116,21 @@ describe(`fault drills (${name})`, () => {
     );
     expect(stale.length).toBeGreaterThan(0);
     expect(new Set(stale.map((p) => p.peer.peerId))).toEqual(new Set([t.nodes[0]?.address]));
-    await startBirdAgain(t, "node01");
-    await waitForConverged(t);
-    const after = await vtyshJson<Route>(t, `show bgp ipv6 unicast ${vip} json`);
-    for (let i = 0; i < 50 && after.paths.some((p) => p.stale); i++) {
-      await sleep(200);
-      after.paths = (await vtyshJson<Route>(t, `show bgp ipv6 unicast ${vip} json`)).paths;
-    }
-    expect(after.paths.filter((p) => p.stale)).toEqual([]);
+    const node01 = t.nodes[0];
+    if (!node01) throw new Error("no node01");
+    expect(readPid(birdPidFile(node01)) !== undefined && alive(readPid(birdPidFile(node01)) ?? -1)).toBe(
+      false,
+    );
+    await startCalicoNodeAgain(t, "node01");
+    await waitForConverged(t, { timeoutMs: 30_000 });
+    await waitFor(
+      "no stale path left",
+      async () => {
+        const paths = (await vtyshJson<Route>(t, `show bgp ipv6 unicast ${vip} json`)).paths;
+        return paths.some((p) => p.stale) ? undefined : true;
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
   });
 
   it("stopping k3s leaves BGP alone (the VIP keeps three paths) while the node refuses HTTPS", async () => {

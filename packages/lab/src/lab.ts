@@ -48,9 +48,10 @@ function pidFiles(t: LabTopology): string[] {
     ...frrPidFiles(t),
     namedPidFile(t),
     sshdPidFile(t.router),
+    // calico-node before BIRD: its supervisor would otherwise start BIRD again while the lab goes down.
     ...t.nodes.flatMap((n) => [
-      birdPidFile(n),
       calicoPidFile(n),
+      birdPidFile(n),
       sshdPidFile(n),
       standinPidFile(standinConfig(t, n)),
     ]),

@@ -5,15 +5,23 @@
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { birdSocket } from "../daemons/bird.js";
+import { birdPidFile, birdSocket, startBird } from "../daemons/bird.js";
 import { run } from "../exec.js";
 import { createKubeApi, type KubeApi, type KubeObject, R } from "../kube/index.js";
 import { jsonEqual } from "../kube/meta.js";
 import { kubeDbFile } from "../kube-state.js";
+import { alive, readPid } from "../netns.js";
 import { queryBirdProtocols } from "../standin/calico-status.js";
 import { findNode, labTopology, type NodeSpec } from "../topology.js";
 import { CALICO, inputFromObjects, staticCalicoInput } from "./inputs.js";
-import { birdConfFile, calicoKnobsFile, calicoPidFile, calicoRenderedFile, type LabKnobs } from "./paths.js";
+import {
+  birdConfFile,
+  birdDownFile,
+  calicoKnobsFile,
+  calicoPidFile,
+  calicoRenderedFile,
+  type LabKnobs,
+} from "./paths.js";
 import { renderCalicoBird } from "./render.js";
 import {
   desiredStatus,
@@ -30,6 +38,8 @@ const RESYNC_MS = 5_000;
 /** How often the reporter looks for CalicoNodeStatus objects that are due (each has its own period). */
 const STATUS_TICK_S = 1;
 const BIRD_TIMEOUT_MS = 5_000;
+/** How often runit looks at BIRD (it notices an exit at once; half a second is the lab's "at once"). */
+const SUPERVISE_MS = 500;
 
 function arg(name: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -224,6 +234,24 @@ export async function runCalicoNode(labName: string, nodeName: string): Promise<
   // A periodic resync also restores the rendered config if something rewrote bird.conf (e.g. BIRD restarted).
   const resync = setInterval(() => void renderLoop(), RESYNC_MS);
   const status = setInterval(() => void reportStatus(), STATUS_TICK_S * 1_000);
+  // runit in calico-node: a BIRD that exits is started again at once with -R (graceful restart recovery), unless
+  // it was taken down on purpose (`sv down bird6`, the lab's stop-bird).
+  let restarting = false;
+  async function superviseBird(): Promise<void> {
+    if (stopped || restarting || existsSync(birdDownFile(node))) return;
+    const pid = readPid(birdPidFile(node));
+    if (pid !== undefined && alive(pid)) return;
+    restarting = true;
+    try {
+      await startBird(t, node, readKnobs(node).bfd, true);
+      log("bird6 exited; runit started it again with -R (graceful restart)");
+    } catch (err) {
+      log(`restarting bird6 failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      restarting = false;
+    }
+  }
+  const supervisor = setInterval(() => void superviseBird(), SUPERVISE_MS);
   hup = schedule;
 
   await new Promise<void>((resolve) => {
@@ -232,6 +260,7 @@ export async function runCalicoNode(labName: string, nodeName: string): Promise<
       clearInterval(opener);
       clearInterval(resync);
       clearInterval(status);
+      clearInterval(supervisor);
       clearTimeout(timer);
       unsubscribe?.();
       kube?.close();

@@ -11,6 +11,9 @@ export const calicoKnobsFile = (node: NodeSpec) => path.join(calicoDir(node), "l
 export const calicoRenderedFile = (node: NodeSpec) => path.join(calicoDir(node), "rendered-from-api");
 export const birdConfFile = (node: NodeSpec) => path.join(node.dir, "bird", "bird.conf");
 
+/** runit's `sv down bird6`: while this file exists calico-node's supervisor does not restart BIRD. */
+export const birdDownFile = (node: NodeSpec) => path.join(calicoDir(node), "bird6.down");
+
 export interface LabKnobs {
   bfd: boolean;
 }

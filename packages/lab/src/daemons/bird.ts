@@ -49,9 +49,16 @@ export async function writeBirdConf(t: LabTopology, node: NodeSpec, bfd: boolean
   await writeFile(birdConf(node), renderBirdConf(t, node, bfd));
 }
 
-export async function startBird(t: LabTopology, node: NodeSpec, bfd: boolean): Promise<void> {
+/** Starts BIRD; `recover` is runit's restart in calico-node (`bird6 -R`: graceful restart recovery). */
+export async function startBird(
+  t: LabTopology,
+  node: NodeSpec,
+  bfd: boolean,
+  recover = false,
+): Promise<void> {
   await writeBirdConf(t, node, bfd);
-  await run("bird", ["-c", birdConf(node), "-s", birdSocket(node), "-P", birdPidFile(node)], { ns: node.ns });
+  const args = ["-c", birdConf(node), "-s", birdSocket(node), "-P", birdPidFile(node)];
+  await run("bird", recover ? ["-R", ...args] : args, { ns: node.ns });
   // BIRD exits 0 even on a fatal config error (e.g. no router id): ask it whether it is up.
   await waitFor(
     `BIRD on ${node.name}`,
