@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The k3s-ha command line: plan lint, serve (and, with the lab, lab commands).
 import { parseArgs } from "node:util";
-import { planLint } from "./commands/plan-lint.js";
+import { planLint } from "./cli/plan-lint.js";
 import { ConfigError, configFromEnv } from "./config.js";
 import { startServer } from "./server.js";
 import { VERSION } from "./version.js";
