@@ -258,13 +258,14 @@ describe(`lab Kubernetes API (${name})`, () => {
         const podsDown = pods.length > 0 && pods.every((p) => !ready(p));
         const node = await api.readNode({ name: "node01" });
         if (!ready(node)) at("notReady");
-        else expect(podsDown).toBe(false);
+        else if (podsDown) at("podsBeforeNode");
         if (podsDown) at("podsNotReady");
         return seen.podsNotReady === undefined ? undefined : true;
       },
       { timeoutMs: 40_000, intervalMs: 250 },
     );
     const { endpoints = -1, notReady = -1, podsNotReady = -1 } = seen;
+    expect(seen.podsBeforeNode, "pods marked not ready while their node was still Ready").toBeUndefined();
     // A graceful stop leaves default/kubernetes at once; the lease TTL is the bound either way.
     expect(endpoints).toBeGreaterThanOrEqual(0);
     expect(endpoints).toBeLessThan(FAST_TIMINGS.apiserverLeaseTtlMs + 3_000);
