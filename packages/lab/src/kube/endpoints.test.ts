@@ -132,9 +132,8 @@ describe("endpoints", () => {
     expect(conditionsOf("k3s-1")).toEqual({ ready: false, serving: true, terminating: true });
     expect(conditionsOf("k3s-2")).toEqual({ ready: false, serving: false, terminating: false });
     const ep = c.get(R.endpoints, "kube-system", "api");
-    const subset = (
-      ep?.subsets as Array<{ addresses?: { nodeName: string }[]; notReadyAddresses?: { nodeName: string }[] }>
-    )[0];
+    type Subset = { addresses?: { nodeName: string }[]; notReadyAddresses?: { nodeName: string }[] };
+    const subset = ((ep?.subsets ?? []) as Subset[])[0];
     expect(
       [...(subset?.addresses ?? []), ...(subset?.notReadyAddresses ?? [])].map((a) => a.nodeName),
     ).toEqual(["k3s-2"]);
