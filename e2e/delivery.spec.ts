@@ -58,7 +58,8 @@ test("login and the address plan arrive compressed, cached and under 200 KB", as
   expect(css?.headers["content-encoding"]).toBe("br");
   for (const doc of records.filter((r) => r.type === "Document"))
     expect(doc.headers["cache-control"]).toBe("no-cache");
-  const favicons = records.filter((r) => r.url.endsWith("/favicon.svg") && !r.fromCache);
+  // Transfers that completed (Chromium sometimes starts a second icon request and cancels it unanswered).
+  const favicons = records.filter((r) => r.url.endsWith("/favicon.svg") && !r.fromCache && r.bytes > 0);
   expect(favicons.length).toBeLessThanOrEqual(1);
   const total = records.reduce((a, r) => a + r.bytes, 0);
   expect(total).toBeGreaterThan(50 * 1024);
