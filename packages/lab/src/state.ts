@@ -41,6 +41,8 @@ export interface LabStatus {
   bgp?: BgpMode;
   /** Set when the BGP mode is one a real Calico cluster cannot run (BFD: Calico renders none for its BIRD). */
   bgpNote?: string;
+  /** Which upstream behaviours the lab imitates, and from which versions (packages/lab/README.md, "Fidelity"). */
+  models: typeof LAB_MODELS;
   preset?: "before" | "vip" | "dns";
   /** Per machine, which daemons run (only when up). */
   daemons?: Record<string, Record<string, boolean>>;
@@ -156,8 +158,23 @@ export function labStatus(t: LabTopology, up: boolean, info?: LabInfo): LabStatu
     dns: { server: t.router.address, port: t.dns.port, zone: t.dns.zone },
     ...(info ? { bgp: info.bgp, preset: info.preset ?? "before" } : {}),
     ...(info?.bgp === "bfd" ? { bgpNote: BFD_NOTE } : {}),
+    models: LAB_MODELS,
   };
 }
+
+/**
+ * What the lab imitates, said plainly: versions where one version is modelled, and where the lab still mixes them
+ * (Calico), which behaviour is in force. Kept in step with the README's fidelity table.
+ */
+export const LAB_MODELS = {
+  k3s: "v1.33.5+k3s1 stand-in (Kubernetes API over one shared store; supervisor /ping and /cacerts)",
+  calico:
+    "mixed: CRDs v3.32.1, seeded image tag v3.31.3, eTP Local advertised only from ready endpoints (as v3.31.7)",
+  calicoctl: "node status as status.go prints it, tablewriter v0.0.5 layout",
+  bird: "Debian BIRD 2.0.12 (calico-node runs a BIRD 1.6 fork); restarted by runit with -R when killed",
+  metallb: "v0.15.3 controller, subset: pools, serviceAllocation, annotations, status",
+  frr: "Debian FRR 8.4 on the router",
+} as const;
 
 export const BFD_NOTE =
   "what-if: Calico renders no BFD for its BIRD, so a real cluster cannot run this mode; its timings are not a prediction";

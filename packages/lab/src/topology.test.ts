@@ -77,5 +77,15 @@ describe("labStatus", () => {
     expect(BFD_NOTE).toContain("Calico renders no BFD");
     expect(labStatus(t, true, { ...info, bgp: "default" })).not.toHaveProperty("bgpNote");
     expect(labStatus(t, true, { ...info, bgp: "fast" })).not.toHaveProperty("bgpNote");
+    // The behaviours in force are named, so nobody mistakes the lab's Calico for one version.
+    expect(labStatus(t, false).models.calico).toMatch(/^mixed: /);
+    expect(Object.keys(labStatus(t, false).models).sort()).toEqual([
+      "bird",
+      "calico",
+      "calicoctl",
+      "frr",
+      "k3s",
+      "metallb",
+    ]);
   });
 });
