@@ -72,10 +72,21 @@ describe(`fault drills (${name})`, () => {
     expect(await fibNextHops(t, vip)).toBe(3);
   });
 
+  type Route = { paths: { stale?: boolean; peer: { peerId: string } }[] };
+  /** Waits until the router holds no stale path for the VIP (graceful restart finished with End-of-RIB). */
+  const noStalePaths = () =>
+    waitFor(
+      "no stale path left",
+      async () => {
+        const paths = (await vtyshJson<Route>(t, `show bgp ipv6 unicast ${vip} json`)).paths;
+        return paths.some((p) => p.stale) ? undefined : true;
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
+
   it("a killed BIRD is restarted at once by runit with -R: the router keeps the paths, stale only until End-of-RIB", async () => {
     await setBgpMode(t, "default");
     await waitForConverged(t);
-    type Route = { paths: { stale?: boolean; peer: { peerId: string } }[] };
     const node01 = t.nodes[0];
     if (!node01) throw new Error("no node01");
     const before = readPid(birdPidFile(node01));
@@ -94,14 +105,7 @@ describe(`fault drills (${name})`, () => {
       { timeoutMs: 10_000, intervalMs: 100 },
     );
     await waitForConverged(t, { timeoutMs: 30_000 });
-    await waitFor(
-      "no stale path left",
-      async () => {
-        const paths = (await vtyshJson<Route>(t, `show bgp ipv6 unicast ${vip} json`)).paths;
-        return paths.some((p) => p.stale) ? undefined : true;
-      },
-      { timeoutMs: 20_000, intervalMs: 200 },
-    );
+    await noStalePaths();
     expect(await fibNextHops(t, vip)).toBe(3);
   });
 
@@ -110,7 +114,6 @@ describe(`fault drills (${name})`, () => {
     await killCalicoNode(t, "node01");
     await sleep(3_000);
     expect(await fibNextHops(t, vip)).toBe(3);
-    type Route = { paths: { stale?: boolean; peer: { peerId: string } }[] };
     const stale = (await vtyshJson<Route>(t, `show bgp ipv6 unicast ${vip} json`)).paths.filter(
       (p) => p.stale,
     );
@@ -123,14 +126,7 @@ describe(`fault drills (${name})`, () => {
     );
     await startCalicoNodeAgain(t, "node01");
     await waitForConverged(t, { timeoutMs: 30_000 });
-    await waitFor(
-      "no stale path left",
-      async () => {
-        const paths = (await vtyshJson<Route>(t, `show bgp ipv6 unicast ${vip} json`)).paths;
-        return paths.some((p) => p.stale) ? undefined : true;
-      },
-      { timeoutMs: 20_000, intervalMs: 200 },
-    );
+    await noStalePaths();
   });
 
   it("stopping k3s leaves BGP alone (the VIP keeps three paths) while the node refuses HTTPS", async () => {

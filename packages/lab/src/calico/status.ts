@@ -46,13 +46,14 @@ export function parseBirdStatus(showStatus: string): Omit<BirdDaemonStatus, "sta
   const time = (label: string) =>
     new RegExp(`^${label} on (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d)`, "m").exec(showStatus)?.[1];
   const version = /^BIRD (\S+)/m.exec(showStatus)?.[1];
+  const routerID = /^Router ID is (\S+)/m.exec(showStatus)?.[1];
+  const lastBootTime = time("Last reboot");
+  const lastReconfigurationTime = time("Last reconfiguration");
   return {
     ...(version ? { version: `v${version}-lab` } : {}),
-    ...(/^Router ID is (\S+)/m.exec(showStatus)?.[1]
-      ? { routerID: /^Router ID is (\S+)/m.exec(showStatus)?.[1] }
-      : {}),
-    ...(time("Last reboot") ? { lastBootTime: time("Last reboot") } : {}),
-    ...(time("Last reconfiguration") ? { lastReconfigurationTime: time("Last reconfiguration") } : {}),
+    ...(routerID ? { routerID } : {}),
+    ...(lastBootTime ? { lastBootTime } : {}),
+    ...(lastReconfigurationTime ? { lastReconfigurationTime } : {}),
   };
 }
 

@@ -1,15 +1,5 @@
 // Reads a plan from YAML text: syntax errors and schema errors both come back with line and column, never a throw.
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isNode,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-} from "yaml";
+import { type Document, isAlias, isMap, isNode, isPair, isSeq, LineCounter, parseDocument } from "yaml";
 import { capPlanErrors, type PlanError, type PlanResult, safeMessage, validatePlan } from "./validate.js";
 
 /**
@@ -41,7 +31,7 @@ export function expandedValueCount(doc: Document, limit = MAX_EXPANDED_VALUES): 
         total += count(item);
         if (total > limit) break;
       }
-    } else if (!isScalar(node)) total = 1;
+    }
     visiting.delete(node);
     memo.set(node, total);
     return total;
