@@ -1,5 +1,6 @@
 // `k3s-ha lab …`: up, down, status and fault controls for the disposable lab of real daemons.
 import { parseArgs } from "node:util";
+import { CALICO_VERSIONS, type CalicoVersion, isCalicoVersion } from "./calico/versions.js";
 import {
   blackholeNode,
   cutLink,
@@ -23,6 +24,7 @@ const USAGE = `k3s-ha lab — a disposable IPv6 BGP and DNS lab of real daemons 
 
 Usage:
   k3s-ha lab up     [--name L] [--bgp default|fast|bfd] [--preset before|vip|dns] [--fast-controllers]
+                    [--calico v3.31.7|v3.32.1|v3.31.3]
                                                          bring the lab up (idempotent); prints where its plan is;
                                                          on a running lab, switches BGP mode / applies the preset
   k3s-ha lab down   [--name L]                           stop and remove everything the lab made
@@ -42,6 +44,8 @@ Presets: before (default) = Calico peering with the router, mesh on, no MetalLB 
 document's starting point; kubeconfig on node01); vip = option 1 applied through the API (MetalLB pool, Calico
 serviceLoadBalancerIPs and pod-route BGPFilter, API DaemonSet and LoadBalancer Service; kubeconfig on the VIP);
 dns = option 2 (round-robin AAAA records, tls-san with the round-robin name).
+--calico: the Calico release imitated (default v3.31.7; fixed for a lab's life): its image tag, ClusterInformation
+calicoVersion and CRDs; v3.32.1 and v3.31.3 advertise an eTP Local VIP from nodes whose endpoint is not ready.
 --fast-controllers (or K3S_LAB_FAST_CONTROLLERS=1): node grace period 8 s instead of 50 s, apiserver lease TTL 5 s
 instead of 15 s, for tests.
 
@@ -53,6 +57,12 @@ function parsePreset(value: string): Preset {
   if (!(presets as readonly string[]).includes(value))
     throw new UsageError(`the preset must be one of ${presets.join(", ")}, got "${value}"`);
   return value as Preset;
+}
+
+function parseCalico(value: string): CalicoVersion {
+  if (!isCalicoVersion(value))
+    throw new UsageError(`the Calico version must be one of ${CALICO_VERSIONS.join(", ")}, got "${value}"`);
+  return value;
 }
 
 function parseMode(value: string): BgpMode {
@@ -114,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
       name: { type: "string", default: DEFAULT_LAB },
       bgp: { type: "string" },
       preset: { type: "string" },
+      calico: { type: "string" },
       "fast-controllers": { type: "boolean" },
       json: { type: "boolean", default: false },
       for: { type: "string" },
@@ -132,11 +143,12 @@ async function main(argv: string[]): Promise<number> {
     const status = await labUp(name, {
       ...(values.bgp ? { bgp: parseMode(values.bgp) } : {}),
       ...(values.preset ? { preset: parsePreset(values.preset) } : {}),
+      ...(values.calico ? { calico: parseCalico(values.calico) } : {}),
       ...(values["fast-controllers"] ? { fastControllers: true } : {}),
       say,
     });
     process.stdout.write(
-      `lab ${name} is up in ${((Date.now() - started) / 1000).toFixed(1)} s (BGP ${status.bgp ?? "default"}, preset ${status.preset ?? "before"})\n` +
+      `lab ${name} is up in ${((Date.now() - started) / 1000).toFixed(1)} s (BGP ${status.bgp ?? "default"}, preset ${status.preset ?? "before"}, Calico ${status.models.calicoVersion})\n` +
         `  plan:      ${status.plan}\n  kubeconfig: ${status.kubeconfig}\n  ssh key:   ${status.privateKey}\n  VIP:       ${status.vip}\n` +
         `  console:   pnpm -s k3s-ha serve --plan ${status.plan}\n`,
     );
@@ -153,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
     if (values.json) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     else
       process.stdout.write(
-        `lab ${name}: ${status.up ? `up (BGP ${status.bgp ?? "default"}, preset ${status.preset ?? "before"})` : "down"}\n` +
+        `lab ${name}: ${status.up ? `up (BGP ${status.bgp ?? "default"}, preset ${status.preset ?? "before"}, Calico ${status.models.calicoVersion})` : "down"}\n` +
           `  state dir: ${status.stateDir}\n  plan:      ${status.plan}\n  kubeconfig: ${status.kubeconfig}\n  prefix:    ${status.prefix}\n` +
           `  router:    ${status.router}\n${status.nodes.map((n) => `  ${n.name}:    ${n.address}\n`).join("")}` +
           `  VIP:       ${status.vip}\n  DNS:       [${status.dns.server}]:${status.dns.port} zone ${status.dns.zone}\n` +

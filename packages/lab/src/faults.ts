@@ -95,7 +95,7 @@ export async function startCalicoNodeAgain(t: LabTopology, nodeName: string): Pr
   const info = await readLabInfo(t);
   const pid = readPid(birdPidFile(node));
   if (pid === undefined || !alive(pid)) await startBird(t, node, info?.bgp === "bfd", true);
-  await startCalicoNode(t, node);
+  await startCalicoNode(t, node, info?.calico);
 }
 
 /** Takes the node's switch port on the router's bridge down: the router keeps its interface, as with a real switch. */

@@ -6,15 +6,18 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { stringify } from "yaml";
 import { caFiles, issueClientCert } from "./ca.js";
+import { type CalicoVersion, DEFAULT_CALICO } from "./calico/versions.js";
 import {
   createKubeApi,
   createWorkload,
+  ensureMetalLbController,
   type KubeClient,
   type KubeObject,
+  METALLB_CONTROLLER,
   R,
   seedCluster,
 } from "./kube/index.js";
-import { installLabCrds, kubeDbFile, kubeTokenFile } from "./kube-state.js";
+import { installCrds, installLabCrds, kubeDbFile, kubeTokenFile, metallbCrds } from "./kube-state.js";
 import { kubeconfigFile } from "./state.js";
 import type { LabTopology } from "./topology.js";
 
@@ -173,6 +176,28 @@ function apiService(t: LabTopology): KubeObject {
   };
 }
 
+/** Which presets have MetalLB (option 1 only: the document's starting point and option 2 have none). */
+export const presetHasMetalLb = (preset: Preset) => preset === "vip";
+
+/** MetalLB as its manifest installs it: the CRDs first, then the controller (no speaker). */
+function installMetalLb(client: KubeClient, t: LabTopology): void {
+  installCrds(client, metallbCrds());
+  const first = t.nodes[0];
+  if (first) ensureMetalLbController(client, { name: first.name, address: first.address });
+}
+
+/** Removes MetalLB as `kubectl delete -f metallb-native.yaml` would: controller, namespace objects, CRDs. */
+function removeMetalLb(client: KubeClient): void {
+  const ns = METALLB_CONTROLLER.namespace;
+  const own = (o: KubeObject) => o.metadata.labels?.app === "metallb";
+  for (const rs of client.list(R.replicasets, { namespace: ns }).filter(own))
+    client.delete(R.replicasets, ns, rs.metadata.name ?? "");
+  for (const pod of client.list(R.pods, { namespace: ns }).filter(own))
+    client.delete(R.pods, ns, pod.metadata.name ?? "");
+  client.delete(R.deployments, ns, METALLB_CONTROLLER.name);
+  for (const crd of metallbCrds()) client.delete(R.crds, undefined, crd.metadata.name ?? "");
+}
+
 /** Removes what only the `vip` preset has (switching a running lab to another preset). */
 function removeVip(client: KubeClient): void {
   const ns = PRESET_NAMES.namespace;
@@ -181,7 +206,9 @@ function removeVip(client: KubeClient): void {
     if (pod.metadata.labels?.app === PRESET_NAMES.podLabels.app)
       client.delete(R.pods, ns, pod.metadata.name ?? "");
   client.delete(R.daemonsets, ns, PRESET_NAMES.daemonSet);
-  client.delete(R.ipAddressPools, "metallb-system", PRESET_NAMES.pool);
+  if (client.get(R.crds, undefined, "ipaddresspools.metallb.io"))
+    client.delete(R.ipAddressPools, "metallb-system", PRESET_NAMES.pool);
+  removeMetalLb(client);
 }
 
 /** Brings the cluster's Calico, MetalLB and API Service objects to what `preset` stands for. */
@@ -226,6 +253,7 @@ export function applyPreset(client: KubeClient, t: LabTopology, preset: Preset):
     removeVip(k);
     return;
   }
+  installMetalLb(k, t);
   put(k, R.ipAddressPools, {
     apiVersion: "metallb.io/v1beta1",
     kind: "IPAddressPool",
@@ -240,16 +268,22 @@ export function applyPreset(client: KubeClient, t: LabTopology, preset: Preset):
  * Creates the shared store (idempotent), installs the CRDs, seeds the cluster with the lab's servers and applies
  * `preset`; then writes the kubeconfig. Runs in the `lab up` process before (or while) the k3s stand-ins run.
  */
-export async function setupKube(t: LabTopology, preset: Preset): Promise<void> {
+export async function setupKube(
+  t: LabTopology,
+  preset: Preset,
+  calico: CalicoVersion = DEFAULT_CALICO,
+): Promise<void> {
   const dbFile = kubeDbFile(t);
   await mkdir(path.dirname(dbFile), { recursive: true });
   const kube = createKubeApi({ dbFile, config: { serviceCidr: t.serviceCidr }, compactIntervalMs: 0 });
   try {
-    installLabCrds(kube.client);
+    installLabCrds(kube.client, { calico, metallb: false });
     seedCluster(kube.client, {
       nodes: t.nodes.map((n) => ({ name: n.name, address: n.address, role: "server" as const })),
       podCidr: t.podCidr,
       clusterDns: t.clusterDns,
+      calicoVersion: calico,
+      metallb: false,
     });
     applyPreset(kube.client, t, preset);
   } finally {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { get as httpsGet } from "node:https";
 import { promisify } from "node:util";
 import {
+  AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   DiscoveryV1Api,
@@ -20,7 +21,7 @@ import { sleep, waitFor } from "./exec.js";
 import { startK3s, stopK3s } from "./faults.js";
 import { CALICO, kubeconfigServer, PRESET_NAMES } from "./kube-lab.js";
 import { kubeDbFile, kubeTokenFile } from "./kube-state.js";
-import { labDown, labUp } from "./lab.js";
+import { labDown, labStatusOf, labUp } from "./lab.js";
 import { alive, listNamespaces, readPid } from "./netns.js";
 import { waitForFib } from "./routes.js";
 import { standinPidFile } from "./standin/node-config.js";
@@ -101,7 +102,7 @@ describe(`lab Kubernetes API (${name})`, () => {
     expect(ep.subsets?.[0]?.addresses?.map((a) => a.ip).sort()).toEqual(t.nodes.map((n) => n.address).sort());
   });
 
-  it("has the CRDs and the `before` Calico objects: mesh on, router peer without filters, no MetalLB pools", async () => {
+  it("has the CRDs and the `before` Calico objects: mesh on, router peer without filters, no MetalLB at all", async () => {
     const custom = kc().makeApiClient(CustomObjectsApi);
     const conf = (await custom.getClusterCustomObject({
       ...CALICO.bgpConfigurations,
@@ -120,13 +121,44 @@ describe(`lab Kubernetes API (${name})`, () => {
       name: PRESET_NAMES.bgpPeer,
     })) as { spec: Record<string, unknown> };
     expect(peer.spec).toEqual({ peerIP: t.router.address, asNumber: t.router.asn });
-    const pools = (await custom.listNamespacedCustomObject({
+    // The document's starting point: MetalLB is not installed, so even listing pools is a 404 (as on a real cluster).
+    const pools = custom.listNamespacedCustomObject({
       group: "metallb.io",
       version: "v1beta1",
       namespace: "metallb-system",
       plural: "ipaddresspools",
-    })) as { items: unknown[] };
-    expect(pools.items).toEqual([]);
+    });
+    await expect(pools).rejects.toMatchObject({ code: 404 });
+    const apps = kc().makeApiClient(AppsV1Api);
+    expect((await apps.listDeploymentForAllNamespaces()).items.map((d) => d.metadata?.name)).not.toContain(
+      "controller",
+    );
+  });
+
+  it("shows Calico's version where a real cluster does: calico-node's image tag and ClusterInformation default", async () => {
+    const custom = kc().makeApiClient(CustomObjectsApi);
+    const info = await waitFor(
+      "calico-node to write ClusterInformation default",
+      async () =>
+        (await custom
+          .getClusterCustomObject({
+            group: "crd.projectcalico.org",
+            version: "v1",
+            plural: "clusterinformations",
+            name: "default",
+          })
+          .catch(() => undefined)) as { spec: Record<string, unknown> } | undefined,
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
+    expect(info.spec).toMatchObject({ calicoVersion: "v3.31.7", datastoreReady: true });
+    expect(info.spec.clusterGUID).toMatch(/^[0-9a-f]{32}$/);
+    const ds = await kc()
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDaemonSet({ name: "calico-node", namespace: "calico-system" });
+    expect(ds.spec?.template.spec?.containers[0]?.image).toBe("docker.io/calico/node:v3.31.7");
+    expect((await labStatusOf(name)).models.calicoVersion).toBe("v3.31.7");
+    // The version is fixed for a lab's life: asking for another one on a running lab is refused, not half-applied.
+    await expect(labUp(name, { calico: "v3.32.1" })).rejects.toThrow(/runs Calico v3\.31\.7.*lab down/);
   });
 
   it("answers `kubectl get nodes` with the written kubeconfig", async () => {

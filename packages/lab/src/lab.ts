@@ -4,6 +4,7 @@ import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { caFiles, ensureCa } from "./ca.js";
 import { calicoPidFile } from "./calico/paths.js";
 import { startCalicoNode, waitForCalicoNodes } from "./calico/process.js";
+import { type CalicoVersion, DEFAULT_CALICO } from "./calico/versions.js";
 import { makeTsigKey, namedPidFile, publishLabNames, startBind, tsigKeyFile } from "./daemons/bind.js";
 import { birdPidFile, startBird } from "./daemons/bird.js";
 import { frrPidFiles, startFrr } from "./daemons/frr.js";
@@ -32,6 +33,8 @@ export interface UpOptions {
   bgp?: BgpMode;
   /** before (default): the design document's situation before HA; vip: option 1 applied; dns: option 2. */
   preset?: Preset;
+  /** The Calico release to imitate (default v3.31.7); fixed for the life of a lab. */
+  calico?: CalicoVersion;
   /** Shortened controller timings in the k3s stand-ins (node grace 8 s…); default: K3S_LAB_FAST_CONTROLLERS=1. */
   fastControllers?: boolean;
   say?: (line: string) => void;
@@ -108,13 +111,13 @@ async function prepareFiles(t: LabTopology, fastControllers: boolean): Promise<v
   await Promise.all(t.nodes.map((n) => writeNodeFiles(t, n, initialTlsSan(t), { fastControllers })));
 }
 
-async function startDaemons(t: LabTopology, bgp: BgpMode): Promise<void> {
+async function startDaemons(t: LabTopology, bgp: BgpMode, calico: CalicoVersion): Promise<void> {
   const tsig = await readFile(tsigKeyFile(t), "utf8");
   const node = async (n: LabTopology["nodes"][number]) => {
     const [cmd, args] = wrapperArgs(n, "systemctl", ["start", "k3s"]);
     await Promise.all([
       // BIRD starts on the static config; calico-node then renders it from the API and reloads BIRD.
-      startBird(t, n, bgp === "bfd").then(() => startCalicoNode(t, n)),
+      startBird(t, n, bgp === "bfd").then(() => startCalicoNode(t, n, calico)),
       startSshd(t, n),
       run(cmd, args, { ns: n.ns, env: wrapperEnv(n), timeoutMs: 20_000 }),
     ]);
@@ -146,6 +149,11 @@ export async function labUp(name: string, options: UpOptions = {}): Promise<LabS
   const t = labTopology(name);
   if (await isUp(t)) {
     const info = await readLabInfo(t);
+    const running = info?.calico ?? DEFAULT_CALICO;
+    if (options.calico && options.calico !== running)
+      throw new Error(
+        `lab ${name} runs Calico ${running}; the version is fixed for a lab's life: take it down (lab down --name ${name}) and bring it up with --calico ${options.calico}`,
+      );
     let changed = false;
     if (info && options.bgp && info.bgp !== options.bgp) {
       say(`lab ${name} is up; switching BGP from ${info.bgp} to ${options.bgp}`);
@@ -163,6 +171,7 @@ export async function labUp(name: string, options: UpOptions = {}): Promise<LabS
   }
   const bgp = options.bgp ?? "default";
   const preset = options.preset ?? "before";
+  const calico = options.calico ?? DEFAULT_CALICO;
   const fastControllers = options.fastControllers ?? process.env[FAST_ENV] === "1";
   await ensurePackages(say);
   await assertNoClash(t);
@@ -173,13 +182,13 @@ export async function labUp(name: string, options: UpOptions = {}): Promise<LabS
   await ensureHostDirs();
   try {
     await prepareFiles(t, fastControllers);
-    await setupKube(t, preset);
+    await setupKube(t, preset, calico);
     await buildNetwork(t);
-    await startDaemons(t, bgp);
+    await startDaemons(t, bgp, calico);
     await waitForCalicoNodes(t);
     await waitForLabRoutes(t, preset);
     await writePlan(t, initialTlsSan(t));
-    await writeLabInfo(t, { name, bgp, preset, fastControllers, upAt: new Date().toISOString() });
+    await writeLabInfo(t, { name, bgp, calico, preset, fastControllers, upAt: new Date().toISOString() });
   } catch (err) {
     if (process.env.K3S_LAB_KEEP_ON_FAILURE) throw err;
     say(

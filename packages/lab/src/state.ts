@@ -5,6 +5,7 @@ import path from "node:path";
 import { lintPlan, type PlanInput, validatePlan } from "@k3s-ha/shared";
 import { stringify } from "yaml";
 import { caFiles } from "./ca.js";
+import { type CalicoVersion, calicoModel, DEFAULT_CALICO, describeCalico } from "./calico/versions.js";
 import { tsigKeyFile } from "./daemons/bind.js";
 import { clientKeyFile, hostKey, knownHostsFile } from "./daemons/sshd.js";
 import { type BgpMode, LAB_ROOT, type LabTopology } from "./topology.js";
@@ -17,6 +18,8 @@ const labInfoFile = (t: LabTopology) => path.join(t.stateDir, "lab.json");
 export interface LabInfo {
   name: string;
   bgp: BgpMode;
+  /** The Calico release the lab imitates (absent in labs brought up before versions existed: v3.31.7). */
+  calico?: CalicoVersion;
   /** The preset `up` applied last (absent in labs brought up before presets existed: before). */
   preset?: "before" | "vip" | "dns";
   fastControllers?: boolean;
@@ -42,7 +45,7 @@ export interface LabStatus {
   /** Set when the BGP mode is one a real Calico cluster cannot run (BFD: Calico renders none for its BIRD). */
   bgpNote?: string;
   /** Which upstream behaviours the lab imitates, and from which versions (packages/lab/README.md, "Fidelity"). */
-  models: typeof LAB_MODELS;
+  models: LabModels;
   preset?: "before" | "vip" | "dns";
   /** Per machine, which daemons run (only when up). */
   daemons?: Record<string, Record<string, boolean>>;
@@ -158,23 +161,27 @@ export function labStatus(t: LabTopology, up: boolean, info?: LabInfo): LabStatu
     dns: { server: t.router.address, port: t.dns.port, zone: t.dns.zone },
     ...(info ? { bgp: info.bgp, preset: info.preset ?? "before" } : {}),
     ...(info?.bgp === "bfd" ? { bgpNote: BFD_NOTE } : {}),
-    models: LAB_MODELS,
+    models: labModels(info?.calico ?? DEFAULT_CALICO),
   };
 }
 
 /**
- * What the lab imitates, said plainly: versions where one version is modelled, and where the lab still mixes them
- * (Calico), which behaviour is in force. Kept in step with the README's fidelity table.
+ * What the lab imitates, said plainly: the version of each part and the behaviour in force where it depends on the
+ * version. Kept in step with the README's fidelity table.
  */
-export const LAB_MODELS = {
-  k3s: "v1.33.5+k3s1 stand-in (Kubernetes API over one shared store; supervisor /ping and /cacerts)",
-  calico:
-    "mixed: CRDs v3.32.1, seeded image tag v3.31.3, eTP Local advertised only from ready endpoints (as v3.31.7)",
-  calicoctl: "node status as status.go prints it, tablewriter v0.0.5 layout",
-  bird: "Debian BIRD 2.0.12 (calico-node runs a BIRD 1.6 fork); restarted by runit with -R when killed",
-  metallb: "v0.15.3 controller, subset: pools, serviceAllocation, annotations, status",
-  frr: "Debian FRR 8.4 on the router",
-} as const;
+export function labModels(calico: CalicoVersion) {
+  return {
+    k3s: "v1.33.5+k3s1 stand-in (Kubernetes API over one shared store; supervisor /ping and /cacerts)",
+    calico: describeCalico(calicoModel(calico)),
+    calicoVersion: calico,
+    calicoctl: "node status as status.go prints it, tablewriter v0.0.5 layout",
+    bird: "Debian BIRD 2.0.12 (calico-node runs a BIRD 1.6 fork); restarted by runit with -R when killed",
+    metallb: "v0.15.3 controller, subset: pools, serviceAllocation, annotations, status",
+    frr: "Debian FRR 8.4 on the router",
+  };
+}
+
+export type LabModels = ReturnType<typeof labModels>;
 
 export const BFD_NOTE =
   "what-if: Calico renders no BFD for its BIRD, so a real cluster cannot run this mode; its timings are not a prediction";

@@ -21,6 +21,7 @@ export const CALICO = {
   bgpPeers: { group: CALICO_GROUP, version: "v1", resource: "bgppeers" },
   bgpFilters: { group: CALICO_GROUP, version: "v1", resource: "bgpfilters" },
   calicoNodeStatuses: { group: CALICO_GROUP, version: "v1", resource: "caliconodestatuses" },
+  clusterInformations: { group: CALICO_GROUP, version: "v1", resource: "clusterinformations" },
 } as const;
 
 /** The BGPFilter the lab's static configuration stands for (the document's "reject pod routes"). */

@@ -1,7 +1,8 @@
 // The calico-node stand-in of one lab node: watches the Calico and Kubernetes objects in the lab's shared store
 // (as calico-node talks to the API, not through its own node's k3s), renders BIRD's configuration, reloads BIRD,
 // and reports the node's BGP peers in a CalicoNodeStatus.
-//   tsx src/calico/main.ts --lab NAME --node NODE
+//   tsx src/calico/main.ts --lab NAME --node NODE [--calico VERSION]
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -31,6 +32,7 @@ import {
   parseBgpStates,
   parseBirdStatus,
 } from "./status.js";
+import { type CalicoModel, calicoModel, DEFAULT_CALICO, isCalicoVersion } from "./versions.js";
 
 const DEBOUNCE_MS = 150;
 const STORE_POLL_MS = 500;
@@ -41,11 +43,39 @@ const BIRD_TIMEOUT_MS = 5_000;
 /** How often runit looks at BIRD (it notices an exit at once; half a second is the lab's "at once"). */
 const SUPERVISE_MS = 500;
 
-function arg(name: string): string {
+function optionalArg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? process.argv[i + 1] : undefined;
-  if (!v) throw new Error(`usage: calico-node --lab NAME --node NODE (missing --${name})`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function arg(name: string): string {
+  const v = optionalArg(name);
+  if (!v) throw new Error(`usage: calico-node --lab NAME --node NODE [--calico VERSION] (missing --${name})`);
   return v;
+}
+
+/**
+ * What calico-node's startup does with ClusterInformation `default` (node/pkg/lifecycle/startup): creates it
+ * with a cluster GUID, or brings its calicoVersion to this calico-node's; the datastore is ready.
+ */
+export function clusterInformation(
+  existing: KubeObject | undefined,
+  model: CalicoModel,
+): KubeObject | undefined {
+  const spec = (existing?.spec ?? {}) as Record<string, unknown>;
+  const want = {
+    clusterGUID: typeof spec.clusterGUID === "string" ? spec.clusterGUID : randomBytes(16).toString("hex"),
+    clusterType: typeof spec.clusterType === "string" ? spec.clusterType : "typha,kdd,k8s,operator,bgp",
+    calicoVersion: model.version,
+    datastoreReady: true,
+  };
+  if (existing && jsonEqual({ ...spec, ...want }, spec)) return undefined;
+  return {
+    apiVersion: "crd.projectcalico.org/v1",
+    kind: "ClusterInformation",
+    metadata: existing?.metadata ?? { name: "default" },
+    spec: { ...spec, ...want },
+  };
 }
 
 /** What SIGHUP does (re-render soon); the handler is installed first thing, so an early SIGHUP never kills us. */
@@ -70,8 +100,13 @@ const WATCHED = [
   R.crds,
 ] as const;
 
-export async function runCalicoNode(labName: string, nodeName: string): Promise<void> {
+export async function runCalicoNode(
+  labName: string,
+  nodeName: string,
+  model: CalicoModel = calicoModel(DEFAULT_CALICO),
+): Promise<void> {
   const t = labTopology(labName);
+  let announced = false;
   const node = findNode(t, nodeName);
   const dbFile = kubeDbFile(t);
   const confFile = birdConfFile(node);
@@ -91,8 +126,24 @@ export async function runCalicoNode(labName: string, nodeName: string): Promise<
     }
   };
 
+  /** ClusterInformation at start (once it succeeded; the CRD may arrive after calico-node). */
+  function announce(): void {
+    if (!kube || announced) return;
+    const client = kube.client.as("calico-node");
+    const gvr = CALICO.clusterInformations;
+    const existing = client.get(gvr, undefined, "default");
+    const next = clusterInformation(existing, model);
+    if (next) existing ? client.update(gvr, next) : client.create(gvr, next);
+    announced = true;
+  }
+
   async function render(): Promise<void> {
     if (!kube || stopped) return;
+    try {
+      announce();
+    } catch {
+      // not installed yet, or another node's calico-node wrote it first: the next render tries again
+    }
     const bfd = readKnobs(node).bfd;
     const fromApi = inputFromObjects(
       t,
@@ -109,7 +160,7 @@ export async function runCalicoNode(labName: string, nodeName: string): Promise<
     );
     // Until `lab up` has applied BGPConfiguration default, BIRD gets the lab's static configuration.
     const input = fromApi ?? staticCalicoInput(t, node, bfd);
-    const text = renderCalicoBird(input);
+    const text = renderCalicoBird({ ...input, etpLocalEndpoints: model.etpLocalEndpoints });
     const current = existsSync(confFile) ? readFileSync(confFile, "utf8") : "";
     if (text === current) {
       if (fromApi) await markRendered();
@@ -278,8 +329,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const t = labTopology(lab);
   await mkdir(path.dirname(calicoPidFile(findNode(t, node))), { recursive: true });
   await writeFile(calicoPidFile(findNode(t, node)), `${process.pid}\n`);
-  log(`calico-node for ${node} of lab ${lab} (pid ${process.pid})`);
-  await runCalicoNode(lab, node);
+  log(
+    `calico-node ${optionalArg("calico") ?? DEFAULT_CALICO} for ${node} of lab ${lab} (pid ${process.pid})`,
+  );
+  const version = optionalArg("calico") ?? DEFAULT_CALICO;
+  if (!isCalicoVersion(version)) throw new Error(`unknown Calico version ${version}`);
+  await runCalicoNode(lab, node, calicoModel(version));
   log("stopped");
   process.exit(0);
 }

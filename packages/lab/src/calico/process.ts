@@ -8,6 +8,7 @@ import { alive, readPid, stopByPidFile } from "../netns.js";
 import { standinConfig } from "../standin/wrappers.js";
 import type { LabTopology, NodeSpec } from "../topology.js";
 import { calicoDir, calicoLogFile, calicoPidFile, calicoRenderedFile } from "./paths.js";
+import { type CalicoVersion, DEFAULT_CALICO } from "./versions.js";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 
@@ -17,7 +18,11 @@ export function calicoNodeRunning(node: NodeSpec): boolean {
 }
 
 /** Starts calico-node for `node` (no-op when it runs); it renders BIRD's config once the API has Calico's objects. */
-export async function startCalicoNode(t: LabTopology, node: NodeSpec): Promise<void> {
+export async function startCalicoNode(
+  t: LabTopology,
+  node: NodeSpec,
+  version: CalicoVersion = DEFAULT_CALICO,
+): Promise<void> {
   if (calicoNodeRunning(node)) return;
   await mkdir(calicoDir(node), { recursive: true });
   const c = standinConfig(t, node);
@@ -37,6 +42,8 @@ export async function startCalicoNode(t: LabTopology, node: NodeSpec): Promise<v
       t.name,
       "--node",
       node.name,
+      "--calico",
+      version,
     ],
     { detached: true, stdio: ["ignore", log, log], env: { ...process.env } },
   );

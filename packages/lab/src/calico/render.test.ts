@@ -1,5 +1,6 @@
 // The calico-node renderer with concrete inputs: BGPFilters, peers and selectors, the mesh, service routes;
 // every rendered configuration is parsed by the real BIRD (`bird -p`).
+
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ import {
 } from "./render.js";
 import { parseSelector } from "./selector.js";
 import { desiredStatus, dueStatuses, parseBgpStates, parseBirdStatus } from "./status.js";
+import { type CalicoVersion, calicoModel } from "./versions.js";
 
 const t = labTopology("lab");
 const node = (i: number): NodeSpec => {
@@ -339,6 +341,30 @@ describe("renderCalicoBird: service advertisement", () => {
       ),
     ).routes;
     expect(r).not.toContain(`${outside.ingressIPs[0]}/128`);
+  });
+
+  it("eTP Local on v3.32.1 / v3.31.3: a node whose endpoint is not ready still advertises the /128", () => {
+    const svc = lbService("Local");
+    const endpointSlices = [
+      slice([
+        { nodeName: "node01", ready: true },
+        { nodeName: "node02", ready: false },
+      ]),
+    ];
+    const routesOn = (n: typeof n1, version: CalicoVersion) =>
+      staticRoutes(
+        render({
+          ...input({ bgpConfiguration: config, services: [svc], endpointSlices }, n),
+          etpLocalEndpoints: calicoModel(version).etpLocalEndpoints,
+        }),
+      );
+    for (const version of ["v3.32.1", "v3.31.3"] as const) {
+      expect(routesOn(n2, version)).toContain(`${VIP}/128`); // the trap: apiserver down, VIP path kept
+      expect(routesOn(n1, version)).toContain(`${VIP}/128`);
+      expect(routesOn(n3, version)).not.toContain(`${VIP}/128`); // still no endpoint of its own
+    }
+    expect(routesOn(n2, "v3.31.7")).not.toContain(`${VIP}/128`);
+    expect(routesOn(n1, "v3.31.7")).toContain(`${VIP}/128`);
   });
 
   it("eTP Cluster: only the CIDRs, unless serviceLoadBalancerIPs has the LB IP as a /128 (then from every node)", () => {

@@ -6,6 +6,7 @@
 import { cidrContainsIp, formatIp, parseCidr, parseIp } from "@k3s-ha/shared";
 import { calicoProtocolName } from "../topology.js";
 import { type Labels, selectorMatches } from "./selector.js";
+import type { CalicoModel } from "./versions.js";
 
 export const EXCLUDE_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
 /** Calico's default AS number when no BGPConfiguration sets one. */
@@ -98,6 +99,8 @@ export interface CalicoBirdInput {
   logFile: string;
   /** Lab only (Calico has no BFD): `bfd on;` on explicit peers that are not Calico nodes. */
   bfd?: boolean;
+  /** Which endpoints make a node advertise an eTP Local /128 (the Calico version's; default: ready ones). */
+  etpLocalEndpoints?: CalicoModel["etpLocalEndpoints"];
   /** BGPConfiguration ignoredInterfaces; the lab's VIP sits on lo. */
   ignoredInterfaces?: string[];
 }
@@ -310,12 +313,16 @@ const hostRoute = (ip: string) => {
   return a ? `${formatIp(a.family, a.value)}/${a.family === 6 ? 128 : 32}` : `${ip}/128`;
 };
 
-/** Whether this node advertises the service's /128s (routes.go advertiseThisService). */
+/**
+ * Whether this node advertises the service's /128s (routes.go advertiseThisService). For eTP Local, `endpoints`
+ * says which of the node's endpoints count: `ready` ones (v3.31.7) or `any` (v3.31.0-v3.31.6, v3.32.1).
+ */
 export function advertiseService(
   svc: ServiceInfo,
   slices: readonly EndpointSliceInfo[],
   nodeName: string,
   config: BgpConfigurationSpec,
+  endpoints: CalicoModel["etpLocalEndpoints"] = "ready",
 ): boolean {
   if (!["ClusterIP", "NodePort", "LoadBalancer"].includes(svc.type ?? "ClusterIP")) return false;
   if (!svc.clusterIP || svc.clusterIP === "None") return false;
@@ -335,7 +342,9 @@ export function advertiseService(
     .some((s) =>
       s.endpoints.some(
         (e) =>
-          e.nodeName === nodeName && e.ready !== false && e.addresses.some((a) => a.includes(":") === v6),
+          e.nodeName === nodeName &&
+          (endpoints === "any" || e.ready !== false) &&
+          e.addresses.some((a) => a.includes(":") === v6),
       ),
     );
 }
@@ -369,7 +378,8 @@ export function serviceAdvertisement(input: CalicoBirdInput): ServiceAdvertiseme
   if (input.node.labels[EXCLUDE_LB_LABEL] === "true") return { routes: [], rejects };
   const routes = new Set(ranges);
   for (const svc of input.services) {
-    if (!advertiseService(svc, input.endpointSlices, input.node.name, config)) continue;
+    if (!advertiseService(svc, input.endpointSlices, input.node.name, config, input.etpLocalEndpoints))
+      continue;
     for (const r of serviceRoutes(svc, config)) routes.add(r);
   }
   return { routes: [...routes], rejects };

@@ -21,6 +21,8 @@ export type { KubeObject, ObjectMeta } from "./meta.js";
 export type { ClusterConfig } from "./resources/types.js";
 export {
   createWorkload,
+  ensureMetalLbController,
+  METALLB_CONTROLLER,
   runningPodStatus,
   type SeedNode,
   type SeedOptions,

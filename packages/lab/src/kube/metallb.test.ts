@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { type KubeClient, R } from "./client.js";
 import { type RunningControllers, startControllers } from "./controllers/index.js";
 import { isObject, type KubeObject } from "./meta.js";
+import { ensureMetalLbController } from "./seed/index.js";
 import { startCluster, type TestCluster, waitFor } from "./testkit/index.js";
 
 let cluster: TestCluster;
@@ -48,7 +49,7 @@ beforeAll(async () => {
       ) as KubeObject,
     );
   }
-  c.create(R.namespaces, { metadata: { name: "metallb-system" } });
+  ensureMetalLbController(c, { name: "node01", address: "fd00::11" });
   const pool = (name: string, addresses: string[], autoAssign = true): KubeObject => ({
     apiVersion: "metallb.io/v1beta1",
     kind: "IPAddressPool",

@@ -173,6 +173,8 @@ export function metallbController(client: KubeClient, options: MetalLbOptions = 
   }
 
   function sync(): void {
+    // Nothing runs MetalLB's controller unless its Deployment is installed (the `before` preset has none).
+    if (!client.get(R.deployments, ns, "controller")) return;
     let pools: Pool[];
     try {
       pools = client.list(R.ipAddressPools, { namespace: ns }).map(parsePool);
@@ -250,7 +252,7 @@ export function metallbController(client: KubeClient, options: MetalLbOptions = 
 
   return {
     name: COMPONENT,
-    watches: [R.services, R.ipAddressPools],
+    watches: [R.services, R.ipAddressPools, R.deployments],
     resyncMs: options.resyncMs ?? 30_000,
     sync,
   };

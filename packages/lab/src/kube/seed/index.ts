@@ -21,6 +21,8 @@ export interface SeedOptions {
   metallb?: boolean;
   /** calico-node DaemonSet and calico-kube-controllers in calico-system (default true). */
   calico?: boolean;
+  /** Their image tag (default v3.31.7). */
+  calicoVersion?: string;
 }
 
 export interface SeededCluster {
@@ -101,13 +103,14 @@ function systemWorkloads(options: SeedOptions, servers: string[], all: string[])
     },
   ];
   if (options.calico !== false) {
+    const calicoTag = options.calicoVersion ?? "v3.31.7";
     out.push(
       {
         kind: "DaemonSet",
         namespace: "calico-system",
         name: "calico-node",
         labels: { "k8s-app": "calico-node" },
-        containers: [{ name: "calico-node", image: "docker.io/calico/node:v3.31.3" }],
+        containers: [{ name: "calico-node", image: `docker.io/calico/node:${calicoTag}` }],
         nodes: all,
         hostNetwork: true,
         priorityClassName: "system-node-critical",
@@ -122,29 +125,46 @@ function systemWorkloads(options: SeedOptions, servers: string[], all: string[])
         namespace: "calico-system",
         name: "calico-kube-controllers",
         labels: { "k8s-app": "calico-kube-controllers" },
-        containers: [{ name: "calico-kube-controllers", image: "docker.io/calico/kube-controllers:v3.31.3" }],
+        containers: [
+          { name: "calico-kube-controllers", image: `docker.io/calico/kube-controllers:${calicoTag}` },
+        ],
         nodes: pick(2),
         priorityClassName: critical,
       },
     );
   }
-  if (options.metallb !== false) {
-    out.push({
-      kind: "Deployment",
-      namespace: "metallb-system",
-      name: "controller",
-      labels: { app: "metallb", component: "controller" },
-      containers: [
-        {
-          name: "controller",
-          image: "quay.io/metallb/controller:v0.15.3",
-          ports: [{ name: "monitoring", containerPort: 7472, protocol: "TCP" }],
-        },
-      ],
-      nodes: pick(1),
-    });
-  }
+  if (options.metallb !== false) out.push(metallbControllerWorkload(pick(1)));
   return out;
+}
+
+/** Where MetalLB's controller runs; the lab's MetalLB stand-in acts only while this Deployment exists. */
+export const METALLB_CONTROLLER = { namespace: "metallb-system", name: "controller" } as const;
+
+/** MetalLB v0.15.3's controller Deployment as metallb-native.yaml installs it (no speaker). */
+export function metallbControllerWorkload(nodes: string[]): WorkloadSpec {
+  return {
+    kind: "Deployment",
+    namespace: METALLB_CONTROLLER.namespace,
+    name: METALLB_CONTROLLER.name,
+    labels: { app: "metallb", component: "controller" },
+    containers: [
+      {
+        name: "controller",
+        image: "quay.io/metallb/controller:v0.15.3",
+        ports: [{ name: "monitoring", containerPort: 7472, protocol: "TCP" }],
+      },
+    ],
+    nodes,
+  };
+}
+
+/** Installs MetalLB's controller (namespace and Deployment with its pod) if it is not there. */
+export function ensureMetalLbController(client: KubeClient, node: SeedNode): void {
+  const k = client.as("kubectl");
+  ensureNamespace(k, METALLB_CONTROLLER.namespace, { "pod-security.kubernetes.io/enforce": "privileged" });
+  if (k.get(R.deployments, METALLB_CONTROLLER.namespace, METALLB_CONTROLLER.name)) return;
+  const ips = podIps({ nodes: [node] });
+  createWorkload(k, metallbControllerWorkload([node.name]), (n) => ips(n, false));
 }
 
 function systemServices(client: KubeClient, options: SeedOptions): void {
