@@ -17,6 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { caFiles } from "./ca.js";
+import { dig } from "./daemons/bind.js";
 import { sleep, waitFor } from "./exec.js";
 import { startK3s, stopK3s } from "./faults.js";
 import { CALICO, kubeconfigServer, PRESET_NAMES } from "./kube-lab.js";
@@ -26,10 +27,10 @@ import { alive, listNamespaces, readPid } from "./netns.js";
 import { waitForFib } from "./routes.js";
 import { standinPidFile } from "./standin/node-config.js";
 import { FAST_TIMINGS } from "./standin/timings.js";
-import { standinConfig } from "./standin/wrappers.js";
+import { k3sConfigFile, standinConfig } from "./standin/wrappers.js";
 import { readLabInfo } from "./state.js";
-import { uniqueLabName } from "./testing.js";
-import { labTopology } from "./topology.js";
+import { tlsProbe, uniqueLabName } from "./testing.js";
+import { labTopology, type NodeSpec } from "./topology.js";
 
 const exec = promisify(execFile);
 const name = uniqueLabName("kube");
@@ -47,6 +48,21 @@ function kc(serverAddress?: string): KubeConfig {
       : text,
   );
   return config;
+}
+
+/** An anonymous GET over TLS (the lab CA trusted): the status code only. */
+function fetchStatus(address: string, path: string, ca: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(
+      { host: address, port: 6443, path, ca: readFileSync(ca), servername: "node01", timeout: 5_000 },
+      (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0 });
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`GET ${path} on ${address} timed out`)));
+    req.on("error", reject);
+  });
 }
 
 const ready = (o: { status?: { conditions?: Array<{ type: string; status: string }> } }) =>
@@ -133,6 +149,25 @@ describe(`lab Kubernetes API (${name})`, () => {
     expect((await apps.listDeploymentForAllNamespaces()).items.map((d) => d.metadata?.name)).not.toContain(
       "controller",
     );
+  });
+
+  it("starts where the design document does: tls-san with the node names only, no anonymous /readyz, no HA names in DNS", async () => {
+    const config = parse(readFileSync(k3sConfigFile(t.nodes[0] as NodeSpec), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(config["tls-san"]).toEqual(t.nodes.map((n) => n.name));
+    expect(config).not.toHaveProperty("kube-apiserver-arg");
+    const ca = caFiles(t.stateDir).cert;
+    const probe = await tlsProbe(node01?.address ?? "", 6443, ca, "node01");
+    expect(probe.sans).not.toContain(t.vip);
+    expect(probe.sans).not.toContain(t.dns.vipName);
+    expect(probe.sans).not.toContain(t.dns.roundRobinName);
+    // k3s answers 401 to anonymous health checks unless an AuthenticationConfiguration opens them.
+    expect((await fetchStatus(node01?.address ?? "", "/readyz", ca)).status).toBe(401);
+    expect((await dig(t, "AAAA", t.dns.roundRobinName)).trim()).toBe("");
+    expect((await dig(t, "AAAA", t.dns.vipName)).trim()).toBe("");
+    expect((await dig(t, "AAAA", `node02.${t.dns.zone}`)).trim()).toBe(node02?.address);
   });
 
   it("shows Calico's version where a real cluster does: calico-node's image tag and ClusterInformation default", async () => {
@@ -425,6 +460,29 @@ describe(`lab Kubernetes API, preset vip (${name})`, () => {
       name: "default",
     })) as { spec: Record<string, unknown> };
     expect(conf.spec.serviceLoadBalancerIPs).toEqual([{ cidr: t.loadBalancerCidr }]);
+    // The hosts too: every server's config names the VIP and both names (k3s restarted one at a time, each
+    // start adding them to the shared certificate), anonymous /readyz opened, both names in DNS.
+    const config = parse(readFileSync(k3sConfigFile(t.nodes[2] as NodeSpec), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(config["tls-san"]).toEqual([
+      ...t.nodes.map((n) => n.name),
+      t.dns.roundRobinName,
+      t.dns.vipName,
+      t.vip,
+    ]);
+    const ca = caFiles(t.stateDir).cert;
+    for (const n of t.nodes) {
+      const probe = await tlsProbe(n.address, 6443, ca, t.dns.vipName);
+      expect(probe.authorized, n.name).toBe(true);
+      expect(probe.sans).toContain(t.vip);
+      expect((await fetchStatus(n.address, "/readyz", ca)).status).toBe(200);
+    }
+    expect((await dig(t, "AAAA", t.dns.vipName)).trim()).toBe(t.vip);
+    expect((await dig(t, "AAAA", t.dns.roundRobinName)).trim().split("\n").sort()).toEqual(
+      t.nodes.map((n) => n.address).sort(),
+    );
   });
 
   it("gives the API Service the VIP from MetalLB and ready endpoints with nodeName on the three nodes", async () => {

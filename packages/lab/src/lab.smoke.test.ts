@@ -1,6 +1,7 @@
 // Smoke test of a real lab (root): BGP, ECMP, pod filter, DNS, SSH with pinned keys, k3s stand-in TLS and rotation.
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -8,18 +9,37 @@ import { caFiles } from "./ca.js";
 import { dig } from "./daemons/bind.js";
 import { vtyshJson } from "./daemons/frr.js";
 import { hostKey } from "./daemons/sshd.js";
-import { run } from "./exec.js";
+import { run, waitFor } from "./exec.js";
+import { startK3s, stopK3s } from "./faults.js";
+import { createKubeApi, type KubeClient, R } from "./kube/index.js";
 import { adminCertFiles } from "./kube-lab.js";
+import { kubeDbFile } from "./kube-state.js";
 import { labDown, labStatusOf, labUp } from "./lab.js";
 import { listNamespaces } from "./netns.js";
 import { fibNextHops, fibRoutesWithin, peerStates, waitForConverged } from "./routes.js";
 import { HostKeyMismatchError, sshExec } from "./ssh.js";
+import { dynamicCertFile } from "./standin/dynamic-cert.js";
+import { standinConfig } from "./standin/wrappers.js";
 import type { LabStatus } from "./state.js";
 import { readPlan, sshTarget, tlsProbe, uniqueLabName } from "./testing.js";
 import { labTopology, namespaces } from "./topology.js";
 
 const exec = promisify(execFile);
 const REPO = new URL("../../../", import.meta.url).pathname;
+
+/** The lab's shared store, opened for one look or write (as calico-node opens it). */
+function withStore<T>(fn: (client: KubeClient) => T): T {
+  const kube = createKubeApi({
+    dbFile: kubeDbFile(t),
+    config: { serviceCidr: t.serviceCidr },
+    compactIntervalMs: 0,
+  });
+  try {
+    return fn(kube.client);
+  } finally {
+    kube.close();
+  }
+}
 const name = uniqueLabName("smoke");
 const t = labTopology(name);
 let status: LabStatus;
@@ -159,53 +179,86 @@ describe(`lab smoke (${name})`, () => {
     }
   });
 
-  it("issues the certificate with k3s's default SANs plus exactly the node's tls-san", async () => {
+  it("serves one certificate on every server and the VIP: every server's k3s defaults plus the tls-san", async () => {
     const target = sshTarget(readPlan(status.plan), "node01");
     const config = (await sshExec(target, "cat /etc/rancher/k3s/config.yaml")).stdout;
     const tlsSan = ((parse(config) as { "tls-san"?: string[] })["tls-san"] ?? []).map(String);
     expect(tlsSan).toContain(t.vip);
-    const probe = await tlsProbe(t.nodes[0]?.address ?? "", 6443, caFiles(t.stateDir).cert, t.dns.vipName);
+    const ca = caFiles(t.stateDir).cert;
+    const probes = await Promise.all(
+      [...t.nodes.map((n) => n.address), t.vip].map((a) => tlsProbe(a, 6443, ca, t.dns.vipName)),
+    );
     const defaults = [
       "kubernetes",
       "kubernetes.default",
       "kubernetes.default.svc",
       "kubernetes.default.svc.cluster.local",
       "localhost",
-      "node01",
       "127.0.0.1",
       "::1",
-      t.nodes[0]?.address,
       t.serviceCidr.replace(/::\/112$/, "::1"),
+      // dynamiclistener merges every server's names into the one kube-system/k3s-serving Secret.
+      ...t.nodes.flatMap((n) => [n.name, n.address]),
     ];
-    expect(new Set(probe.sans)).toEqual(new Set([...defaults, ...tlsSan]));
-    expect(probe.authorized).toBe(true);
+    const detail = JSON.stringify(probes.map((p) => [p.fingerprint, p.sans.length]));
+    for (const probe of probes) {
+      expect(new Set(probe.sans), detail).toEqual(new Set([...defaults, ...tlsSan]));
+      expect(probe.authorized).toBe(true);
+      expect(probe.fingerprint).toBe(probes[0]?.fingerprint);
+    }
+    const secret = withStore((c) => c.get(R.secrets, "kube-system", "k3s-serving"));
+    expect(secret?.type).toBe("kubernetes.io/tls");
+    const cns = Object.entries(secret?.metadata.annotations ?? {})
+      .filter(([k]) => k.startsWith("listener.cattle.io/cn-"))
+      .map(([, v]) => v);
+    expect(new Set(cns)).toEqual(new Set(probes[0]?.sans));
   });
 
-  it("takes a new tls-san name only after stop, `k3s certificate rotate`, start (a restart alone keeps the old SANs)", async () => {
+  it("adds a tls-san name on restart and shares it with every server; rotate and removing it from the config keep it", async () => {
     const target = sshTarget(readPlan(status.plan), "node03");
-    const node = t.nodes[2]?.address ?? "";
+    const [a1, , a3] = t.nodes.map((n) => n.address);
     const ca = caFiles(t.stateDir).cert;
     const newName = "k3s-new.k8s.example.org";
-    expect((await tlsProbe(node, 6443, ca, newName)).authorized).toBe(false);
+    const shows = async (address: string | undefined) =>
+      (await tlsProbe(address ?? "", 6443, ca, newName)).authorized;
+    const shownOn1 = () =>
+      waitFor("node01 to serve the merged certificate", async () => ((await shows(a1)) ? true : undefined), {
+        timeoutMs: 10_000,
+        intervalMs: 200,
+      });
+    expect(await shows(a3)).toBe(false);
     const edit = await sshExec(
       target,
       `sed -i 's/^tls-san:$/tls-san:\\n  - ${newName}/' /etc/rancher/k3s/config.yaml && cat /etc/rancher/k3s/config.yaml`,
     );
     expect(edit.stdout).toContain(`  - ${newName}`);
+    expect(await shows(a3)).toBe(false); // read at start only
     expect((await sshExec(target, "systemctl restart k3s")).code).toBe(0);
-    expect((await tlsProbe(node, 6443, ca, newName)).authorized).toBe(false);
-    const refused = await sshExec(target, "k3s certificate rotate");
-    expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain("stop it first");
-    const rotate = await sshExec(
-      target,
-      "systemctl stop k3s && k3s certificate rotate && systemctl start k3s && systemctl is-active k3s",
-    );
+    expect(await shows(a3)).toBe(true);
+    // node01's config never named it: the shared Secret brings it there without a restart.
+    await shownOn1();
+    // Taking the name out of config.yaml removes nothing: dynamiclistener never drops a name.
+    await sshExec(target, `sed -i '/  - ${newName}/d' /etc/rancher/k3s/config.yaml`);
+    expect((await sshExec(target, "systemctl restart k3s")).code).toBe(0);
+    expect(await shows(a3)).toBe(true);
+    // `k3s certificate rotate` runs while k3s runs: it only leaves the regenerate trigger for the next start,
+    // which issues a new key with the same names.
+    const before = (await tlsProbe(a3 ?? "", 6443, ca, newName)).fingerprint;
+    const rotate = await sshExec(target, "k3s certificate rotate");
     expect(rotate.code).toBe(0);
-    expect(rotate.stdout.trim().endsWith("active")).toBe(true);
-    expect(await tlsProbe(node, 6443, ca, newName)).toMatchObject({ authorized: true });
-    // Only node03's config changed: node01 still does not know the name.
-    expect((await tlsProbe(t.nodes[0]?.address ?? "", 6443, ca, newName)).authorized).toBe(false);
+    expect(rotate.stdout).toMatch(/please restart k3s server or agent to rotate certificates/);
+    expect((await tlsProbe(a3 ?? "", 6443, ca, newName)).fingerprint).toBe(before);
+    expect((await sshExec(target, "systemctl restart k3s")).code).toBe(0);
+    const rotated = await tlsProbe(a3 ?? "", 6443, ca, newName);
+    expect(rotated.fingerprint).not.toBe(before);
+    expect(rotated.authorized).toBe(true);
+    // Removing a name (k3s-io/k3s#2914): every server stopped, the Secret and each dynamic-cert.json deleted.
+    for (const n of t.nodes) await stopK3s(t, n.name);
+    withStore((c) => c.delete(R.secrets, "kube-system", "k3s-serving"));
+    for (const n of t.nodes) await rm(dynamicCertFile(standinConfig(t, n)), { force: true });
+    for (const n of t.nodes) await startK3s(t, n.name);
+    expect(await shows(a3)).toBe(false);
+    expect(await shows(a1)).toBe(false);
   });
 
   it("has a client namespace behind the router with sticky hashing that reaches the VIP", async () => {

@@ -1,5 +1,5 @@
 // Bringing a lab up (idempotent), down (removing everything it made) and reporting its status.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { caFiles, ensureCa } from "./ca.js";
 import { calicoPidFile } from "./calico/paths.js";
@@ -9,13 +9,15 @@ import { makeTsigKey, namedPidFile, publishLabNames, startBind, tsigKeyFile } fr
 import { birdPidFile, startBird } from "./daemons/bird.js";
 import { frrPidFiles, startFrr } from "./daemons/frr.js";
 import { makeSshKeys, sshdPidFile, startSshd } from "./daemons/sshd.js";
-import { run } from "./exec.js";
+import { run, waitFor } from "./exec.js";
 import { setBgpMode } from "./faults.js";
 import { applyPresetToLab, type Preset, setupKube } from "./kube-lab.js";
 import { alive, listNamespaces, readPid, stopByPidFile } from "./netns.js";
 import { buildNetwork, removeNetwork } from "./network.js";
 import { ensureHostDirs, ensurePackages, removeHostDirs, requireRoot } from "./packages.js";
+import { applyHostPreset, planTlsSan, presetDnsNames, presetK3sSettings } from "./presets.js";
 import { waitForConverged } from "./routes.js";
+import { dynamicCertFile, stateOf } from "./standin/dynamic-cert.js";
 import { standinPidFile } from "./standin/node-config.js";
 import { FAST_ENV } from "./standin/timings.js";
 import {
@@ -38,11 +40,6 @@ export interface UpOptions {
   /** Shortened controller timings in the k3s stand-ins (node grace 8 s…); default: K3S_LAB_FAST_CONTROLLERS=1. */
   fastControllers?: boolean;
   say?: (line: string) => void;
-}
-
-/** The tls-san every lab node starts with: examples/lab.yaml's (node names, DNS names, VIP). */
-export function initialTlsSan(t: LabTopology): string[] {
-  return [...t.nodes.map((n) => n.name), t.dns.roundRobinName, t.dns.vipName, t.vip];
 }
 
 /** Every pid file the lab writes, so `down` can stop each process by its PID first. */
@@ -101,17 +98,23 @@ async function assertNoClash(t: LabTopology): Promise<void> {
   }
 }
 
-async function prepareFiles(t: LabTopology, fastControllers: boolean): Promise<void> {
+async function prepareFiles(t: LabTopology, preset: Preset, fastControllers: boolean): Promise<void> {
   await mkdir(t.stateDir, { recursive: true, mode: 0o755 });
   for (const m of [t.router, ...t.nodes]) await mkdir(`${m.dir}/ssh`, { recursive: true });
   await ensureCa(caFiles(t.stateDir), t.name);
   await makeSshKeys(t, [t.router, ...t.nodes]);
   if (!existsSync(tsigKeyFile(t))) await writeFile(tsigKeyFile(t), await makeTsigKey(t), { mode: 0o600 });
   await writeRouterFiles(t);
-  await Promise.all(t.nodes.map((n) => writeNodeFiles(t, n, initialTlsSan(t), { fastControllers })));
+  const settings = presetK3sSettings(t, preset);
+  await Promise.all(t.nodes.map((n) => writeNodeFiles(t, n, settings, { fastControllers })));
 }
 
-async function startDaemons(t: LabTopology, bgp: BgpMode, calico: CalicoVersion): Promise<void> {
+async function startDaemons(
+  t: LabTopology,
+  bgp: BgpMode,
+  calico: CalicoVersion,
+  preset: Preset,
+): Promise<void> {
   const tsig = await readFile(tsigKeyFile(t), "utf8");
   const node = async (n: LabTopology["nodes"][number]) => {
     const [cmd, args] = wrapperArgs(n, "systemctl", ["start", "k3s"]);
@@ -124,10 +127,35 @@ async function startDaemons(t: LabTopology, bgp: BgpMode, calico: CalicoVersion)
   };
   await Promise.all([
     startFrr(t, bgp),
-    startBind(t, tsig).then(() => publishLabNames(t)),
+    startBind(t, tsig).then(() => publishLabNames(t, presetDnsNames(preset))),
     startSshd(t, t.router),
     ...t.nodes.map(node),
   ]);
+}
+
+/**
+ * Waits (bounded) until every server serves the same certificate: each k3s adds its own names to the shared
+ * kube-system/k3s-serving Secret as it starts, and the others take the merged certificate up.
+ */
+async function waitForServingCert(t: LabTopology, timeoutMs = 15_000): Promise<void> {
+  const serving = (n: LabTopology["nodes"][number]) => {
+    try {
+      return stateOf(JSON.parse(readFileSync(dynamicCertFile(standinConfig(t, n)), "utf8")));
+    } catch {
+      return undefined;
+    }
+  };
+  const every = t.nodes.flatMap((n) => [n.name, n.address]);
+  await waitFor(
+    "every k3s to serve the one merged certificate",
+    async () => {
+      const states = t.nodes.map(serving);
+      const first = states[0];
+      const same = first && states.every((s) => s?.fingerprint === first.fingerprint);
+      return same && every.every((name) => first.sans.includes(name)) ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }
 
 /**
@@ -163,6 +191,8 @@ export async function labUp(name: string, options: UpOptions = {}): Promise<LabS
     if (info && options.preset && (info.preset ?? "before") !== options.preset) {
       say(`lab ${name} is up; applying preset ${options.preset} (was ${info.preset ?? "before"})`);
       await applyPresetToLab(t, options.preset);
+      await applyHostPreset(t, options.preset);
+      await waitForServingCert(t);
       await writeLabInfo(t, { ...info, preset: options.preset });
       changed = true;
     }
@@ -181,13 +211,14 @@ export async function labUp(name: string, options: UpOptions = {}): Promise<LabS
   }
   await ensureHostDirs();
   try {
-    await prepareFiles(t, fastControllers);
+    await prepareFiles(t, preset, fastControllers);
     await setupKube(t, preset, calico);
     await buildNetwork(t);
-    await startDaemons(t, bgp, calico);
+    await startDaemons(t, bgp, calico, preset);
+    await waitForServingCert(t);
     await waitForCalicoNodes(t);
     await waitForLabRoutes(t, preset);
-    await writePlan(t, initialTlsSan(t));
+    await writePlan(t, planTlsSan(t));
     await writeLabInfo(t, { name, bgp, calico, preset, fastControllers, upAt: new Date().toISOString() });
   } catch (err) {
     if (process.env.K3S_LAB_KEEP_ON_FAILURE) throw err;

@@ -35,6 +35,8 @@ export interface TlsProbe {
   authorized: boolean;
   error?: string;
   sans: string[];
+  /** SHA-1 of the certificate shown (colon-separated hex). */
+  fingerprint: string;
 }
 
 /** A TLS handshake to [address]:port verifying against `ca` for `servername`; returns the SANs it was shown. */
@@ -63,7 +65,12 @@ export function tlsProbe(
       // The chain is verified by Node; the name check is the one HTTPS clients do (DNS names and IP literals).
       const nameError = checkServerIdentity(servername, cert);
       const error = socket.authorizationError ? String(socket.authorizationError) : nameError?.message;
-      resolve({ authorized: socket.authorized && !nameError, ...(error ? { error } : {}), sans });
+      resolve({
+        authorized: socket.authorized && !nameError,
+        ...(error ? { error } : {}),
+        sans,
+        fingerprint: cert.fingerprint,
+      });
       socket.end();
     });
     socket.on("error", (err) => {

@@ -50,6 +50,7 @@ function renderZone(t: LabTopology): string {
 @ IN SOA ns1.${t.dns.zone}. hostmaster.${t.dns.zone}. ( 1 3600 600 86400 ${t.dns.ttl} )
 @ IN NS ns1.${t.dns.zone}.
 ns1 IN AAAA ${t.router.address}
+${t.nodes.map((n) => `${n.name} IN AAAA ${n.address}`).join("\n")}
 `;
 }
 
@@ -94,13 +95,21 @@ export async function nsupdate(t: LabTopology, commands: readonly string[]): Pro
   await run("nsupdate", ["-k", tsigKeyFile(t)], { input: script, timeoutMs: 10_000 });
 }
 
-/** The round-robin name with one AAAA per node and the VIP name with the VIP. */
-export async function publishLabNames(t: LabTopology): Promise<void> {
+/**
+ * The HA names a preset has: the round-robin name with one AAAA per node and/or the VIP name with the VIP (none
+ * before HA: the zone then holds only the nodes' own names). Names a preset does not have are deleted.
+ */
+export async function publishLabNames(
+  t: LabTopology,
+  names: { roundRobin: boolean; vipName: boolean },
+): Promise<void> {
   const ttl = t.dns.ttl;
   await nsupdate(t, [
     `update delete ${t.dns.roundRobinName}. AAAA`,
-    ...t.nodes.map((n) => `update add ${t.dns.roundRobinName}. ${ttl} AAAA ${n.address}`),
+    ...(names.roundRobin
+      ? t.nodes.map((n) => `update add ${t.dns.roundRobinName}. ${ttl} AAAA ${n.address}`)
+      : []),
     `update delete ${t.dns.vipName}. AAAA`,
-    `update add ${t.dns.vipName}. ${ttl} AAAA ${t.vip}`,
+    ...(names.vipName ? [`update add ${t.dns.vipName}. ${ttl} AAAA ${t.vip}`] : []),
   ]);
 }

@@ -27,6 +27,7 @@ export const R = {
   endpoints: { group: "", version: "v1", resource: "endpoints" },
   events: { group: "", version: "v1", resource: "events" },
   configmaps: { group: "", version: "v1", resource: "configmaps" },
+  secrets: { group: "", version: "v1", resource: "secrets" },
   endpointslices: { group: "discovery.k8s.io", version: "v1", resource: "endpointslices" },
   leases: { group: "coordination.k8s.io", version: "v1", resource: "leases" },
   deployments: { group: "apps", version: "v1", resource: "deployments" },

@@ -4,16 +4,9 @@ import { existsSync, openSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { issueServerCert } from "../ca.js";
 import { sleep } from "../exec.js";
-import {
-  k3sSans,
-  readTlsSan,
-  type StandinConfig,
-  servingCert,
-  standinLogFile,
-  standinPidFile,
-} from "./node-config.js";
+import { rotateServingCert } from "./dynamic-cert.js";
+import { type StandinConfig, standinLogFile, standinPidFile } from "./node-config.js";
 
 const SERVER_SCRIPT = fileURLToPath(new URL("./server.ts", import.meta.url));
 
@@ -46,18 +39,10 @@ export function portOpen(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Issues the serving certificate from the node's config.yaml — only when asked (first start, or rotate). */
-export async function issueServingCert(c: StandinConfig): Promise<string[]> {
-  const sans = k3sSans(c, await readTlsSan());
-  await issueServerCert({ cert: c.caCert, key: c.caKey }, servingCert(c), "k3s", sans);
-  return sans;
-}
-
 export async function startK3s(c: StandinConfig): Promise<void> {
   if (runningPid(c)) return;
+  // The serving certificate is the server's business (dynamic-cert.ts): the configured names join it on each start.
   await mkdir(c.dataDir, { recursive: true });
-  // k3s creates its certificates on first start; later starts reuse them even if tls-san changed.
-  if (!existsSync(servingCert(c).cert)) await issueServingCert(c);
   const log = openSync(standinLogFile(c), "a");
   const child = spawn(c.nodeBin, ["--import", c.tsxLoader, SERVER_SCRIPT], {
     detached: true,
@@ -94,15 +79,15 @@ export async function stopK3s(c: StandinConfig): Promise<void> {
   await rm(standinPidFile(c), { force: true });
 }
 
-/** `k3s certificate rotate`: k3s must be stopped; the new certificate takes the SANs config.yaml has now. */
+/**
+ * `k3s certificate rotate`: backs up the certificates and writes the regenerate trigger, whether k3s runs or not;
+ * the next start issues the serving certificate anew with the names it already has (a new key, no name removed).
+ */
 export async function rotateCertificates(c: StandinConfig, out: (line: string) => void): Promise<number> {
-  if (runningPid(c)) {
-    out('level=fatal msg="k3s is running: stop it first (systemctl stop k3s), then rotate, then start it"');
-    return 1;
-  }
   out('level=info msg="Server detected, rotating server certificates"');
-  const sans = await issueServingCert(c);
-  out(`level=info msg="Rotating certificates for api-server service" sans="${sans.join(",")}"`);
-  out('level=info msg="Successfully rotated certificates. Start k3s to load them."');
+  const backup = await rotateServingCert(c);
+  out(
+    `level=info msg="Successfully backed up certificates to ${backup}, please restart k3s server or agent to rotate certificates"`,
+  );
   return 0;
 }

@@ -1,4 +1,4 @@
-// The k3s stand-in's process: HTTPS on [node]:6443 and [VIP]:6443 with the certificate `k3s` last issued, serving
+// The k3s stand-in's process: HTTPS on [node]:6443 and [VIP]:6443 with the shared serving certificate, serving
 // the lab's Kubernetes API over the shared store, running the (leader-elected) controllers, the node heartbeat and
 // the kubelet stand-in while it lives. SIGTERM (systemctl stop k3s) stops gracefully; a kill leaves leases to expire.
 import { existsSync, readFileSync } from "node:fs";
@@ -7,24 +7,25 @@ import type { Socket } from "node:net";
 import { sendError } from "../kube/http/respond.js";
 import { createKubeApi, startControllers, startNodeHeartbeat } from "../kube/index.js";
 import { notFoundGeneric } from "../kube/status.js";
+import { DynamicCert, type ServingState } from "./dynamic-cert.js";
 import { startKubelet } from "./kubelet.js";
-import { loadStandinConfig, readAnonymousHealthPaths, servingCert } from "./node-config.js";
+import { k3sSans, loadStandinConfig, readAnonymousHealthPaths, readTlsSan } from "./node-config.js";
 import { handleSupervisor } from "./supervisor.js";
 import { standinTimings } from "./timings.js";
 
 const PORT = 6443;
 
-function serve(): void {
+async function serve(): Promise<void> {
   const config = loadStandinConfig();
   const timings = standinTimings(config.fastControllers);
-  const files = servingCert(config);
-  const tls = {
-    cert: readFileSync(files.cert),
-    key: readFileSync(files.key),
-    ca: readFileSync(config.caCert),
+  const ca = readFileSync(config.caCert);
+  const tlsOptions = (s: ServingState) => ({
+    cert: s.cert,
+    key: s.key,
+    ca,
     requestCert: true,
     rejectUnauthorized: false,
-  };
+  });
   const token = existsSync(config.kubeTokenFile) ? readFileSync(config.kubeTokenFile, "utf8").trim() : "";
   const kube = createKubeApi({
     dbFile: config.kubeDb,
@@ -33,10 +34,23 @@ function serve(): void {
     serverAddress: `[${config.address}]:${PORT}`,
     anonymousHealthPaths: readAnonymousHealthPaths(),
   });
+  // The serving certificate before listening, as dynamiclistener adds the configured names on start.
+  let servers: Server[] = [];
+  const cert = new DynamicCert(
+    config,
+    kube.client.as("k3s"),
+    k3sSans(config, await readTlsSan()),
+    (state) => {
+      for (const server of servers) server.setSecureContext(tlsOptions(state));
+    },
+    (line) => process.stdout.write(`dynamiclistener: ${line}\n`),
+  );
+  const serving = await cert.start();
+  const unwatchCert = kube.client.onChanges([{ group: "", resource: "secrets" }], () => void cert.sync());
   const sockets = new Set<Socket>();
-  const servers: Server[] = [config.address, config.vip].map((host) => {
-    const server = createServer(tls, (req, res) => {
-      if (handleSupervisor(req, res, tls.ca)) return;
+  servers = [config.address, config.vip].map((host) => {
+    const server = createServer(tlsOptions(serving), (req, res) => {
+      if (handleSupervisor(req, res, ca)) return;
       kube
         .handle(req, res)
         .then((handled) => {
@@ -96,6 +110,7 @@ function serve(): void {
     stopping = true;
     kubelet.stop();
     heartbeat.stop();
+    unwatchCert();
     try {
       controllers.stop({ graceful: true });
     } catch (err) {
@@ -110,4 +125,7 @@ function serve(): void {
   process.on("SIGINT", stop);
 }
 
-serve();
+serve().catch((err: unknown) => {
+  process.stderr.write(`k3s stand-in: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

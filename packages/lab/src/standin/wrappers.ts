@@ -1,6 +1,6 @@
 // Files each lab machine sees: its bin/ wrappers (first on the SSH PATH) and its own /etc via /etc/netns/<ns>/.
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -88,8 +88,14 @@ ${stringify({
 })}`;
 }
 
+/** What a preset writes into a node's k3s config: its tls-san, and whether anonymous /readyz is configured. */
+export interface NodeK3sSettings {
+  tlsSan: readonly string[];
+  authConfig: boolean;
+}
+
 /** The node's k3s config file as an operator would have written it for this lab. */
-export function renderK3sConfig(t: LabTopology, node: NodeSpec, tlsSan: readonly string[]): string {
+export function renderK3sConfig(t: LabTopology, node: NodeSpec, settings: NodeK3sSettings): string {
   const config = {
     "node-ip": node.address,
     "cluster-cidr": t.podCidr,
@@ -98,17 +104,34 @@ export function renderK3sConfig(t: LabTopology, node: NodeSpec, tlsSan: readonly
     "flannel-backend": "none",
     "disable-network-policy": true,
     disable: ["servicelb", "traefik"],
-    "tls-san": [...tlsSan],
+    "tls-san": [...settings.tlsSan],
     // Anonymous auth is off in k3s: this opens /readyz and /livez only, so readiness probes can reach them.
-    "kube-apiserver-arg": [`authentication-config=${AUTH_CONFIG_PATH}`],
+    ...(settings.authConfig ? { "kube-apiserver-arg": [`authentication-config=${AUTH_CONFIG_PATH}`] } : {}),
   };
   return `# /etc/rancher/k3s/config.yaml on ${node.name} (k3s-ha lab ${t.name})\n${stringify(config)}`;
+}
+
+/** Writes the node's config.yaml (and the AuthenticationConfiguration it names, or removes it when unnamed). */
+export async function writeK3sConfig(
+  t: LabTopology,
+  node: NodeSpec,
+  settings: NodeK3sSettings,
+): Promise<boolean> {
+  const file = k3sConfigFile(node);
+  const text = renderK3sConfig(t, node, settings);
+  const auth = path.join(path.dirname(file), path.basename(AUTH_CONFIG_PATH));
+  const before = existsSync(file) ? await readFile(file, "utf8") : "";
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
+  if (settings.authConfig) await writeFile(auth, renderAuthenticationConfig());
+  else await rm(auth, { force: true });
+  return before !== text;
 }
 
 export async function writeNodeFiles(
   t: LabTopology,
   node: NodeSpec,
-  tlsSan: readonly string[],
+  settings: NodeK3sSettings,
   options: { fastControllers?: boolean } = {},
 ): Promise<void> {
   const bin = binDir(node);
@@ -120,15 +143,7 @@ export async function writeNodeFiles(
   for (const cmd of ["systemctl", "k3s", "calicoctl"]) await writeScript(path.join(bin, cmd), run(cmd));
   await writeScript(path.join(bin, "birdc"), `exec /usr/sbin/birdc -s ${birdSocket(node)} "$@"`);
   // Only write config.yaml once: an operator's edits survive `lab up` run again.
-  const k3sConfig = k3sConfigFile(node);
-  if (!existsSync(k3sConfig)) {
-    await mkdir(path.dirname(k3sConfig), { recursive: true });
-    await writeFile(k3sConfig, renderK3sConfig(t, node, tlsSan));
-    await writeFile(
-      path.join(path.dirname(k3sConfig), path.basename(AUTH_CONFIG_PATH)),
-      renderAuthenticationConfig(),
-    );
-  }
+  if (!existsSync(k3sConfigFile(node))) await writeK3sConfig(t, node, settings);
   await writeProfile(node);
 }
 
