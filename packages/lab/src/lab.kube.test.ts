@@ -50,14 +50,18 @@ function kc(serverAddress?: string): KubeConfig {
   return config;
 }
 
-/** An anonymous GET over TLS (the lab CA trusted): the status code only. */
-function fetchStatus(address: string, path: string, ca: string): Promise<{ status: number }> {
+/** An anonymous GET over TLS (the lab CA trusted): the status code and body. */
+function fetchStatus(address: string, path: string, ca: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsGet(
       { host: address, port: 6443, path, ca: readFileSync(ca), servername: "node01", timeout: 5_000 },
       (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0 });
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          body += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
       },
     );
     req.on("timeout", () => req.destroy(new Error(`GET ${path} on ${address} timed out`)));
@@ -385,6 +389,43 @@ describe(`lab Kubernetes API, k3s restarted over and over (${name})`, () => {
       );
     }
   }, 120_000);
+
+  it("answers 503 `apiserver not ready` (but /ping) while k3s starts, and `systemctl start` returns only once ready", async () => {
+    const ca = caFiles(t.stateDir).cert;
+    const address = node02?.address ?? "";
+    await stopK3s(t, "node02");
+    const seen: { readyz: number; ping: number; body?: string }[] = [];
+    let started = false;
+    const probing = (async () => {
+      for (let i = 0; i < 400 && !started; i++) {
+        const readyz = await fetchStatus(address, "/readyz", ca).catch(() => undefined);
+        if (readyz) {
+          const ping = await fetchStatus(address, "/ping", ca).catch(() => ({ status: 0 }));
+          seen.push({
+            readyz: readyz.status,
+            ping: ping.status,
+            ...(readyz.body ? { body: readyz.body } : {}),
+          });
+        }
+        await sleep(20);
+      }
+    })();
+    await startK3s(t, "node02");
+    started = true;
+    await probing;
+    // Right after `systemctl start` returned, the apiserver answers (anonymous: 401 before HA's configuration).
+    expect((await fetchStatus(address, "/readyz", ca)).status).toBe(401);
+    const starting = seen.filter((s) => s.readyz === 503);
+    expect(starting.length, JSON.stringify(seen.slice(0, 5))).toBeGreaterThan(0);
+    expect(starting.every((s) => s.ping === 200)).toBe(true);
+    expect(JSON.parse(starting[0]?.body ?? "{}")).toMatchObject({
+      kind: "Status",
+      status: "Failure",
+      message: "apiserver not ready",
+      reason: "ServiceUnavailable",
+      code: 503,
+    });
+  }, 60_000);
 });
 
 describe(`lab Kubernetes API, k3s killed (${name})`, () => {

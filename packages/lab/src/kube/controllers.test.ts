@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KubeClient, R } from "./client.js";
 import { startNodeHeartbeat } from "./controllers/heartbeat.js";
 import { type RunningControllers, startControllers } from "./controllers/index.js";
+import { nodeLifecycleController } from "./controllers/node-lifecycle.js";
 import { type Condition, isObject, type KubeObject } from "./meta.js";
 import { seedCluster } from "./seed/index.js";
 import { startCluster, type TestCluster, waitFor } from "./testkit/index.js";
@@ -104,6 +105,71 @@ describe("leader election", () => {
       leaderElection: { leaseDurationMs: 2_000, retryPeriodMs: 250 },
     });
   }, 20_000);
+});
+
+describe("kube-controller-manager leaving", () => {
+  it("keeps its lease on a graceful stop: another process leads only once the lease has expired", async () => {
+    const isLeader = (i: number) => running[i]?.leading().controllerManager === true;
+    await waitFor(() => [0, 1].some(isLeader), "a leader");
+    const leader = isLeader(0) ? 0 : 1;
+    const other = leader === 0 ? 1 : 0;
+    const holder = () =>
+      (client(other).get(R.leases, "kube-system", "kube-controller-manager")?.spec ?? {}) as {
+        holderIdentity?: string;
+        renewTime?: string;
+      };
+    const stoppedAt = Date.now();
+    running[leader]?.stop({ graceful: true });
+    // Not released: the lease still names the stopped leader right after the stop.
+    expect(holder().holderIdentity).toBe(`k3s-${leader + 1}`);
+    await waitFor(() => isLeader(other), "the other process to take the lease", { timeoutMs: 8_000 });
+    const renewed = Date.parse(holder().renewTime ?? "");
+    // leaseDuration 2 s (retry 250 ms): the takeover waited for expiry, with margin for a busy machine.
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1_500);
+    expect(renewed).toBeGreaterThan(stoppedAt);
+    const kube = cluster.servers[leader]?.kube;
+    if (!kube) throw new Error("no server");
+    running[leader] = startControllers(kube, {
+      identity: `k3s-${leader + 1}`,
+      apiserver: { address: addresses[leader] ?? "", ttlMs: 1_500, intervalMs: 250 },
+      nodeLifecycle: { gracePeriodMs: 1_500, monitorPeriodMs: 200 },
+      metallb: false,
+      resyncMs: 300,
+      leaderElection: { leaseDurationMs: 2_000, retryPeriodMs: 250 },
+    });
+  }, 20_000);
+
+  it("a new leader's grace period runs from when it first sees a node, not from the node's last heartbeat", () => {
+    const c = client(0);
+    c.create(R.nodes, {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "long-silent" },
+      status: {
+        conditions: [
+          {
+            type: "Ready",
+            status: "True",
+            reason: "KubeletReady",
+            lastHeartbeatTime: new Date(Date.now() - 600_000).toISOString().replace(/\.\d+Z$/, "Z"),
+            lastTransitionTime: new Date(Date.now() - 900_000).toISOString().replace(/\.\d+Z$/, "Z"),
+          },
+        ],
+      },
+    });
+    let clock = Date.now();
+    const controller = nodeLifecycleController(c, { gracePeriodMs: 50_000, now: () => clock });
+    controller.reset?.();
+    controller.sync(); // "Missing timestamp for Node long-silent. Assuming now as a timestamp."
+    expect(condition(c.get(R.nodes, undefined, "long-silent"), "Ready")?.status).toBe("True");
+    clock += 49_000;
+    controller.sync();
+    expect(condition(c.get(R.nodes, undefined, "long-silent"), "Ready")?.status).toBe("True");
+    clock += 2_000;
+    controller.sync();
+    expect(condition(c.get(R.nodes, undefined, "long-silent"), "Ready")?.status).toBe("Unknown");
+    c.delete(R.nodes, undefined, "long-silent");
+  });
 });
 
 describe("node lifecycle", () => {

@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { sleep } from "../exec.js";
 import { rotateServingCert } from "./dynamic-cert.js";
-import { type StandinConfig, standinLogFile, standinPidFile } from "./node-config.js";
+import { type StandinConfig, standinLogFile, standinPidFile, standinReadyFile } from "./node-config.js";
 
 const SERVER_SCRIPT = fileURLToPath(new URL("./server.ts", import.meta.url));
 
@@ -43,6 +43,7 @@ export async function startK3s(c: StandinConfig): Promise<void> {
   if (runningPid(c)) return;
   // The serving certificate is the server's business (dynamic-cert.ts): the configured names join it on each start.
   await mkdir(c.dataDir, { recursive: true });
+  await rm(standinReadyFile(c), { force: true });
   const log = openSync(standinLogFile(c), "a");
   const child = spawn(c.nodeBin, ["--import", c.tsxLoader, SERVER_SCRIPT], {
     detached: true,
@@ -52,10 +53,11 @@ export async function startK3s(c: StandinConfig): Promise<void> {
   if (!child.pid) throw new Error("could not start the k3s stand-in");
   await writeFile(standinPidFile(c), `${child.pid}\n`);
   child.unref();
+  // k3s is Type=notify: `systemctl start` returns once the apiserver is ready (6443 answers 503 before that).
   // Loading the API's TypeScript takes a few seconds when three nodes start at once on two busy cores.
-  const deadline = Date.now() + 15_000;
-  for (let i = 0; i < 300 && Date.now() < deadline; i++) {
-    if (await portOpen(c.address, 6443)) return;
+  const deadline = Date.now() + 20_000;
+  for (let i = 0; i < 400 && Date.now() < deadline; i++) {
+    if (existsSync(standinReadyFile(c)) && (await portOpen(c.address, 6443))) return;
     if (child.exitCode !== null) break;
     await sleep(50);
   }
@@ -64,8 +66,7 @@ export async function startK3s(c: StandinConfig): Promise<void> {
     .split("\n")
     .slice(-5)
     .join("\n");
-  const how =
-    child.exitCode !== null ? `exited with ${child.exitCode}` : "did not start listening within 15 s";
+  const how = child.exitCode !== null ? `exited with ${child.exitCode}` : "was not ready within 20 s";
   throw new Error(`k3s ${how} on [${c.address}]:6443 (${standinLogFile(c)}):\n${tail}`);
 }
 
@@ -77,6 +78,7 @@ export async function stopK3s(c: StandinConfig): Promise<void> {
     if (runningPid(c)) process.kill(pid, "SIGKILL");
   }
   await rm(standinPidFile(c), { force: true });
+  await rm(standinReadyFile(c), { force: true });
 }
 
 /**

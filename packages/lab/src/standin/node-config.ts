@@ -39,6 +39,8 @@ export const servingCert = (c: StandinConfig) => ({
 });
 export const standinPidFile = (c: StandinConfig) => path.join(c.dataDir, "k3s.pid");
 export const standinLogFile = (c: StandinConfig) => path.join(c.dataDir, "k3s.log");
+/** Written when the apiserver is ready (k3s is Type=notify: `systemctl start k3s` returns then). */
+export const standinReadyFile = (c: StandinConfig) => path.join(c.dataDir, "k3s.ready");
 
 export function loadStandinConfig(file = process.env.K3S_LAB_NODE_CONFIG): StandinConfig {
   if (!file) throw new Error("K3S_LAB_NODE_CONFIG is not set: run this through the lab's wrappers");

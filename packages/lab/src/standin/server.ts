@@ -1,15 +1,21 @@
 // The k3s stand-in's process: HTTPS on [node]:6443 and [VIP]:6443 with the shared serving certificate, serving
 // the lab's Kubernetes API over the shared store, running the (leader-elected) controllers, the node heartbeat and
 // the kubelet stand-in while it lives. SIGTERM (systemctl stop k3s) stops gracefully; a kill leaves leases to expire.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
 import { sendError } from "../kube/http/respond.js";
 import { createKubeApi, startControllers, startNodeHeartbeat } from "../kube/index.js";
-import { notFoundGeneric } from "../kube/status.js";
+import { failure, notFoundGeneric } from "../kube/status.js";
 import { DynamicCert, type ServingState } from "./dynamic-cert.js";
 import { startKubelet } from "./kubelet.js";
-import { k3sSans, loadStandinConfig, readAnonymousHealthPaths, readTlsSan } from "./node-config.js";
+import {
+  k3sSans,
+  loadStandinConfig,
+  readAnonymousHealthPaths,
+  readTlsSan,
+  standinReadyFile,
+} from "./node-config.js";
 import { handleSupervisor } from "./supervisor.js";
 import { standinTimings } from "./timings.js";
 
@@ -51,6 +57,12 @@ async function serve(): Promise<void> {
   servers = [config.address, config.vip].map((host) => {
     const server = createServer(tlsOptions(serving), (req, res) => {
       if (handleSupervisor(req, res, ca)) return;
+      if (!apiReady) {
+        // pkg/server/handlers APIServer(): Runtime.APIServer not set yet (util.ErrAPINotReady).
+        res.setHeader("connection", "close");
+        sendError(res, failure(503, "ServiceUnavailable", "apiserver not ready"));
+        return;
+      }
       kube
         .handle(req, res)
         .then((handled) => {
@@ -75,29 +87,48 @@ async function serve(): Promise<void> {
     server.listen({ host, port: PORT, ipv6Only: true });
     return server;
   });
-  const controllers = startControllers(kube, {
-    identity: config.node,
-    apiserver: {
+  // The apiserver becomes ready a little after 6443 opens; then the in-process controllers, kubelet and heartbeat.
+  let apiReady = false;
+  let running: { stop: (graceful: boolean) => void } | undefined;
+  const startApiserver = () => {
+    const controllers = startControllers(kube, {
+      identity: config.node,
+      apiserver: {
+        address: config.address,
+        port: PORT,
+        ttlMs: timings.apiserverLeaseTtlMs,
+        intervalMs: timings.apiserverReconcileMs,
+      },
+      nodeLifecycle: {
+        gracePeriodMs: timings.nodeGracePeriodMs,
+        monitorPeriodMs: timings.nodeMonitorPeriodMs,
+      },
+      resyncMs: timings.resyncMs,
+      leaderElection: { leaseDurationMs: timings.leaderLeaseMs, retryPeriodMs: timings.leaderRetryMs },
+    });
+    const kubelet = startKubelet(kube.client, {
+      node: config.node,
       address: config.address,
-      port: PORT,
-      ttlMs: timings.apiserverLeaseTtlMs,
-      intervalMs: timings.apiserverReconcileMs,
-    },
-    nodeLifecycle: { gracePeriodMs: timings.nodeGracePeriodMs, monitorPeriodMs: timings.nodeMonitorPeriodMs },
-    resyncMs: timings.resyncMs,
-    leaderElection: { leaseDurationMs: timings.leaderLeaseMs, retryPeriodMs: timings.leaderRetryMs },
-  });
-  const kubelet = startKubelet(kube.client, {
-    node: config.node,
-    address: config.address,
-    syncMs: timings.kubeletSyncMs,
-    log: (line) => process.stdout.write(`kubelet: ${line}\n`),
-  });
-  const heartbeat = startNodeHeartbeat(kube.client, config.node, {
-    intervalMs: timings.heartbeatMs,
-    leaseDurationSeconds: timings.nodeLeaseSeconds,
-    restorePod: kubelet.restorePod,
-  });
+      syncMs: timings.kubeletSyncMs,
+      log: (line) => process.stdout.write(`kubelet: ${line}\n`),
+    });
+    const heartbeat = startNodeHeartbeat(kube.client, config.node, {
+      intervalMs: timings.heartbeatMs,
+      leaseDurationSeconds: timings.nodeLeaseSeconds,
+      restorePod: kubelet.restorePod,
+    });
+    running = {
+      stop: (graceful) => {
+        kubelet.stop();
+        heartbeat.stop();
+        controllers.stop({ graceful });
+      },
+    };
+    apiReady = true;
+    writeFileSync(standinReadyFile(config), `${new Date().toISOString()}\n`);
+    process.stdout.write(`k3s stand-in ${config.node}: apiserver ready\n`);
+  };
+  const startup = setTimeout(startApiserver, timings.apiserverStartupMs);
   process.stdout.write(
     `k3s stand-in ${config.node} listening on [${config.address}]:${PORT} and [${config.vip}]:${PORT}` +
       ` (${config.fastControllers ? "fast" : "upstream"} controller timings)\n`,
@@ -108,11 +139,10 @@ async function serve(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    kubelet.stop();
-    heartbeat.stop();
+    clearTimeout(startup);
     unwatchCert();
     try {
-      controllers.stop({ graceful: true });
+      running?.stop(true);
     } catch (err) {
       process.stderr.write(`k3s stand-in on ${config.node}: graceful stop: ${(err as Error).message}\n`);
     }

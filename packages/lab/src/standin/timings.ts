@@ -18,6 +18,11 @@ export interface StandinTimings {
   kubeletSyncMs: number;
   /** Resync of the event-driven controllers (upstream-like 30 s). */
   resyncMs: number;
+  /**
+   * From 6443 listening to the apiserver being ready, during which everything but /ping and /cacerts answers 503
+   * "apiserver not ready". The lab's choice (real k3s takes seconds, depending on the machine), not a measurement.
+   */
+  apiserverStartupMs: number;
 }
 
 export const UPSTREAM_TIMINGS: StandinTimings = {
@@ -31,6 +36,7 @@ export const UPSTREAM_TIMINGS: StandinTimings = {
   nodeLeaseSeconds: 40,
   kubeletSyncMs: 1_000,
   resyncMs: 30_000,
+  apiserverStartupMs: 2_000,
 };
 
 export const FAST_TIMINGS: StandinTimings = {
@@ -44,6 +50,7 @@ export const FAST_TIMINGS: StandinTimings = {
   nodeLeaseSeconds: 8,
   kubeletSyncMs: 500,
   resyncMs: 5_000,
+  apiserverStartupMs: 500,
 };
 
 export const FAST_ENV = "K3S_LAB_FAST_CONTROLLERS";

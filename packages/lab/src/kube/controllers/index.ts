@@ -41,7 +41,7 @@ class LeaderGroup {
 
   constructor(
     kube: KubeApi,
-    name: string,
+    readonly name: string,
     identity: string,
     controllers: Controller[],
     opts: ControllersOptions["leaderElection"],
@@ -95,7 +95,11 @@ export function startControllers(kube: KubeApi, options: ControllersOptions): Ru
       reconciler?.tick();
     },
     stop(stopOptions = {}) {
-      for (const g of groups) g.election.stop(stopOptions.graceful === true);
+      // kube-controller-manager never releases its lease (ReleaseOnCancel is off; it exits on losing it): the
+      // next leader takes over only when the lease expires. The lab's MetalLB stand-in hands over at once, as
+      // MetalLB's own controller pod keeps running when k3s stops.
+      for (const g of groups)
+        g.election.stop(stopOptions.graceful === true && g.name !== "kube-controller-manager");
       reconciler?.stop(stopOptions.graceful === true);
     },
   };

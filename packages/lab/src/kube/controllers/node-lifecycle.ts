@@ -1,5 +1,8 @@
-// The node lifecycle controller: a node whose heartbeat is older than the grace period turns Ready=Unknown
+// The node lifecycle controller: a node whose heartbeat has not changed for the grace period turns Ready=Unknown
 // ("Kubelet stopped posting node status."), gets the unreachable taints, and only then are its pods marked not ready.
+// As upstream (node_lifecycle_controller.go tryUpdateNodeHealth), the clock is this controller's own: the grace
+// period runs from when it last saw the heartbeat change, and a new leader that sees a node for the first time
+// ("Missing timestamp for Node … Assuming now as a timestamp") gives it a full grace period from then.
 import { type KubeClient, R } from "../client.js";
 import { type Condition, isObject, type KubeObject, nowIso } from "../meta.js";
 import { recordEvent } from "./events.js";
@@ -10,6 +13,8 @@ export interface NodeLifecycleOptions {
   gracePeriodMs?: number;
   /** node-monitor-period (upstream default 5 s). */
   monitorPeriodMs?: number;
+  /** The controller's clock (tests). */
+  now?: () => number;
 }
 
 const NODE_CONDITIONS = ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"];
@@ -89,18 +94,27 @@ function markPodsNotReady(client: KubeClient, nodeName: string, now: string): vo
 export function nodeLifecycleController(client: KubeClient, options: NodeLifecycleOptions = {}): Controller {
   const grace = options.gracePeriodMs ?? 50_000;
   const nc = client.as("node-controller");
+  /** Per node: the heartbeat last observed and when this controller observed it (probeTimestamp). */
+  const health = new Map<string, { heartbeat: number; probeAt: number }>();
   return {
     name: "node-lifecycle-controller",
     watches: [R.nodes],
     resyncMs: options.monitorPeriodMs ?? 5_000,
+    reset() {
+      health.clear();
+    },
     sync() {
-      const now = Date.now();
+      const now = (options.now ?? Date.now)();
       for (const node of nc.list(R.nodes)) {
         const status = isObject(node.status) ? node.status : {};
         const conditions = (Array.isArray(status.conditions) ? status.conditions : []) as Condition[];
         const ready = conditions.find((c) => c.type === "Ready");
         const name = node.metadata.name ?? "";
-        if (now - lastHeartbeat(nc, node, conditions) > grace) {
+        const heartbeat = lastHeartbeat(nc, node, conditions);
+        const seen = health.get(name);
+        if (!seen || seen.heartbeat !== heartbeat) health.set(name, { heartbeat, probeAt: now });
+        const probeAt = health.get(name)?.probeAt ?? now;
+        if (now - probeAt > grace) {
           if (ready?.status !== "Unknown") markUnknown(nc, node, conditions, nowIso());
           markPodsNotReady(nc, name, nowIso());
         } else if (ready?.status === "True") setTaints(nc, node, false, nowIso());

@@ -9,6 +9,8 @@ export interface Controller {
   resyncMs: number;
   /** Reads the world and writes the difference; must be idempotent. */
   sync(): void;
+  /** Called when the loop starts (on becoming leader): a new leader starts with no in-memory state. */
+  reset?(): void;
 }
 
 export interface ControllerHealth {
@@ -59,6 +61,7 @@ export class ControllerLoop {
 
   start(): void {
     if (this.running) return;
+    this.controller.reset?.();
     this.timer = setInterval(() => this.runOnce(), this.controller.resyncMs);
     this.timer.unref();
     if (this.controller.watches.length)
