@@ -8,6 +8,7 @@ import { sendError } from "../kube/http/respond.js";
 import { createKubeApi, startControllers, startNodeHeartbeat } from "../kube/index.js";
 import { failure, notFoundGeneric } from "../kube/status.js";
 import { DynamicCert, type ServingState } from "./dynamic-cert.js";
+import { startKubeProxy } from "./kube-proxy.js";
 import { startKubelet } from "./kubelet.js";
 import {
   k3sSans,
@@ -117,8 +118,13 @@ async function serve(): Promise<void> {
       leaseDurationSeconds: timings.nodeLeaseSeconds,
       restorePod: kubelet.restorePod,
     });
+    const proxy = startKubeProxy(kube.client, config.node, {
+      resyncMs: timings.resyncMs,
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
     running = {
       stop: (graceful) => {
+        proxy.stop();
         kubelet.stop();
         heartbeat.stop();
         controllers.stop({ graceful });
