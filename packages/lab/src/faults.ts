@@ -4,6 +4,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { birdDownFile, calicoPidFile } from "./calico/paths.js";
 import { startCalicoNode } from "./calico/process.js";
+import { calicoModel } from "./calico/versions.js";
 import { birdc, birdPidFile, reconfigureBird, startBird } from "./daemons/bird.js";
 import { applyFrrBgpMode, vtyshJson } from "./daemons/frr.js";
 import { run, waitFor } from "./exec.js";
@@ -69,11 +70,13 @@ export async function startBirdAgain(t: LabTopology, nodeName: string): Promise<
   const pid = readPid(birdPidFile(node));
   if (pid !== undefined && alive(pid)) return;
   const info = await readLabInfo(t);
-  await startBird(t, node, info?.bgp === "bfd").catch(async (err: unknown) => {
-    // The supervisor may have started it in the same moment.
-    const again = readPid(birdPidFile(node));
-    if (again === undefined || !alive(again)) throw err;
-  });
+  await startBird(t, node, info?.bgp === "bfd", false, calicoModel(info?.calico).birdOrder).catch(
+    async (err: unknown) => {
+      // The supervisor may have started it in the same moment.
+      const again = readPid(birdPidFile(node));
+      if (again === undefined || !alive(again)) throw err;
+    },
+  );
 }
 
 /**
@@ -94,7 +97,8 @@ export async function startCalicoNodeAgain(t: LabTopology, nodeName: string): Pr
   const node = findNode(t, nodeName);
   const info = await readLabInfo(t);
   const pid = readPid(birdPidFile(node));
-  if (pid === undefined || !alive(pid)) await startBird(t, node, info?.bgp === "bfd", true);
+  if (pid === undefined || !alive(pid))
+    await startBird(t, node, info?.bgp === "bfd", true, calicoModel(info?.calico).birdOrder);
   await startCalicoNode(t, node, info?.calico);
 }
 

@@ -1,6 +1,7 @@
 // A lab imitating Calico v3.32.1 (root): the version shows where a real cluster shows it, its CRDs are installed,
 // and its readiness regression is there to see — an apiserver that stops keeps the VIP path from its node.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { birdSocket } from "./daemons/bird.js";
 import { run, sleep, waitFor } from "./exec.js";
 import { startK3s, stopK3s } from "./faults.js";
 import { createKubeApi, type KubeApi, R } from "./kube/index.js";
@@ -92,6 +93,14 @@ describe(`lab with Calico v3.32.1 (${name})`, () => {
       { timeoutMs: 10_000, intervalMs: 200 },
     );
     expect(info.spec).toMatchObject({ calicoVersion: "v3.32.1" });
+    // v3.32's BIRD configuration lists every peer sorted by protocol name: Global_ (the router) before Mesh_.
+    const protocols = (
+      await run("birdc", ["-s", birdSocket(t.nodes[0] as NodeSpec), "show", "protocols"])
+    ).stdout
+      .split("\n")
+      .map((l) => l.split(/\s+/)[0] ?? "")
+      .filter((n) => /^(Global|Mesh|Node)_/.test(n));
+    expect(protocols.map((p) => p.split("_")[0])).toEqual(["Global", "Mesh", "Mesh"]);
     // v3.32's BGPPeer CRD has keepaliveTime (v3.31.7's has not).
     expect(JSON.stringify(kube.client.get(R.crds, undefined, "bgppeers.crd.projectcalico.org"))).toContain(
       "keepaliveTime",

@@ -154,6 +154,12 @@ describe(`lab smoke (${name})`, () => {
     expect(calico.stdout.match(/node-to-node mesh/g)).toHaveLength(2);
     const bird = await sshExec(target, "birdc show protocols");
     expect(bird.stdout).toMatch(/Global_\S+ +BGP +--- +up/);
+    // Calico v3.31's template order (the lab's default version): the mesh first, then the global peer.
+    const kinds = [...bird.stdout.matchAll(/^(Global|Mesh|Node)_/gm)].map((m) => m[1]);
+    expect(kinds).toEqual(["Mesh", "Mesh", "Global"]);
+    // calicoctl lists BIRD's protocols in that order too.
+    const peerRows = [...calico.stdout.matchAll(/\| (node-to-node mesh|global) +\|/g)].map((m) => m[1]);
+    expect(peerRows).toEqual(["node-to-node mesh", "node-to-node mesh", "global"]);
   });
 
   it("serves /readyz, /livez, /healthz and /version on every node and on the VIP, with a certificate from the lab CA", async () => {

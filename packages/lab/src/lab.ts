@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { caFiles, ensureCa } from "./ca.js";
 import { calicoPidFile } from "./calico/paths.js";
 import { startCalicoNode, waitForCalicoNodes } from "./calico/process.js";
-import { type CalicoVersion, DEFAULT_CALICO } from "./calico/versions.js";
+import { type CalicoVersion, calicoModel, DEFAULT_CALICO } from "./calico/versions.js";
 import { makeTsigKey, namedPidFile, publishLabNames, startBind, tsigKeyFile } from "./daemons/bind.js";
 import { birdPidFile, startBird } from "./daemons/bird.js";
 import { frrPidFiles, startFrr } from "./daemons/frr.js";
@@ -120,7 +120,9 @@ async function startDaemons(
     const [cmd, args] = wrapperArgs(n, "systemctl", ["start", "k3s"]);
     await Promise.all([
       // BIRD starts on the static config; calico-node then renders it from the API and reloads BIRD.
-      startBird(t, n, bgp === "bfd").then(() => startCalicoNode(t, n, calico)),
+      startBird(t, n, bgp === "bfd", false, calicoModel(calico).birdOrder).then(() =>
+        startCalicoNode(t, n, calico),
+      ),
       startSshd(t, n),
       run(cmd, args, { ns: n.ns, env: wrapperEnv(n), timeoutMs: 20_000 }),
     ]);

@@ -160,7 +160,11 @@ export async function runCalicoNode(
     );
     // Until `lab up` has applied BGPConfiguration default, BIRD gets the lab's static configuration.
     const input = fromApi ?? staticCalicoInput(t, node, bfd);
-    const text = renderCalicoBird({ ...input, etpLocalEndpoints: model.etpLocalEndpoints });
+    const text = renderCalicoBird({
+      ...input,
+      etpLocalEndpoints: model.etpLocalEndpoints,
+      birdOrder: model.birdOrder,
+    });
     const current = existsSync(confFile) ? readFileSync(confFile, "utf8") : "";
     if (text === current) {
       if (fromApi) await markRendered();
@@ -294,7 +298,7 @@ export async function runCalicoNode(
     if (pid !== undefined && alive(pid)) return;
     restarting = true;
     try {
-      await startBird(t, node, readKnobs(node).bfd, true);
+      await startBird(t, node, readKnobs(node).bfd, true, model.birdOrder);
       log("bird6 exited; runit started it again with -R (graceful restart)");
     } catch (err) {
       log(`restarting bird6 failed: ${err instanceof Error ? err.message : String(err)}`);

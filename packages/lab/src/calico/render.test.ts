@@ -239,7 +239,7 @@ describe("renderCalicoBird: peers", () => {
     expect(peersOf(input({ peers }, n1)).some((p) => p.ip === "2001:db8:1162:79fb::3")).toBe(false);
   });
 
-  it("peers with other nodes by peerSelector (unidirectional), and renders keepaliveTime", () => {
+  it("peers with other nodes by peerSelector, and renders keepaliveTime", () => {
     const peers = [
       { name: "router", spec: { peerIP: ROUTER, asNumber: 65101, keepaliveTime: "20s" } },
       { name: "rack-a", spec: { nodeSelector: "rack == 'a'", peerSelector: "rack == 'a'" } },
@@ -251,11 +251,31 @@ describe("renderCalicoBird: peers", () => {
     const toN2 = block(text, `Node_${n2.address.replaceAll(":", "_")}`);
     expect(toN2).toContain(`neighbor ${n2.address} as 65010;`);
     expect(toN2).toContain("calico_export_to_bgp_peers(true);");
-    expect(toN2).toContain("passive on;");
+    // Automatic passive is for mesh and global peers only: a node-specific peer needs passiveMode (v3.31 and v3.32).
+    expect(toN2).not.toContain("passive on;");
     expect(block(text, `Node_${n3.address.replaceAll(":", "_")}`)).toBe("");
     expect(block(text, routerProto)).toContain("keepalive time 20;");
     expect(durationSeconds("1m30s")).toBe(90);
     expect(durationSeconds("nonsense")).toBeUndefined();
+  });
+
+  it("orders the protocols as the Calico version does: v3.31 by section (Mesh_, Global_, Node_), v3.32 by name", () => {
+    const peers = [
+      { name: "router", spec: { peerIP: ROUTER, asNumber: 65101 } },
+      { name: "to-n3", spec: { node: n1.name, peerIP: n3.address, asNumber: 65010 } },
+    ];
+    const protocolsOf = (text: string) => [...text.matchAll(/^protocol bgp (\S+) /gm)].map((m) => m[1] ?? "");
+    const kinds = (order: "template" | "by-name") =>
+      protocolsOf(render({ ...input({ peers }, n1), birdOrder: order })).map((p) => p.split("_")[0]);
+    expect(kinds("template")).toEqual(["Mesh", "Mesh", "Global", "Node"]);
+    expect(kinds("by-name")).toEqual(["Global", "Mesh", "Mesh", "Node"]);
+    expect(calicoModel("v3.32.1").birdOrder).toBe("by-name");
+    expect(calicoModel("v3.31.7").birdOrder).toBe("template");
+    const meshOff = { asNumber: 65010, nodeToNodeMeshEnabled: false };
+    const nodeKinds = protocolsOf(
+      render({ ...input({ peers, bgpConfiguration: meshOff }, n1), birdOrder: "by-name" }),
+    ).map((p) => p.split("_")[0]);
+    expect(nodeKinds).toEqual(["Global", "Node"]);
   });
 
   it("meshes with every other node when on (passive toward higher addresses), and not at all when off", () => {

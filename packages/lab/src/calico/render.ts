@@ -101,6 +101,8 @@ export interface CalicoBirdInput {
   bfd?: boolean;
   /** Which endpoints make a node advertise an eTP Local /128 (the Calico version's; default: ready ones). */
   etpLocalEndpoints?: CalicoModel["etpLocalEndpoints"];
+  /** The order of the protocol blocks (the Calico version's; default: v3.31's template order). */
+  birdOrder?: CalicoModel["birdOrder"];
   /** BGPConfiguration ignoredInterfaces; the lab's VIP sits on lo. */
   ignoredInterfaces?: string[];
 }
@@ -205,7 +207,10 @@ function nodesMatching(nodes: readonly CalicoNodeInfo[], selector: string): Cali
   return nodes.filter((n) => selectorMatches(selector, n.labels));
 }
 
-/** The peers this node's BIRD gets: mesh, then global, then node-specific (each sorted by address). */
+/**
+ * The peers this node's BIRD gets, in the Calico version's order: v3.31's template (mesh by host name, then
+ * global, then node-specific, each by address) or v3.32's (every peer sorted by protocol name).
+ */
 export function peersOf(input: CalicoBirdInput): BirdPeer[] {
   const me = input.node;
   const asn = input.bgpConfiguration?.asNumber ?? DEFAULT_AS;
@@ -289,7 +294,13 @@ export function peersOf(input: CalicoBirdInput): BirdPeer[] {
           }))
       : [];
   const byIp = (a: BirdPeer, b: BirdPeer) => a.ip.localeCompare(b.ip);
-  return [...mesh.sort(byIp), ...[...global.values()].sort(byIp), ...[...local.values()].sort(byIp)];
+  const all = [...mesh, ...global.values(), ...local.values()];
+  if (input.birdOrder === "by-name") {
+    const name = (p: BirdPeer) => calicoProtocolName(p.kind, p.ip);
+    return all.sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+  }
+  const byHost = (a: BirdPeer, b: BirdPeer) => (a.nodeName ?? a.ip).localeCompare(b.nodeName ?? b.ip);
+  return [...mesh.sort(byHost), ...[...global.values()].sort(byIp), ...[...local.values()].sort(byIp)];
 }
 
 // ---------- service routes (confd routes.go + client.go updateGlobalRoutes) ----------
@@ -412,7 +423,9 @@ function explicitPeerBlock(me: CalicoBirdInput["node"], p: BirdPeer, input: Cali
     "    };  # Only want to export routes for workloads.",
     "  };",
   ];
-  if (p.calicoNode && p.ip > me.address)
+  // Only global peers that are Calico nodes are made unidirectional by address; a node-specific peer is passive
+  // only with passiveMode (not modelled), in v3.31's template and v3.32's bgp_processor.go alike.
+  if (p.kind === "Global" && p.calicoNode && p.ip > me.address)
     lines.push("  passive on; # Peering is unidirectional, peer will connect to us.");
   if (p.keepaliveSeconds !== undefined) lines.push(`  keepalive time ${p.keepaliveSeconds};`);
   if (input.bfd && !p.calicoNode) lines.push("  bfd on;");
@@ -446,11 +459,9 @@ export function renderCalicoBird(input: CalicoBirdInput): string {
   const peers = peersOf(input);
   const { routes, rejects } = serviceAdvertisement(input);
   const kernelRejects = [...new Set([...rejects, ...routes])];
-  const mesh = peers.filter((p) => p.kind === "Mesh").map((p) => meshBlock(me, p));
-  const global = peers.filter((p) => p.kind === "Global").map((p) => explicitPeerBlock(me, p, input, asn));
-  const nodeSpecific = peers
-    .filter((p) => p.kind === "Node")
-    .map((p) => explicitPeerBlock(me, p, input, asn));
+  const protocols = peers.map((p) =>
+    p.kind === "Mesh" ? meshBlock(me, p) : explicitPeerBlock(me, p, input, asn),
+  );
   const ignored = (input.ignoredInterfaces ?? []).map((i) => `-"${i}", `).join("");
   const blocks = me.podBlocks;
   return `# Rendered by the k3s-ha lab's calico-node after Calico's confd templates (bird6.cfg, bird6_aggr.cfg,
@@ -579,13 +590,28 @@ template bgp bgp_template {
   error wait time 5,30;
 }
 
-# ------------- Node-to-node mesh -------------
+${peerSections(input, peers, protocols, meshOn)}
+`;
+}
+
+/** v3.31's template has a section per kind of peer; v3.32 emits one list sorted by name (headers: the lab's). */
+function peerSections(
+  input: CalicoBirdInput,
+  peers: BirdPeer[],
+  protocols: string[],
+  meshOn: boolean,
+): string {
+  if (input.birdOrder === "by-name")
+    return `# ------------- BGP peers (sorted by protocol name) -------------
+${protocols.length ? protocols.join("\n\n") : "# No BGP peers configured."}${meshOn ? "" : "\n# Node-to-node mesh disabled"}`;
+  const of = (kind: BirdPeer["kind"]) => protocols.filter((_, i) => peers[i]?.kind === kind);
+  const [mesh, global, nodeSpecific] = [of("Mesh"), of("Global"), of("Node")];
+  return `# ------------- Node-to-node mesh -------------
 ${meshOn ? mesh.join("\n\n") : "# Node-to-node mesh disabled"}
 
 # ------------- Global peers -------------
 ${global.length ? global.join("\n\n") : "# No global peers configured."}
 
 # ------------- Node-specific peers -------------
-${nodeSpecific.length ? nodeSpecific.join("\n\n") : "# No node-specific peers configured."}
-`;
+${nodeSpecific.length ? nodeSpecific.join("\n\n") : "# No node-specific peers configured."}`;
 }

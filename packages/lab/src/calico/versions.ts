@@ -17,13 +17,19 @@ export interface CalicoModel {
   etpLocalEndpoints: "ready" | "any";
   /** The version of the crd.projectcalico.org CRD files installed (packages/lab/crds/*@<version>.*). */
   crds: "v3.31.7" | "v3.32.1";
+  /**
+   * The order of BIRD's protocol blocks: v3.31's text template emits Mesh_ (by host name), then Global_, then
+   * Node_ peers (by address); v3.32's bgp_processor.go collects every peer and sorts by protocol name
+   * (Global_, Mesh_, Node_). Nothing routes differently; `birdc show protocols` and calicoctl list them so.
+   */
+  birdOrder: "template" | "by-name";
 }
 
 const MODELS: Record<CalicoVersion, CalicoModel> = {
-  "v3.31.7": { version: "v3.31.7", etpLocalEndpoints: "ready", crds: "v3.31.7" },
-  "v3.32.1": { version: "v3.32.1", etpLocalEndpoints: "any", crds: "v3.32.1" },
+  "v3.31.7": { version: "v3.31.7", etpLocalEndpoints: "ready", crds: "v3.31.7", birdOrder: "template" },
+  "v3.32.1": { version: "v3.32.1", etpLocalEndpoints: "any", crds: "v3.32.1", birdOrder: "by-name" },
   // No v3.31.3 CRD files are shipped: the v3.31 line's (v3.31.7) stand in for them.
-  "v3.31.3": { version: "v3.31.3", etpLocalEndpoints: "any", crds: "v3.31.7" },
+  "v3.31.3": { version: "v3.31.3", etpLocalEndpoints: "any", crds: "v3.31.7", birdOrder: "template" },
 };
 
 export function isCalicoVersion(value: string): value is CalicoVersion {

@@ -12,6 +12,7 @@ import {
   type LabKnobs,
 } from "../calico/paths.js";
 import { renderCalicoBird } from "../calico/render.js";
+import type { CalicoModel } from "../calico/versions.js";
 import { output, run, waitFor } from "../exec.js";
 import { alive, readPid } from "../netns.js";
 import type { LabTopology, NodeSpec } from "../topology.js";
@@ -25,9 +26,12 @@ const birdConf = birdConfFile;
  * (calico/render.ts) over the lab's static inputs — service range, LB range and VIP /128 from every node, the
  * router peer with the reject-pod-routes BGPFilter, the mesh, the node's pod /122 block.
  */
-export function renderBirdConf(t: LabTopology, node: NodeSpec, bfd: boolean): string {
-  return renderCalicoBird(staticCalicoInput(t, node, bfd));
+export function renderBirdConf(t: LabTopology, node: NodeSpec, bfd: boolean, order: BirdOrder): string {
+  return renderCalicoBird({ ...staticCalicoInput(t, node, bfd), birdOrder: order });
 }
+
+/** The protocol order of the lab's Calico version (BIRD keeps the order it first read across reconfigures). */
+type BirdOrder = CalicoModel["birdOrder"];
 
 export function birdc(node: NodeSpec, command: string, ns = node.ns): Promise<string> {
   return output("birdc", ["-s", birdSocket(node), ...command.split(" ")], { ns, timeoutMs: 5_000 });
@@ -37,7 +41,12 @@ export function birdc(node: NodeSpec, command: string, ns = node.ns): Promise<st
  * Writes the lab knobs (BFD) for calico-node; while calico-node runs on the node it owns bird.conf and is told
  * to re-render (SIGHUP) once it has rendered from the API, otherwise the static configuration is written.
  */
-export async function writeBirdConf(t: LabTopology, node: NodeSpec, bfd: boolean): Promise<void> {
+export async function writeBirdConf(
+  t: LabTopology,
+  node: NodeSpec,
+  bfd: boolean,
+  order: BirdOrder = "template",
+): Promise<void> {
   await mkdir(path.dirname(birdConf(node)), { recursive: true });
   await mkdir(calicoDir(node), { recursive: true });
   await writeFile(calicoKnobsFile(node), JSON.stringify({ bfd } satisfies LabKnobs));
@@ -46,7 +55,7 @@ export async function writeBirdConf(t: LabTopology, node: NodeSpec, bfd: boolean
     process.kill(calico, "SIGHUP");
     return;
   }
-  await writeFile(birdConf(node), renderBirdConf(t, node, bfd));
+  await writeFile(birdConf(node), renderBirdConf(t, node, bfd, order));
 }
 
 /** Starts BIRD; `recover` is runit's restart in calico-node (`bird6 -R`: graceful restart recovery). */
@@ -55,8 +64,9 @@ export async function startBird(
   node: NodeSpec,
   bfd: boolean,
   recover = false,
+  order: BirdOrder = "template",
 ): Promise<void> {
-  await writeBirdConf(t, node, bfd);
+  await writeBirdConf(t, node, bfd, order);
   const args = ["-c", birdConf(node), "-s", birdSocket(node), "-P", birdPidFile(node)];
   await run("bird", recover ? ["-R", ...args] : args, { ns: node.ns });
   // BIRD exits 0 even on a fatal config error (e.g. no router id): ask it whether it is up.

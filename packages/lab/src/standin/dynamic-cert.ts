@@ -172,7 +172,7 @@ export class DynamicCert {
     } else if (shared && covers(shared.sans, names)) state = shared;
     else if (!state || !covers(state.sans, names)) state = await issue(this.c, names);
     await this.adopt(state);
-    await this.save();
+    await this.save(true);
     // save() may have merged another server's names in: serve what this server holds now.
     return this.state ?? state;
   }
@@ -180,7 +180,7 @@ export class DynamicCert {
   /** The Secret changed (or may have): adopt a certificate that has all our names, or merge ours into it. */
   sync(): Promise<void> {
     this.chain = this.chain
-      .then(() => this.save())
+      .then(() => this.save(false))
       .catch((err: unknown) => {
         this.log(`serving certificate sync failed: ${(err as Error).message}`);
       });
@@ -194,8 +194,12 @@ export class DynamicCert {
     this.onChange(state);
   }
 
-  /** saveInK8s: merge with the stored Secret until it and this server hold one certificate with every name. */
-  private async save(): Promise<void> {
+  /**
+   * saveInK8s: merge with the stored Secret until it and this server hold one certificate with every name. After
+   * this server made a certificate (start, regenerate) it wins when it has every stored name (Merge prefers the
+   * new secret "to allow for renewal or regeneration"); on a Secret change the stored one is taken up instead.
+   */
+  private async save(mineIsNew: boolean): Promise<void> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const mine = this.state;
       if (!mine) return;
@@ -210,6 +214,11 @@ export class DynamicCert {
           return;
         }
         if (shared.fingerprint === mine.fingerprint) return;
+        if (mineIsNew && covers(mine.sans, shared.sans)) {
+          this.client.update(SECRETS, secretOf(mine, existing));
+          this.log(`updated ${SERVING_SECRET.namespace}/${SERVING_SECRET.name} (${mine.sans.length} names)`);
+          return;
+        }
         if (covers(shared.sans, mine.sans)) {
           await this.adopt(shared);
           return;
