@@ -400,6 +400,44 @@ describe("renderCalicoBird: service advertisement", () => {
     }
   });
 
+  it("a /128 entry in serviceLoadBalancerIPs/ExternalIPs is no global route: only services with that IP advertise it", () => {
+    const single = {
+      ...config,
+      serviceLoadBalancerIPs: [{ cidr: `${VIP}/128` }],
+      serviceExternalIPs: [{ cidr: "2001:db8:77::5/128" }],
+    };
+    // No service has the addresses: nothing but the service range is advertised (the stand-in used to send both).
+    expect(serviceAdvertisement(input({ bgpConfiguration: single }, n2)).routes).toEqual([t.serviceCidr]);
+    // …but the kernel still rejects them, as for every service range.
+    expect(serviceAdvertisement(input({ bgpConfiguration: single }, n2)).rejects).toContain(`${VIP}/128`);
+    const local = lbService("Local");
+    const endpointSlices = [slice([{ nodeName: "node01", ready: true }])];
+    const on = (n: typeof n1) =>
+      serviceAdvertisement(input({ bgpConfiguration: single, services: [local], endpointSlices }, n)).routes;
+    expect(on(n1)).toContain(`${VIP}/128`);
+    expect(on(n2)).not.toContain(`${VIP}/128`);
+  });
+
+  it("serviceLoadBalancerAggregation Disabled: no LB CIDR, a /128 per eTP Cluster service with an endpoint, from every node", () => {
+    const off = { ...config, serviceLoadBalancerAggregation: "Disabled" as const };
+    const svc = lbService("Cluster");
+    const withEndpoint = [slice([{ nodeName: "node03", ready: true }])];
+    for (const n of [n1, n2, n3]) {
+      const r = serviceAdvertisement(
+        input({ bgpConfiguration: off, services: [svc], endpointSlices: withEndpoint }, n),
+      );
+      expect(r.routes).not.toContain(t.loadBalancerCidr);
+      expect(r.routes).toContain(`${VIP}/128`);
+    }
+    const none = serviceAdvertisement(
+      input({ bgpConfiguration: off, services: [svc], endpointSlices: [] }, n1),
+    );
+    expect(none.routes).not.toContain(`${VIP}/128`);
+    expect(serviceAdvertisement(input({ bgpConfiguration: config, services: [svc] }, n1)).routes).toContain(
+      t.loadBalancerCidr,
+    );
+  });
+
   it("advertises no service route at all from a node labelled exclude-from-external-load-balancers", () => {
     const svc = lbService("Local");
     const endpointSlices = [slice([{ nodeName: "node01", ready: true }])];

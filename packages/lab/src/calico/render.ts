@@ -22,6 +22,8 @@ export interface BgpConfigurationSpec {
   serviceClusterIPs?: CidrEntry[];
   serviceExternalIPs?: CidrEntry[];
   serviceLoadBalancerIPs?: CidrEntry[];
+  /** Enabled (default): the LB CIDRs from every node; Disabled: a /128 per eTP Cluster service with endpoints. */
+  serviceLoadBalancerAggregation?: "Enabled" | "Disabled";
   logSeverityScreen?: string;
 }
 
@@ -345,6 +347,15 @@ export function advertiseService(
     const lbIps = [svc.loadBalancerIP ?? "", ...(svc.ingressIPs ?? [])].filter(Boolean);
     if (svc.type === "LoadBalancer" && lbIps.some((ip) => ipInAny(ip, lbCidrs).single)) return true;
     if ((svc.externalIPs ?? []).some((ip) => ipInAny(ip, extCidrs).single)) return true;
+    // Aggregation off: every node advertises the service's /128 once it has an endpoint anywhere.
+    if (
+      config.serviceLoadBalancerAggregation === "Disabled" &&
+      svc.type === "LoadBalancer" &&
+      lbIps.some((ip) => ipInAny(ip, lbCidrs).any)
+    )
+      return slices
+        .filter((s) => s.namespace === svc.namespace && s.serviceName === svc.name)
+        .some((s) => s.endpoints.length > 0);
   }
   if (etp !== "Local") return false;
   const v6 = svc.clusterIP.includes(":");
@@ -387,7 +398,20 @@ export function serviceAdvertisement(input: CalicoBirdInput): ServiceAdvertiseme
   ].map((c) => c.cidr);
   const rejects = [...new Set(ranges)];
   if (input.node.labels[EXCLUDE_LB_LABEL] === "true") return { routes: [], rejects };
-  const routes = new Set(ranges);
+  // client.go updateGlobalRoutes: single addresses (/128, /32) are advertised per service by the route
+  // generator, never as global routes; with serviceLoadBalancerAggregation Disabled neither are the LB CIDRs.
+  const single = (c: string) => {
+    const p = parseCidr(c);
+    return p != null && p.prefix === (p.family === 6 ? 128 : 32);
+  };
+  const global = [
+    ...(config.serviceClusterIPs ?? []).map((c) => c.cidr),
+    ...(config.serviceExternalIPs ?? []).map((c) => c.cidr).filter((c) => !single(c)),
+    ...(config.serviceLoadBalancerAggregation === "Disabled" ? [] : (config.serviceLoadBalancerIPs ?? []))
+      .map((c) => c.cidr)
+      .filter((c) => !single(c)),
+  ];
+  const routes = new Set(global);
   for (const svc of input.services) {
     if (!advertiseService(svc, input.endpointSlices, input.node.name, config, input.etpLocalEndpoints))
       continue;

@@ -114,7 +114,7 @@ describe("MetalLB controller stand-in", () => {
     c.create(R.services, lb("e", {}, { loadBalancerIP: "fd00:dead::1" }));
     await waitFor(() => events("e").length > 0, "an event for e");
     expect(events("e")).toEqual([
-      'Warning AllocationFailed Failed to allocate IP for "default/e": "fd00:dead::1" is not allowed in config',
+      'Warning AllocationFailed Failed to allocate IP for "default/e": ["fd00:dead::1"] is not allowed in config',
     ]);
   });
 
@@ -127,6 +127,18 @@ describe("MetalLB controller stand-in", () => {
     expect(
       c.get(R.services, "default", "g")?.metadata.annotations?.["metallb.io/ip-allocated-from-pool"],
     ).toBe("reserved");
+    // Still honoured, but each deprecated annotation gets one Warning (v0.15.3 main.go SetBalancer).
+    await waitFor(
+      () => events("g").some((e) => e.includes("deprecatedAnnotation")),
+      "a deprecation warning for g",
+    );
+    expect(events("g").filter((e) => e.includes("deprecatedAnnotation"))).toEqual([
+      "Warning deprecatedAnnotation Service uses deprecated annotation metallb.universe.tf/loadBalancerIPs",
+    ]);
+    expect(events("f").filter((e) => e.includes("deprecatedAnnotation"))).toEqual([
+      "Warning deprecatedAnnotation Service uses deprecated annotation metallb.universe.tf/address-pool",
+    ]);
+    expect(events("h").some((e) => e.includes("deprecatedAnnotation"))).toBe(false);
     c.create(R.services, lb("i", { "metallb.io/address-pool": "nope" }));
     await waitFor(() => events("i").length > 0, "an event for i");
     expect(events("i")).toEqual([

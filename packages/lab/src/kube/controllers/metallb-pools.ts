@@ -94,7 +94,8 @@ export class Assignments {
 
   /** Assign (allocator.Assign): the address must be in a pool and free (no IP sharing in the lab). */
   tryAssign(pools: readonly Pool[], ip: string, svc: string): string | undefined {
-    if (!poolFor(pools, ip)) return `"${ip}" is not allowed in config`;
+    // allocator.go: fmt.Errorf("%q is not allowed in config", ips) — Go's %q of an IP list.
+    if (!poolFor(pools, ip)) return `["${ip}"] is not allowed in config`;
     const holder = this.holder(ip);
     if (holder && holder !== svc)
       return `can't change sharing key for "${svc}", address also in use by ${holder}`;

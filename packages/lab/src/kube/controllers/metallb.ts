@@ -172,6 +172,26 @@ export function metallbController(client: KubeClient, options: MetalLbOptions = 
     recordEvent(mb, s.obj, type, reason, message, COMPONENT);
   }
 
+  /** Which deprecated annotations were reported, per Service (one Warning each, not one per sync). */
+  const deprecatedSeen = new Set<string>();
+  /** main.go SetBalancer: a Warning `deprecatedAnnotation` per metallb.universe.tf annotation (still honoured). */
+  function warnDeprecated(s: Svc): void {
+    for (const key of Object.keys(s.annotations)) {
+      if (!key.startsWith("metallb.universe.tf")) continue;
+      const seen = `${s.obj.metadata.uid ?? s.key} ${key}`;
+      if (deprecatedSeen.has(seen)) continue;
+      deprecatedSeen.add(seen);
+      recordEvent(
+        mb,
+        s.obj,
+        "Warning",
+        "deprecatedAnnotation",
+        `Service uses deprecated annotation ${key}`,
+        COMPONENT,
+      );
+    }
+  }
+
   function sync(): void {
     // Nothing runs MetalLB's controller unless its Deployment is installed (the `before` preset has none).
     if (!client.get(R.deployments, ns, "controller")) return;
@@ -210,6 +230,7 @@ export function metallbController(client: KubeClient, options: MetalLbOptions = 
     }
     for (const s of services) {
       // A Service of another load balancer class belongs to another controller: MetalLB never touches it.
+      if (!s.spec.loadBalancerClass && s.spec.type === "LoadBalancer") warnDeprecated(s);
       if (s.spec.loadBalancerClass) {
         outcomes.delete(s.key);
         continue;
