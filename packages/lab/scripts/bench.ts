@@ -1,6 +1,7 @@
 // Figures: `lab up` / `lab down` wall time and failover per fault scenario (median of runs), as a Markdown table.
 // Run as root: pnpm -s lab:bench [--runs 3] [--with-default-timers] [--only ID,…]
-// (--with-default-timers adds the slow drills: default hold timer ~3 min a run, calico-node dead ~2.5 min a run)
+// (--with-default-timers adds the slow drills: default hold timer ~3 min a run, calico-node dead ~2.5 min a run,
+//  k3s stopped with upstream controller timings ~1-1.5 min a run)
 import { parseArgs } from "node:util";
 import { type DrillResult, drills, median, runDrill } from "../src/drills.js";
 import { setBgpMode } from "../src/faults.js";
@@ -16,7 +17,7 @@ const { values } = parseArgs({
     only: { type: "string", default: "" },
   },
 });
-const SLOW = new Set(["hard-default", "calico-node-killed"]);
+const SLOW = new Set(["hard-default", "calico-node-killed", "k3s-stopped", "k3s-stopped-leader"]);
 /** --only ID[,ID]: just these drills (ids in src/drills.ts). */
 const only = values.only ? values.only.split(",") : [];
 const runs = Math.max(1, Number(values.runs));

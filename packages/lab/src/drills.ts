@@ -10,8 +10,12 @@ import {
   restoreLink,
   startBirdAgain,
   startCalicoNodeAgain,
+  startK3s,
   stopBirdGracefully,
+  stopK3s,
 } from "./faults.js";
+import { createKubeApi, R } from "./kube/index.js";
+import { kubeDbFile } from "./kube-state.js";
 import { fibNextHops, peerStates, waitForConverged, waitForFib } from "./routes.js";
 import type { BgpMode, LabTopology } from "./topology.js";
 
@@ -32,6 +36,24 @@ export interface Drill {
   fault(t: LabTopology, node: string): Promise<void>;
   heal(t: LabTopology, node: string): Promise<void>;
 }
+
+/** Which node holds the kube-controller-manager lease now (the lab's shared store). */
+export function controllerLeader(t: LabTopology): string | undefined {
+  const kube = createKubeApi({
+    dbFile: kubeDbFile(t),
+    config: { serviceCidr: t.serviceCidr },
+    compactIntervalMs: 0,
+  });
+  try {
+    const lease = kube.client.get(R.leases, "kube-system", "kube-controller-manager");
+    return (lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
+  } finally {
+    kube.close();
+  }
+}
+
+/** The node a drill stopped (for its heal), when the fault chooses the node itself. */
+let chosen: string | undefined;
 
 export const drills: Drill[] = [
   {
@@ -81,6 +103,34 @@ export const drills: Drill[] = [
     waitMs: 150_000,
     fault: killCalicoNode,
     heal: startCalicoNodeAgain,
+  },
+  {
+    id: "k3s-stopped",
+    title:
+      "k3s stopped on a node that does not lead kube-controller-manager: VIP withdrawn once the endpoint is not ready",
+    mode: "default",
+    waitMs: 150_000,
+    fault: async (t, node) => {
+      const leader = controllerLeader(t);
+      chosen = node === leader ? t.nodes.find((n) => n.name !== leader)?.name : node;
+      await stopK3s(t, chosen ?? node);
+    },
+    heal: async (t, node) => {
+      await startK3s(t, chosen ?? node);
+    },
+  },
+  {
+    id: "k3s-stopped-leader",
+    title: "k3s stopped on the kube-controller-manager leader: lease expiry, then a full grace period",
+    mode: "default",
+    waitMs: 150_000,
+    fault: async (t, node) => {
+      chosen = controllerLeader(t) ?? node;
+      await stopK3s(t, chosen);
+    },
+    heal: async (t, node) => {
+      await startK3s(t, chosen ?? node);
+    },
   },
   {
     id: "hard-default",

@@ -171,12 +171,19 @@ export function labStatus(t: LabTopology, up: boolean, info?: LabInfo): LabStatu
  */
 export function labModels(calico: CalicoVersion) {
   return {
-    k3s: "v1.33.5+k3s1 stand-in (Kubernetes API over one shared store; supervisor /ping and /cacerts)",
+    k3s: "v1.33.5+k3s1 stand-in (Kubernetes API over one shared store; supervisor /ping and /cacerts; 503 while starting)",
+    dynamiclistener:
+      "serving certificate from the shared kube-system/k3s-serving Secret: tls-san added on every start, never removed; rotate writes the regenerate trigger",
+    kubeControllerManager:
+      "leader lease kept on stop (a new leader after expiry, 15 s); grace period (50 s) from when the leader first sees a node",
+    kubeProxy:
+      "eTP Local: external traffic dropped on nodes without a local endpoint (nftables; kept when k3s stops)",
     calico: describeCalico(calicoModel(calico)),
     calicoVersion: calico,
     calicoctl: "node status as status.go prints it, tablewriter v0.0.5 layout",
     bird: "Debian BIRD 2.0.12 (calico-node runs a BIRD 1.6 fork); restarted by runit with -R when killed",
-    metallb: "v0.15.3 controller, subset: pools, serviceAllocation, annotations, status",
+    metallb:
+      "v0.15.3 controller, subset: pools, serviceAllocation, annotations, events, status; installed by the vip preset only",
     frr: "Debian FRR 8.4 on the router",
   };
 }
