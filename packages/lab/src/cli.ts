@@ -40,10 +40,11 @@ Usage:
       heal NODE                            end a blackhole now
       bgp default|fast|bfd                 FRR timers 60/180, 1/3, or BFD 100 ms x 3 (a what-if: Calico renders no BFD)
 
-Presets: before (default) = Calico peering with the router, mesh on, no MetalLB pools, no filters (the design
-document's starting point; kubeconfig on node01); vip = option 1 applied through the API (MetalLB pool, Calico
-serviceLoadBalancerIPs and pod-route BGPFilter, API DaemonSet and LoadBalancer Service; kubeconfig on the VIP);
-dns = option 2 (round-robin AAAA records, tls-san with the round-robin name).
+Presets: before (default) = the design document's starting point: Calico peering with the router, mesh on, no
+filters, no MetalLB at all, tls-san with the node names only, no anonymous /readyz, no HA names in DNS (kubeconfig
+on node01); vip = option 1 (MetalLB controller and pool, Calico serviceLoadBalancerIPs and pod-route BGPFilter, API
+DaemonSet and LoadBalancer Service, tls-san and DNS with both names and the VIP; kubeconfig on the VIP); dns =
+option 2 (round-robin AAAA records, tls-san with the round-robin name). Switching presets restarts k3s node by node.
 --calico: the Calico release imitated (default v3.31.7; fixed for a lab's life): its image tag, ClusterInformation
 calicoVersion and CRDs; v3.32.1 and v3.31.3 advertise an eTP Local VIP from nodes whose endpoint is not ready.
 --fast-controllers (or K3S_LAB_FAST_CONTROLLERS=1): node grace period 8 s instead of 50 s, apiserver lease TTL 5 s
