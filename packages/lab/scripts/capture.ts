@@ -1,11 +1,20 @@
-// Captures the lab's vtysh, birdc and `calicoctl node status` outputs over SSH, byte for byte, into fixtures/
-// as <command-id>.<scenario>.<version>.json|txt — healthy and degraded, in the BGP mode Calico renders (no BFD), plus
-// BFD-mode captures named `whatif-bfd-…`. As root: pnpm -s --filter @k3s-ha/lab capture [--name L]
+// Captures the lab's vtysh, birdc and `calicoctl node status` outputs over SSH, byte for byte, as
+// <command-id>.<scenario>.<version>.json|txt — healthy and degraded, in the BGP mode Calico renders (no BFD), plus
+// BFD-mode captures named `whatif-bfd-…`. The commands are the console's registry entries, run as the console runs
+// them; FRR outputs go beside their parsers (packages/shared/src/frr/fixtures/), calicoctl's to
+// packages/shared/src/calico/fixtures/, the lab-only birdc outputs to fixtures/. As root:
+//   pnpm -s --filter @k3s-ha/lab capture [--name L]
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type NodeCommandId, type RouterCommandId, routerCommandIds, vtyshCommands } from "@k3s-ha/shared";
+import {
+  buildCommand,
+  type CommandParams,
+  type NodeCommandId,
+  type RouterCommandId,
+  routerCommandIds,
+} from "@k3s-ha/shared";
 import { vtysh } from "../src/daemons/frr.js";
 import { run, sleep } from "../src/exec.js";
 import {
@@ -24,7 +33,10 @@ import { planFile } from "../src/state.js";
 import { readPlan, sshTarget } from "../src/testing.js";
 import { labTopology } from "../src/topology.js";
 
-const OUT = fileURLToPath(new URL("../fixtures/", import.meta.url));
+const LAB_OUT = fileURLToPath(new URL("../fixtures/", import.meta.url));
+const SHARED = new URL("../../shared/src/", import.meta.url);
+const FRR_OUT = fileURLToPath(new URL("frr/fixtures/", SHARED));
+const CALICO_OUT = fileURLToPath(new URL("calico/fixtures/", SHARED));
 // The default lab's name gives the fixtures examples/lab.yaml's addresses.
 const { values } = parseArgs({ options: { name: { type: "string", default: "lab" } } });
 const name = values.name;
@@ -57,9 +69,21 @@ async function versions(): Promise<{ frr: string; bird: string }> {
 }
 
 async function save(file: string, text: string): Promise<void> {
-  await writeFile(path.join(OUT, file), text);
+  const dir = file.startsWith("frr-") ? FRR_OUT : file.startsWith("calicoctl-") ? CALICO_OUT : LAB_OUT;
+  await writeFile(path.join(dir, file), text);
   process.stderr.write(`capture: ${file} (${text.length} bytes)\n`);
 }
+
+/** The parameters each router command is captured with: the full table, and the VIP for the one-prefix view. */
+const routerParams = (): { [I in RouterCommandId]: CommandParams<I> } => ({
+  "frr-show-version": {},
+  "frr-show-bgp-summary": {},
+  "frr-show-bgp-ipv6-unicast": {},
+  "frr-show-bgp-ipv6-unicast-prefix": { prefix: `${t.vip}/128` },
+  "frr-show-bgp-neighbors": {},
+  "frr-show-ipv6-route": {},
+  "frr-show-bfd-peers": {},
+});
 
 async function captureRouter(
   scenario: string,
@@ -67,9 +91,16 @@ async function captureRouter(
 ): Promise<void> {
   const plan = readPlan(planFile(t));
   const v = await versions();
+  const target = {
+    kind: "router",
+    platform: plan.bgp.router.platform,
+    sudo: plan.bgp.router.ssh.sudo === true,
+  } as const;
   for (const id of ids) {
-    const r = await sshExec(sshTarget(plan, "router"), `vtysh -c '${vtyshCommands[id]}'`);
-    await save(`${id}.${scenario}.${v.frr}.json`, r.stdout);
+    const built = buildCommand(id, routerParams()[id], target);
+    if (!built.ok) throw new Error(built.message);
+    const r = await sshExec(sshTarget(plan, "router"), built.command.line);
+    await save(`${id}.${scenario}.${v.frr}.${id === "frr-show-version" ? "txt" : "json"}`, r.stdout);
   }
 }
 
@@ -93,7 +124,7 @@ async function settle(): Promise<void> {
 
 async function main(): Promise<void> {
   requireRoot("capture");
-  await mkdir(OUT, { recursive: true });
+  for (const dir of [LAB_OUT, FRR_OUT, CALICO_OUT]) await mkdir(dir, { recursive: true });
   if (await isUp(t))
     throw new Error(`lab ${name} is up: take it down first (it is brought up and down here), or pass --name`);
   await labDown(name);

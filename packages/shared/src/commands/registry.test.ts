@@ -1,0 +1,83 @@
+// The command registry: argv per platform and sudo, validated parameters, no way to smuggle text into a command.
+import { describe, expect, it } from "vitest";
+import { routerCommandIds } from "./ids.js";
+import { buildCommand, commands, shellQuote } from "./registry.js";
+
+const pfsense = { kind: "router", platform: "pfsense-frr", sudo: false } as const;
+const pfsenseSudo = { kind: "router", platform: "pfsense-frr", sudo: true } as const;
+const linux = { kind: "router", platform: "linux-frr", sudo: false } as const;
+const node = { kind: "node", sudo: true } as const;
+
+const line = (r: ReturnType<typeof buildCommand>) => (r.ok ? r.command.line : `error: ${r.message}`);
+
+describe("command registry", () => {
+  it("builds vtysh commands for pfSense (/usr/local/bin/vtysh, sudo -n when the plan says so) and Linux FRR", () => {
+    expect(line(buildCommand("frr-show-bgp-summary", {}, pfsense))).toBe(
+      "/usr/local/bin/vtysh -c 'show bgp summary json'",
+    );
+    expect(line(buildCommand("frr-show-bgp-summary", {}, pfsenseSudo))).toBe(
+      "sudo -n /usr/local/bin/vtysh -c 'show bgp summary json'",
+    );
+    expect(line(buildCommand("frr-show-bfd-peers", {}, linux))).toBe("vtysh -c 'show bfd peers json'");
+    const r = buildCommand("frr-show-bgp-summary", {}, pfsenseSudo);
+    expect(r.ok && r.command.argv).toEqual([
+      "sudo",
+      "-n",
+      "/usr/local/bin/vtysh",
+      "-c",
+      "show bgp summary json",
+    ]);
+  });
+
+  it("asks the router only for a range when given one, canonicalising the CIDR first", () => {
+    expect(line(buildCommand("frr-show-bgp-ipv6-unicast", { range: "2001:DB8:0:0::/64" }, linux))).toBe(
+      "vtysh -c 'show bgp ipv6 unicast 2001:db8::/64 longer-prefixes json'",
+    );
+    expect(line(buildCommand("frr-show-bgp-ipv6-unicast", {}, linux))).toBe(
+      "vtysh -c 'show bgp ipv6 unicast json'",
+    );
+    expect(line(buildCommand("frr-show-ipv6-route", { range: "2001:db8::/112" }, linux))).toBe(
+      "vtysh -c 'show ipv6 route 2001:db8::/112 longer-prefixes json'",
+    );
+    expect(
+      line(buildCommand("frr-show-bgp-ipv6-unicast-prefix", { prefix: "2001:db8::1/128" }, pfsense)),
+    ).toBe("/usr/local/bin/vtysh -c 'show bgp ipv6 unicast 2001:db8::1/128 json'");
+  });
+
+  it("refuses parameters that are not what the command takes, naming the parameter", () => {
+    const bad = [
+      buildCommand("frr-show-bgp-ipv6-unicast", { range: "2001:db8::/64 json; reload" }, linux),
+      buildCommand("frr-show-bgp-ipv6-unicast", { range: "10.0.0.0/8" }, linux),
+      buildCommand("frr-show-bgp-ipv6-unicast-prefix", { prefix: "'$(reboot)'" }, linux),
+      // Unknown parameters are refused at run time too, not passed through (e.g. from an untyped caller).
+      buildCommand("frr-show-bgp-summary", JSON.parse('{"extra":"x"}'), linux),
+    ];
+    expect(bad.map((r) => (r.ok ? "built" : r.message))).toEqual([
+      'frr-show-bgp-ipv6-unicast: range: not an IPv6 CIDR: "2001:db8::/64 json; reload"',
+      'frr-show-bgp-ipv6-unicast: range: not an IPv6 CIDR: "10.0.0.0/8"',
+      `frr-show-bgp-ipv6-unicast-prefix: prefix: not an IPv6 CIDR: "'$(reboot)'"`,
+      expect.stringMatching(/^frr-show-bgp-summary: parameters: /),
+    ]);
+  });
+
+  it("runs node commands on nodes only, with sudo -n (calicoctl needs root), and router commands on the router", () => {
+    expect(line(buildCommand("calicoctl-node-status", {}, node))).toBe("sudo -n calicoctl node status");
+    expect(line(buildCommand("calicoctl-node-status", {}, linux))).toMatch(/runs on the node, not a router/);
+    expect(line(buildCommand("frr-show-bgp-summary", {}, node))).toMatch(/runs on the router, not a node/);
+  });
+
+  it("has an entry, a parser and bounds for every command id (fixture names follow the ids)", () => {
+    for (const id of routerCommandIds) expect(commands[id].runsOn).toBe("router");
+    for (const c of Object.values(commands)) {
+      expect(c.maxOutputBytes).toBeGreaterThan(0);
+      expect(c.timeoutMs).toBeGreaterThan(0);
+      expect(c.parse("").ok).toBe(false);
+    }
+  });
+
+  it("quotes for a POSIX shell so the remote side sees each argument as it was", () => {
+    expect(shellQuote("show bgp summary json")).toBe("'show bgp summary json'");
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(shellQuote("/usr/local/bin/vtysh")).toBe("/usr/local/bin/vtysh");
+  });
+});

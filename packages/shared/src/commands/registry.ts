@@ -1,0 +1,225 @@
+// The command registry: every command the console runs on the router or a node, as data — its id, the argv built
+// from validated parameters for the host's platform, a cap on its output, a timeout, and the parser of its stdout.
+// Requests never carry command text; a parameter is checked (a CIDR, canonicalised) before any string is built.
+import { z } from "zod";
+import { parseCalicoNodeStatus } from "../calico/node-status.js";
+import { parseBfdPeers } from "../frr/bfd-peers.js";
+import { parseBgpNeighbors } from "../frr/bgp-neighbors.js";
+import { parseBgpPrefix, parseBgpTable } from "../frr/bgp-routes.js";
+import { parseBgpSummary } from "../frr/bgp-summary.js";
+import { parseIpv6Routes } from "../frr/ipv6-route.js";
+import type { Parsed } from "../frr/parsed.js";
+import { parseFrrVersion } from "../frr/version.js";
+import { formatCidr, parseCidr } from "../net/ip.js";
+import type { routerPlatforms } from "../plan/schema.js";
+import type { CommandId } from "./ids.js";
+
+export type RouterPlatform = (typeof routerPlatforms)[number];
+
+/** Where a command runs and how: the router's platform, or a node; `sudo` from the plan's `ssh.sudo`. */
+export interface CommandTarget {
+  kind: "router" | "node";
+  platform?: RouterPlatform;
+  sudo: boolean;
+}
+
+/** What every registry entry offers without its parameter type: validation and building in one step. */
+export interface Validating {
+  id: string;
+  runsOn: "router" | "node";
+  maxOutputBytes: number;
+  timeoutMs: number;
+  validate(
+    params: unknown,
+  ): { ok: true; built: { vtysh: string } | { argv: string[] } } | { ok: false; message: string };
+}
+
+export interface CommandSpec<P, T> {
+  id: string;
+  runsOn: "router" | "node";
+  /** Parameters, validated and normalised before the argv is built. */
+  params: z.ZodType<P>;
+  /** The vtysh command line (router) or the argv (node), from validated parameters. */
+  build(params: P): { vtysh: string } | { argv: string[] };
+  parse(stdout: string): Parsed<T>;
+  /** Output beyond this many bytes is cut off and the command fails (a full table may be large, a status not). */
+  maxOutputBytes: number;
+  timeoutMs: number;
+}
+
+/** An IPv6 CIDR in canonical form ("2001:DB8::/64" → "2001:db8::/64"); anything else is refused. */
+export const ipv6CidrParam = z.string().transform((v, ctx) => {
+  const c = parseCidr(v.trim());
+  if (!c || c.family !== 6) {
+    ctx.addIssue({ code: "custom", message: `not an IPv6 CIDR: ${JSON.stringify(v.slice(0, 60))}` });
+    return z.NEVER;
+  }
+  return formatCidr(c);
+});
+
+/** A registry entry: the spec, typed, plus validation that never lets unchecked parameters reach `build`. */
+function command<P, T>(spec: CommandSpec<P, T>): CommandSpec<P, T> & Validating {
+  return {
+    ...spec,
+    validate(params) {
+      const checked = spec.params.safeParse(params);
+      if (checked.success) return { ok: true, built: spec.build(checked.data) };
+      const issue = checked.error.issues[0];
+      return {
+        ok: false,
+        message: `${spec.id}: ${issue?.path.join(".") || "parameters"}: ${issue?.message ?? "invalid"}`,
+      };
+    },
+  };
+}
+
+const none = z.object({}).strict();
+const range = z.object({ range: ipv6CidrParam.optional() }).strict();
+const prefix = z.object({ prefix: ipv6CidrParam }).strict();
+
+const KB = 1024;
+const MB = 1024 * KB;
+
+/** The vtysh binary per router platform (pfSense's package installs it under /usr/local). */
+export const VTYSH: Record<RouterPlatform, string> = {
+  "pfsense-frr": "/usr/local/bin/vtysh",
+  "linux-frr": "vtysh",
+};
+
+export const commands = {
+  "frr-show-version": command({
+    id: "frr-show-version",
+    runsOn: "router",
+    params: none,
+    build: () => ({ vtysh: "show version" }),
+    parse: parseFrrVersion,
+    maxOutputBytes: 16 * KB,
+    timeoutMs: 5_000,
+  }),
+  "frr-show-bgp-summary": command({
+    id: "frr-show-bgp-summary",
+    runsOn: "router",
+    params: none,
+    build: () => ({ vtysh: "show bgp summary json" }),
+    parse: parseBgpSummary,
+    maxOutputBytes: 2 * MB,
+    timeoutMs: 5_000,
+  }),
+  "frr-show-bgp-neighbors": command({
+    id: "frr-show-bgp-neighbors",
+    runsOn: "router",
+    params: none,
+    build: () => ({ vtysh: "show bgp neighbors json" }),
+    parse: parseBgpNeighbors,
+    maxOutputBytes: 8 * MB,
+    timeoutMs: 5_000,
+  }),
+  "frr-show-bgp-ipv6-unicast": command({
+    id: "frr-show-bgp-ipv6-unicast",
+    runsOn: "router",
+    params: range,
+    // Routine polls name a range, so a router carrying a full Internet table sends only the plan's prefixes.
+    build: (p: { range?: string }) => ({
+      vtysh: p.range ? `show bgp ipv6 unicast ${p.range} longer-prefixes json` : "show bgp ipv6 unicast json",
+    }),
+    parse: parseBgpTable,
+    maxOutputBytes: 256 * MB,
+    timeoutMs: 30_000,
+  }),
+  "frr-show-bgp-ipv6-unicast-prefix": command({
+    id: "frr-show-bgp-ipv6-unicast-prefix",
+    runsOn: "router",
+    params: prefix,
+    build: (p: { prefix: string }) => ({ vtysh: `show bgp ipv6 unicast ${p.prefix} json` }),
+    parse: parseBgpPrefix,
+    maxOutputBytes: 1 * MB,
+    timeoutMs: 5_000,
+  }),
+  "frr-show-bfd-peers": command({
+    id: "frr-show-bfd-peers",
+    runsOn: "router",
+    params: none,
+    build: () => ({ vtysh: "show bfd peers json" }),
+    parse: parseBfdPeers,
+    maxOutputBytes: 1 * MB,
+    timeoutMs: 5_000,
+  }),
+  "frr-show-ipv6-route": command({
+    id: "frr-show-ipv6-route",
+    runsOn: "router",
+    params: range,
+    build: (p: { range?: string }) => ({
+      vtysh: p.range ? `show ipv6 route ${p.range} longer-prefixes json` : "show ipv6 route json",
+    }),
+    parse: parseIpv6Routes,
+    maxOutputBytes: 256 * MB,
+    timeoutMs: 30_000,
+  }),
+  "calicoctl-node-status": command({
+    id: "calicoctl-node-status",
+    runsOn: "node",
+    params: none,
+    build: () => ({ argv: ["calicoctl", "node", "status"] }),
+    parse: parseCalicoNodeStatus,
+    maxOutputBytes: 256 * KB,
+    timeoutMs: 10_000,
+  }),
+};
+
+export type RegisteredCommandId = keyof typeof commands;
+/** Compile-time: every id in ids.ts has a registry entry and every entry an id (fixtures are named by them). */
+export const REGISTRY_MATCHES_IDS: [
+  Exclude<CommandId, RegisteredCommandId>,
+  Exclude<RegisteredCommandId, CommandId>,
+] extends [never, never]
+  ? true
+  : false = true;
+type SpecOf<I extends RegisteredCommandId> = (typeof commands)[I];
+export type CommandParams<I extends RegisteredCommandId> = z.input<SpecOf<I>["params"]>;
+
+/** POSIX shell single-quoting: the remote shell sees each argument exactly as given. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface BuiltCommand {
+  id: RegisteredCommandId;
+  argv: string[];
+  /** What an SSH exec channel is given (the argv, shell-quoted). */
+  line: string;
+  maxOutputBytes: number;
+  timeoutMs: number;
+}
+
+/**
+ * The exact command for `target`, or an error naming the bad parameter. vtysh commands run as
+ * `[sudo -n] <vtysh> -c '<command>'`; node commands as `[sudo -n] <argv>`.
+ */
+export function buildCommand<I extends RegisteredCommandId>(
+  id: I,
+  params: CommandParams<I>,
+  target: CommandTarget,
+): { ok: true; command: BuiltCommand } | { ok: false; message: string } {
+  const spec: Validating = commands[id];
+  if (spec.runsOn !== target.kind)
+    return { ok: false, message: `${id} runs on the ${spec.runsOn}, not a ${target.kind}` };
+  const checked = spec.validate(params);
+  if (!checked.ok) return checked;
+  const built = checked.built;
+  let argv: string[];
+  if ("vtysh" in built) {
+    if (!target.platform) return { ok: false, message: `${id} needs the router's platform` };
+    argv = [VTYSH[target.platform], "-c", built.vtysh];
+  } else argv = built.argv;
+  if (target.sudo) argv = ["sudo", "-n", ...argv];
+  return {
+    ok: true,
+    command: {
+      id,
+      argv,
+      line: argv.map(shellQuote).join(" "),
+      maxOutputBytes: spec.maxOutputBytes,
+      timeoutMs: spec.timeoutMs,
+    },
+  };
+}
