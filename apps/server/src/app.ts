@@ -21,6 +21,7 @@ import { auditRoutes } from "./routes/audit.js";
 import { loginRoutes, sessionRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
 import { planRoutes } from "./routes/plan.js";
+import { sourcesRoutes } from "./routes/sources.js";
 import { wsRoutes } from "./routes/ws.js";
 
 export interface BuildOptions {
@@ -124,6 +125,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await api.register(sessionRoutes);
     await api.register(planRoutes);
     await api.register(auditRoutes);
+    await api.register(sourcesRoutes);
     await api.register(wsRoutes);
   });
 

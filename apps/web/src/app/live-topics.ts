@@ -2,9 +2,18 @@
 
 import { auditQueries } from "../features/audit/queries";
 import { planQueries } from "../features/plan/queries";
+import { sourceQueries } from "../features/sources/queries";
 import type { TopicQueryKeys } from "../lib/live-sync";
 
 export const liveTopicKeys: TopicQueryKeys = {
   plan: [planQueries.all()],
   audit: [auditQueries.all()],
+  sources: [sourceQueries.all()],
+  // Until the BGP, cluster, DNS and endpoint pages bring their own queries, a source's new snapshot refreshes the
+  // source list (its lastRefresh moved).
+  router: [sourceQueries.all()],
+  kubernetes: [sourceQueries.all()],
+  dns: [sourceQueries.all()],
+  endpoints: [sourceQueries.all()],
+  node: [sourceQueries.all()],
 };

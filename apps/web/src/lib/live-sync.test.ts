@@ -7,7 +7,16 @@ import {
   type TopicQueryKeys,
 } from "./live-sync";
 
-const keys: TopicQueryKeys = { plan: [["plan"]], audit: [["audit"]] };
+const keys: TopicQueryKeys = {
+  plan: [["plan"]],
+  audit: [["audit"]],
+  sources: [["sources"]],
+  router: [["bgp"]],
+  kubernetes: [["cluster"]],
+  dns: [["dns"]],
+  endpoints: [["endpoints"]],
+  node: [["nodes"]],
+};
 const at = "2026-05-01T10:00:00.000Z";
 const subscribed: ServerMessage = { type: "subscribed", topics: ["plan", "audit"] };
 
@@ -66,5 +75,27 @@ describe("reduceLiveMessage", () => {
       expect(step.state).toBe(initialLiveSyncState);
       expect(step.invalidate).toEqual([]);
     }
+  });
+
+  it("maps a node topic to its family's queries, tracking seq per node", () => {
+    const one = reduceLiveMessage(
+      initialLiveSyncState,
+      { type: "changed", topic: "node:node01", seq: 3, at },
+      keys,
+    );
+    expect(one.invalidate).toEqual([["nodes"]]);
+    const other = reduceLiveMessage(one.state, { type: "changed", topic: "node:node02", seq: 1, at }, keys);
+    expect(other.invalidate).toEqual([["nodes"]]);
+    const stale = reduceLiveMessage(other.state, { type: "changed", topic: "node:node01", seq: 2, at }, keys);
+    expect(stale.invalidate).toEqual([]);
+    const subscribed = reduceLiveMessage(
+      { ...stale.state, subscribedBefore: true },
+      {
+        type: "subscribed",
+        topics: ["node:node01", "node:node02", "router"],
+      },
+      keys,
+    );
+    expect(subscribed.invalidate).toEqual([["nodes"], ["bgp"]]);
   });
 });

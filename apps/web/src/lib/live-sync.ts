@@ -1,9 +1,9 @@
 // Live sync: which cached queries a websocket event makes stale. Pure; the socket hook applies the answer.
-import type { ServerMessage, Topic } from "@k3s-ha/shared";
+import { type ServerMessage, type Topic, type TopicFamily, topicFamily } from "@k3s-ha/shared";
 import type { QueryKey } from "@tanstack/react-query";
 
-/** The query keys (prefixes) that hold each topic's state, taken from the features' query factories. */
-export type TopicQueryKeys = Readonly<Record<Topic, readonly QueryKey[]>>;
+/** The query keys (prefixes) that hold each topic family's state, taken from the features' query factories. */
+export type TopicQueryKeys = Readonly<Record<TopicFamily, readonly QueryKey[]>>;
 
 export interface LiveSyncState {
   /** Highest `seq` seen per topic on the current connection. */
@@ -23,7 +23,7 @@ export interface LiveSyncStep {
 const nothing: readonly QueryKey[] = [];
 
 function keysOf(topics: readonly Topic[], keys: TopicQueryKeys): QueryKey[] {
-  return [...new Set(topics)].flatMap((topic) => keys[topic]);
+  return [...new Set(topics.map(topicFamily))].flatMap((family) => keys[family]);
 }
 
 export function reduceLiveMessage(
@@ -47,7 +47,7 @@ export function reduceLiveMessage(
       if (last !== undefined && message.seq <= last) return { state, invalidate: nothing };
       return {
         state: { ...state, seen: { ...state.seen, [message.topic]: message.seq } },
-        invalidate: keys[message.topic],
+        invalidate: keys[topicFamily(message.topic)],
       };
     }
     default:

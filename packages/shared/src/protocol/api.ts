@@ -103,3 +103,32 @@ export const healthResponseSchema = z.object({
   uptimeSeconds: z.number(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+/** A source's state in the hub: `stale` after three intervals without a successful refresh. */
+export const sourceStatuses = [
+  "ok",
+  "stale",
+  "failing",
+  "unconfigured",
+  "host-key-unknown",
+  "host-key-changed",
+] as const;
+export type SourceStatus = (typeof sourceStatuses)[number];
+
+export const sourceErrorSchema = z.object({ code: z.string(), message: z.string(), at: z.string() });
+export type SourceError = z.infer<typeof sourceErrorSchema>;
+
+export const sourceInfoSchema = z.object({
+  /** `router`, `node:<name>`, `kubernetes`, `dns`, `endpoints`. */
+  id: z.string(),
+  status: z.enum(sourceStatuses),
+  /** The last successful refresh (ISO 8601 UTC); absent until the first one. */
+  lastRefresh: z.string().optional(),
+  lastError: sourceErrorSchema.optional(),
+  /** How often the source is refreshed (absent for watches). */
+  intervalMs: z.number().int().positive().optional(),
+});
+export type SourceInfo = z.infer<typeof sourceInfoSchema>;
+
+export const sourcesResponseSchema = z.object({ sources: z.array(sourceInfoSchema) });
+export type SourcesResponse = z.infer<typeof sourcesResponseSchema>;

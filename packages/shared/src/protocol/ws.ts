@@ -1,12 +1,33 @@
 // The one websocket at /api/ws: typed client and server messages, and topic names.
 import { z } from "zod";
 
-/** State topics carry change events; the client refetches the matching queries. */
-export const stateTopics = ["plan", "audit"] as const;
+/**
+ * State topics carry change events; the client refetches the matching queries. `sources` changes when a source's
+ * status changes, and beats every 10 s so pages can show ages. Topics with a parameter (`node:<name>`) belong to a
+ * family (`node`) that the web maps to its queries.
+ */
+export const stateTopics = ["plan", "audit", "sources", "router", "kubernetes", "dns", "endpoints"] as const;
 export type StateTopic = (typeof stateTopics)[number];
 
-export const topicSchema = z.enum(stateTopics);
-export type Topic = z.infer<typeof topicSchema>;
+/** Parameterised topic families: `node:<name>` (a Kubernetes node name). */
+export const topicFamilies = [...stateTopics, "node"] as const;
+export type TopicFamily = (typeof topicFamilies)[number];
+
+const NODE_TOPIC = /^node:[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+export const topicSchema = z.union([
+  z.enum(stateTopics),
+  z
+    .string()
+    .regex(NODE_TOPIC, `a topic is one of ${stateTopics.join(", ")} or node:<node name>`)
+    .transform((t) => t as `node:${string}`),
+]);
+export type Topic = StateTopic | `node:${string}`;
+
+/** The family a topic belongs to (`node:node01` → `node`). */
+export function topicFamily(topic: Topic): TopicFamily {
+  return topic.startsWith("node:") ? "node" : (topic as StateTopic);
+}
 
 export const clientMessageSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("subscribe"), topics: z.array(topicSchema).min(1).max(32) }),
