@@ -15,6 +15,7 @@ import hubPlugin from "./plugins/hub.js";
 import { hostAllowed } from "./plugins/origin.js";
 import planPlugin from "./plugins/plan.js";
 import { registerRateLimit } from "./plugins/rate-limit.js";
+import sshPlugin from "./plugins/ssh.js";
 import storePlugin from "./plugins/store.js";
 import { readTls, type TlsFiles, watchTls } from "./plugins/tls.js";
 import { auditRoutes } from "./routes/audit.js";
@@ -113,6 +114,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     publicUrl: config.publicUrl,
   });
   await app.register(planPlugin, { planFile: config.planFile, watch: options.watchPlan ?? false });
+  await app.register(sshPlugin);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   // Public routes.

@@ -1,74 +1,42 @@
 // The SSH connection against a real SSH server (ssh2's Server on loopback): one TCP connection for many commands,
 // a concurrency cap, timeouts, output caps, host key pinning, authentication and unreachable hosts with backoff.
 import { type AddressInfo, createServer } from "node:net";
-import { Server, utils } from "ssh2";
+import { utils } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSshServer, type TestSshServer } from "../test/ssh-server.js";
 import { fingerprint, HostConnection, keyBlob, SshError, type SshHostConfig } from "./ssh-connection.js";
 
-const hostKey = utils.generateKeyPairSync("ed25519");
 const otherHostKey = utils.generateKeyPairSync("ed25519");
-const clientKey = utils.generateKeyPairSync("ed25519");
 const strangerKey = utils.generateKeyPairSync("ed25519");
 
-/** What the test server does per command line. */
-const behaviour = {
-  maxSeen: 0,
-  running: 0,
-  tcp: 0,
-  dropNext: false,
-};
-
-let server: Server;
+let ssh: TestSshServer;
 let port: number;
-
+let hostKey: TestSshServer["hostKey"];
+let clientKey: TestSshServer["clientKey"];
 beforeAll(async () => {
-  const allowed = utils.parseKey(clientKey.public);
-  server = new Server({ hostKeys: [hostKey.private] }, (client) => {
-    behaviour.tcp++;
-    client.on("authentication", (ctx) => {
-      if (ctx.method !== "publickey" || Array.isArray(allowed) || allowed instanceof Error)
-        return ctx.reject(["publickey"]);
-      if (ctx.key.data.equals(allowed.getPublicSSH())) return ctx.accept();
-      ctx.reject(["publickey"]);
-    });
-    client.on("ready", () => {
-      client.on("session", (accept) => {
-        const session = accept();
-        session.on("exec", (acceptExec, _reject, info) => {
-          const stream = acceptExec();
-          behaviour.running++;
-          behaviour.maxSeen = Math.max(behaviour.maxSeen, behaviour.running);
-          const done = (code: number) => {
-            behaviour.running--;
-            stream.exit(code);
-            stream.end();
-          };
-          const [verb, arg] = info.command.split(" ");
-          if (verb === "echo") {
-            stream.write(`${arg}\n`);
-            done(0);
-          } else if (verb === "slow") setTimeout(() => done(0), Number(arg));
-          else if (verb === "hang") {
-            // never answers
-          } else if (verb === "flood") {
-            stream.write(Buffer.alloc(Number(arg), 120));
-            done(0);
-          } else if (verb === "fail") {
-            stream.stderr.write("Calico process is not running.\n");
-            done(1);
-          } else if (verb === "drop") {
-            client.end();
-          } else done(127);
-        });
-      });
-    });
-    client.on("error", () => {});
+  ssh = await startSshServer((command, stream, done, drop) => {
+    const [verb, arg] = command.split(" ");
+    if (verb === "echo") {
+      stream.write(`${arg}\n`);
+      done(0);
+    } else if (verb === "slow") setTimeout(() => done(0), Number(arg));
+    else if (verb === "hang") {
+      // never answers
+    } else if (verb === "flood") {
+      stream.write(Buffer.alloc(Number(arg), 120));
+      done(0);
+    } else if (verb === "fail") {
+      stream.stderr.write("Calico process is not running.\n");
+      done(1);
+    } else if (verb === "drop") drop();
+    else done(127);
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  port = (server.address() as AddressInfo).port;
+  port = ssh.port;
+  hostKey = ssh.hostKey;
+  clientKey = ssh.clientKey;
 });
 
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => ssh.close());
 
 const config = (over: Partial<SshHostConfig> = {}): SshHostConfig => ({
   name: "router",
@@ -93,14 +61,14 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 describe("HostConnection", () => {
   it("runs many commands over one TCP connection, at most maxConcurrent at a time", async () => {
     const c = new HostConnection(config(), { maxConcurrent: 3 });
-    const before = behaviour.tcp;
-    behaviour.maxSeen = 0;
+    const before = ssh.stats.tcp;
+    ssh.stats.maxRunning = 0;
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => c.exec(`slow ${20 + i}`, run)));
     expect(results.every((r) => r.code === 0)).toBe(true);
     expect(await c.exec("echo hello", run)).toEqual({ code: 0, stdout: "hello\n", stderr: "" });
-    expect(behaviour.tcp - before).toBe(1);
+    expect(ssh.stats.tcp - before).toBe(1);
     expect(c.connectionsOpened).toBe(1);
-    expect(behaviour.maxSeen).toBe(3);
+    expect(ssh.stats.maxRunning).toBe(3);
     c.close();
   });
 

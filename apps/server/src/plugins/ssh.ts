@@ -1,0 +1,150 @@
+// The SSH adapter as a plugin: the plan's router and nodes as hosts, one persistent connection each, and commands run
+// only through the registry (validated parameters, the host's platform and sudo). Collectors parse what comes back
+// with the same registry entry, so every result is typed by its command.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import {
+  buildCommand,
+  type CommandParams,
+  type CommandTarget,
+  type Plan,
+  type RegisteredCommandId,
+} from "@k3s-ha/shared";
+import fp from "fastify-plugin";
+import {
+  type ConnectionOptions,
+  type ExecResult,
+  HostConnection,
+  SshError,
+  type SshHostConfig,
+} from "./ssh-connection.js";
+
+export { SshError } from "./ssh-connection.js";
+
+export interface PlanHost {
+  config: SshHostConfig;
+  target: CommandTarget;
+  /** What makes two configurations the same connection (no key material). */
+  identity: string;
+}
+
+/** The hosts a plan names: `router` and each node by name, with the key file read from beside the plan. */
+export function hostsFromPlan(plan: Plan, planFile: string): Map<string, PlanHost | SshError> {
+  const dir = dirname(planFile);
+  const out = new Map<string, PlanHost | SshError>();
+  const add = (
+    name: string,
+    address: string,
+    ssh: Plan["nodes"][number]["ssh"],
+    target: CommandTarget,
+  ): void => {
+    if (!ssh.privateKeyFile) {
+      out.set(name, new SshError("AUTH_FAILED", `${name}: the plan names no ssh.privateKeyFile`));
+      return;
+    }
+    const keyFile = resolve(dir, ssh.privateKeyFile);
+    let privateKey: Buffer;
+    try {
+      privateKey = readFileSync(keyFile);
+    } catch (err) {
+      // The path is the operator's; the reason is the file system's. Never the key.
+      const reason = (err as NodeJS.ErrnoException).code ?? "unreadable";
+      out.set(
+        name,
+        new SshError("AUTH_FAILED", `${name}: cannot read ssh.privateKeyFile ${keyFile} (${reason})`),
+      );
+      return;
+    }
+    const port = ssh.port ?? 22;
+    out.set(name, {
+      config: {
+        name,
+        host: address,
+        port,
+        user: ssh.user,
+        privateKey,
+        ...(ssh.hostKey ? { hostKey: ssh.hostKey } : {}),
+      },
+      target,
+      identity: JSON.stringify([address, port, ssh.user, ssh.hostKey ?? null, keyFile, target]),
+    });
+  };
+  const r = plan.bgp.router;
+  add("router", r.address, r.ssh, { kind: "router", platform: r.platform, sudo: r.ssh.sudo === true });
+  for (const n of plan.nodes) add(n.name, n.address, n.ssh, { kind: "node", sudo: n.ssh.sudo === true });
+  return out;
+}
+
+export class SshPool {
+  private readonly hosts = new Map<string, { host: PlanHost; conn: HostConnection }>();
+  private readonly broken = new Map<string, SshError>();
+
+  constructor(private readonly options: ConnectionOptions = {}) {}
+
+  /** Brings the connections in line with `hosts`: unchanged ones stay open, changed or removed ones close. */
+  configure(hosts: Map<string, PlanHost | SshError>): void {
+    for (const [name, entry] of this.hosts) {
+      const next = hosts.get(name);
+      if (next instanceof SshError || next?.identity !== entry.host.identity) {
+        entry.conn.close();
+        this.hosts.delete(name);
+      }
+    }
+    this.broken.clear();
+    for (const [name, h] of hosts) {
+      if (h instanceof SshError) this.broken.set(name, h);
+      else if (!this.hosts.has(name))
+        this.hosts.set(name, { host: h, conn: new HostConnection(h.config, this.options) });
+    }
+  }
+
+  names(): string[] {
+    return [...new Set([...this.hosts.keys(), ...this.broken.keys()])].sort();
+  }
+
+  /** Runs a registry command on `host` ("router" or a node name); rejects with an SshError. */
+  async exec<I extends RegisteredCommandId>(
+    host: string,
+    id: I,
+    params: CommandParams<I>,
+    signal?: AbortSignal,
+  ): Promise<ExecResult> {
+    const broken = this.broken.get(host);
+    if (broken) throw broken;
+    const entry = this.hosts.get(host);
+    if (!entry) throw new SshError("HOST_UNREACHABLE", `no host "${host}" in the plan`);
+    const built = buildCommand(id, params, entry.host.target);
+    if (!built.ok) throw new SshError("COMMAND_FAILED", built.message);
+    const { line, timeoutMs, maxOutputBytes } = built.command;
+    return entry.conn.exec(line, { timeoutMs, maxOutputBytes, ...(signal ? { signal } : {}) });
+  }
+
+  close(): void {
+    for (const { conn } of this.hosts.values()) conn.close();
+    this.hosts.clear();
+  }
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    ssh: SshPool;
+  }
+}
+
+export default fp<{ connection?: ConnectionOptions }>(
+  async (app, opts) => {
+    const pool = new SshPool(opts.connection);
+    const sync = () => {
+      const plan = app.planSource.plan;
+      pool.configure(plan ? hostsFromPlan(plan, app.planSource.file) : new Map());
+    };
+    sync();
+    const off = app.hub.subscribe("plan", sync);
+    app.decorate("ssh", pool);
+    app.addHook("onClose", async () => {
+      off();
+      pool.close();
+    });
+  },
+  { name: "ssh", dependencies: ["hub", "plan"] },
+);

@@ -1,0 +1,69 @@
+// A real SSH server for tests (ssh2's Server on loopback): publickey authentication for one client key, and exec
+// answered by a handler the test supplies, with counters for TCP connections and concurrently running commands.
+import type { AddressInfo } from "node:net";
+import { Server, type ServerChannel, utils } from "ssh2";
+
+export interface TestSshServer {
+  port: number;
+  hostKey: { public: string; private: string };
+  clientKey: { public: string; private: string };
+  stats: { tcp: number; running: number; maxRunning: number; commands: string[] };
+  close(): Promise<void>;
+}
+
+export type ExecHandler = (
+  command: string,
+  stream: ServerChannel,
+  done: (code: number) => void,
+  drop: () => void,
+) => void;
+
+export async function startSshServer(handler: ExecHandler): Promise<TestSshServer> {
+  const hostKey = utils.generateKeyPairSync("ed25519");
+  const clientKey = utils.generateKeyPairSync("ed25519");
+  const allowed = utils.parseKey(clientKey.public);
+  const stats = { tcp: 0, running: 0, maxRunning: 0, commands: [] as string[] };
+  const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    stats.tcp++;
+    client.on("authentication", (ctx) => {
+      const ok =
+        ctx.method === "publickey" &&
+        !(allowed instanceof Error) &&
+        !Array.isArray(allowed) &&
+        ctx.key.data.equals(allowed.getPublicSSH());
+      if (ok) ctx.accept();
+      else ctx.reject(["publickey"]);
+    });
+    client.on("ready", () => {
+      client.on("session", (accept) => {
+        accept().on("exec", (acceptExec, _reject, info) => {
+          const stream = acceptExec();
+          stats.commands.push(info.command);
+          stats.running++;
+          stats.maxRunning = Math.max(stats.maxRunning, stats.running);
+          let finished = false;
+          const done = (code: number) => {
+            if (finished) return;
+            finished = true;
+            stats.running--;
+            stream.exit(code);
+            stream.end();
+          };
+          handler(info.command, stream, done, () => {
+            stats.running--;
+            client.end();
+          });
+        });
+      });
+    });
+    client.on("error", () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    hostKey,
+    clientKey,
+    stats,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
