@@ -11,6 +11,7 @@ import type { ServerConfig } from "./config.js";
 import { AppError, registerErrorHandler } from "./errors.js";
 import auditPlugin from "./plugins/audit.js";
 import authPlugin from "./plugins/auth.js";
+import collectorsPlugin from "./plugins/collectors.js";
 import hubPlugin from "./plugins/hub.js";
 import { hostAllowed } from "./plugins/origin.js";
 import planPlugin from "./plugins/plan.js";
@@ -20,6 +21,7 @@ import storePlugin from "./plugins/store.js";
 import { readTls, type TlsFiles, watchTls } from "./plugins/tls.js";
 import { auditRoutes } from "./routes/audit.js";
 import { loginRoutes, sessionRoutes } from "./routes/auth.js";
+import { bgpRoutes } from "./routes/bgp.js";
 import { healthRoutes } from "./routes/health.js";
 import { planRoutes } from "./routes/plan.js";
 import { sourcesRoutes } from "./routes/sources.js";
@@ -30,6 +32,8 @@ export interface BuildOptions {
   watchPlan?: boolean;
   /** Where log lines go instead of stdout (tests read them). */
   logStream?: { write: (line: string) => void };
+  /** Start the collectors (the router poll…) when the app is ready: on for `serve`, off in most tests. */
+  collectors?: boolean;
 }
 
 const SECURITY_HEADERS = {
@@ -115,6 +119,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   });
   await app.register(planPlugin, { planFile: config.planFile, watch: options.watchPlan ?? false });
   await app.register(sshPlugin);
+  await app.register(collectorsPlugin, { enabled: options.collectors ?? false });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   // Public routes.
@@ -128,6 +133,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await api.register(planRoutes);
     await api.register(auditRoutes);
     await api.register(sourcesRoutes);
+    await api.register(bgpRoutes);
     await api.register(wsRoutes);
   });
 

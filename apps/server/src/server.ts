@@ -4,7 +4,7 @@ import { buildApp } from "./app.js";
 import type { ServerConfig } from "./config.js";
 
 export async function startServer(config: ServerConfig): Promise<FastifyInstance> {
-  const app = await buildApp(config, { watchPlan: true });
+  const app = await buildApp(config, { watchPlan: true, collectors: true });
   await app.listen({ host: config.host, port: config.port });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const scheme = config.tlsCert ? "https" : "http";

@@ -1,5 +1,6 @@
 // Public surface of @k3s-ha/shared: runs in the browser and in Node (no node: imports).
 
+export * from "./bgp/views.js";
 export * from "./calico/node-status.js";
 export * from "./commands/ids.js";
 export * from "./commands/registry.js";

@@ -3,11 +3,11 @@
 import { type AddressInfo, createServer } from "node:net";
 import { utils } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSshServer, type TestSshServer } from "../test/ssh-server.js";
+import { sshKeyPair, startSshServer, type TestSshServer } from "../test/ssh-server.js";
 import { fingerprint, HostConnection, keyBlob, SshError, type SshHostConfig } from "./ssh-connection.js";
 
-const otherHostKey = utils.generateKeyPairSync("ed25519");
-const strangerKey = utils.generateKeyPairSync("ed25519");
+const otherHostKey = sshKeyPair();
+const strangerKey = sshKeyPair();
 
 let ssh: TestSshServer;
 let port: number;
@@ -109,6 +109,22 @@ describe("HostConnection", () => {
     const e2 = (await changed.exec("echo x", run).catch((err: SshError) => err)) as SshError;
     expect(e2.code).toBe("HOST_KEY_CHANGED");
     expect(e2.details).toEqual({ offered, expected: fingerprint(keyBlob(otherHostKey.public)) });
+  });
+
+  it("says AUTH_FAILED for a key file ssh2 cannot read, without its text, and does not stay stuck", async () => {
+    const c = new HostConnection(
+      config({
+        privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nc2VjcmV0\n-----END OPENSSH PRIVATE KEY-----\n",
+      }),
+      {
+        backoffBaseMs: 1,
+      },
+    );
+    const e = (await c.exec("echo x", run).catch((err: SshError) => err)) as SshError;
+    expect(e.code).toBe("AUTH_FAILED");
+    expect(e.message).not.toContain("c2VjcmV0");
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await codeOf(c.exec("echo x", run))).toBe("AUTH_FAILED");
   });
 
   it("says AUTH_FAILED when the host refuses the key", async () => {

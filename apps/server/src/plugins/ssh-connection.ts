@@ -182,16 +182,27 @@ export class HostConnection {
       client.on("close", () => {
         if (this.client === client) this.client = undefined;
       });
-      client.connect({
-        host: this.config.host,
-        port: this.config.port,
-        username: this.config.user,
-        privateKey: this.config.privateKey,
-        readyTimeout: this.o.readyTimeoutMs,
-        keepaliveInterval: this.o.keepaliveMs,
-        keepaliveCountMax: 3,
-        hostVerifier: (key: Buffer) => this.verify(key),
-      });
+      try {
+        client.connect({
+          host: this.config.host,
+          port: this.config.port,
+          username: this.config.user,
+          privateKey: this.config.privateKey,
+          readyTimeout: this.o.readyTimeoutMs,
+          keepaliveInterval: this.o.keepaliveMs,
+          keepaliveCountMax: 3,
+          hostVerifier: (key: Buffer) => this.verify(key),
+        });
+      } catch (err) {
+        // ssh2 throws synchronously for a key it cannot read: say so, never with the key's text.
+        const why = /privateKey/i.test((err as Error).message)
+          ? "the private key file is not a key ssh2 can read"
+          : (err as Error).message;
+        const e = new SshError("AUTH_FAILED", `${this.config.name}: ${why}`);
+        this.connecting = undefined;
+        this.backoff(e);
+        reject(e);
+      }
     });
     return this.connecting;
   }

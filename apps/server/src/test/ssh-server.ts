@@ -18,9 +18,21 @@ export type ExecHandler = (
   drop: () => void,
 ) => void;
 
+/**
+ * An ed25519 key pair ssh2 can read back: ssh2's generator now and then writes a private key its own parser calls
+ * malformed, so a test retries (bounded) rather than flake.
+ */
+export function sshKeyPair(): { public: string; private: string } {
+  for (let i = 0; i < 20; i++) {
+    const pair = utils.generateKeyPairSync("ed25519");
+    if (!(utils.parseKey(pair.private) instanceof Error)) return pair;
+  }
+  throw new Error("ssh2 generated no readable ed25519 key in 20 tries");
+}
+
 export async function startSshServer(handler: ExecHandler): Promise<TestSshServer> {
-  const hostKey = utils.generateKeyPairSync("ed25519");
-  const clientKey = utils.generateKeyPairSync("ed25519");
+  const hostKey = sshKeyPair();
+  const clientKey = sshKeyPair();
   const allowed = utils.parseKey(clientKey.public);
   const stats = { tcp: 0, running: 0, maxRunning: 0, commands: [] as string[] };
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {

@@ -29,6 +29,7 @@ describe("parseBgpSummary", () => {
       description: "node01",
       peerState: "OK",
       uptimeMs: 4000,
+      establishedEpochS: 1796113510,
       prefixesReceived: 8,
       prefixesSent: 4,
       connectionsEstablished: 1,

@@ -16,6 +16,8 @@ export interface BgpSummaryPeer extends SessionState {
   /** FRR's peerState (8.0+): OK, Admin, PfxCt, Passive, "NSF passive", or Policy (ebgp-requires-policy, no policy). */
   peerState?: string;
   uptimeMs?: number;
+  /** When the session was established (epoch seconds; FRR prints it once established). Stable across polls. */
+  establishedEpochS?: number;
   prefixesReceived?: number;
   prefixesSent?: number;
   connectionsEstablished?: number;
@@ -42,6 +44,7 @@ const peerSchema = z.object({
   state: z.string(),
   peerState: z.string().optional(),
   peerUptimeMsec: z.number().nonnegative().optional(),
+  peerUptimeEstablishedEpoch: z.number().int().nonnegative().optional(),
   pfxRcd: z.number().int().nonnegative().optional(),
   /** FRR <= 7.3's name for pfxRcd. */
   prefixReceivedCount: z.number().int().nonnegative().optional(),
@@ -98,6 +101,9 @@ export function parseBgpSummary(stdout: string): Parsed<BgpSummary> {
           ...(p.desc ? { description: p.desc } : {}),
           ...(p.peerState ? { peerState: p.peerState } : {}),
           ...(p.peerUptimeMsec !== undefined ? { uptimeMs: p.peerUptimeMsec } : {}),
+          ...(p.peerUptimeEstablishedEpoch !== undefined
+            ? { establishedEpochS: p.peerUptimeEstablishedEpoch }
+            : {}),
           ...(received !== undefined ? { prefixesReceived: received } : {}),
           ...(p.pfxSnt !== undefined ? { prefixesSent: p.pfxSnt } : {}),
           ...(p.connectionsEstablished !== undefined

@@ -132,3 +132,69 @@ export type SourceInfo = z.infer<typeof sourceInfoSchema>;
 
 export const sourcesResponseSchema = z.object({ sources: z.array(sourceInfoSchema) });
 export type SourcesResponse = z.infer<typeof sourcesResponseSchema>;
+
+const bgpStateSchema = z.enum([
+  "Idle",
+  "Connect",
+  "Active",
+  "OpenSent",
+  "OpenConfirm",
+  "Established",
+  "Clearing",
+  "Deleted",
+]);
+
+export const bgpPeerViewSchema = z.object({
+  source: z.union([z.literal("router"), z.string().regex(/^node:/)]),
+  address: z.string(),
+  name: z.string().optional(),
+  state: bgpStateSchema,
+  peerState: z.string().optional(),
+  /** When the session came up; `uptimeMs` is measured from it at the moment of the answer. */
+  establishedAt: z.string().optional(),
+  uptimeMs: z.number().optional(),
+  prefixesReceived: z.number().int().optional(),
+  prefixesSent: z.number().int().optional(),
+  holdTimeMs: z.number().optional(),
+  keepaliveMs: z.number().optional(),
+  gracefulRestart: z
+    .object({
+      localMode: z.string().optional(),
+      remoteMode: z.string().optional(),
+      peerRestartTimeS: z.number().optional(),
+      endOfRibReceived: z.boolean().optional(),
+    })
+    .optional(),
+  bfd: z
+    .object({
+      status: z.string(),
+      detectMultiplier: z.number().optional(),
+      receiveIntervalMs: z.number().optional(),
+      transmitIntervalMs: z.number().optional(),
+    })
+    .optional(),
+});
+
+export const bgpPeersResponseSchema = z.object({ peers: z.array(bgpPeerViewSchema) });
+export type BgpPeersResponse = z.infer<typeof bgpPeersResponseSchema>;
+
+export const routeViewSchema = z.object({
+  prefix: z.string(),
+  paths: z.array(
+    z.object({
+      nextHop: z.string(),
+      node: z.string().optional(),
+      peer: z.string(),
+      best: z.boolean(),
+      multipath: z.boolean(),
+      valid: z.boolean(),
+      stale: z.boolean(),
+    }),
+  ),
+  fib: z.object({
+    nextHops: z.array(z.object({ address: z.string(), node: z.string().optional(), active: z.boolean() })),
+  }),
+});
+
+export const bgpRoutesResponseSchema = z.object({ routes: z.array(routeViewSchema) });
+export type BgpRoutesResponse = z.infer<typeof bgpRoutesResponseSchema>;

@@ -1,0 +1,85 @@
+// One shared poll per source: runs `collect` every interval (never two at once, however many viewers), publishes
+// the snapshot to the hub (which drops deep-equal ones), and turns failures into the source's status and error.
+import type { Topic } from "@k3s-ha/shared";
+import type { FailureStatus, Hub } from "../plugins/hub.js";
+import { SshError } from "../plugins/ssh-connection.js";
+
+/** A failure a collector reports with its stable code (PARSE_FAILED, K8S_FORBIDDEN…). */
+export class CollectError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const STATUS_BY_CODE: Record<string, FailureStatus> = {
+  HOST_KEY_UNKNOWN: "host-key-unknown",
+  HOST_KEY_CHANGED: "host-key-changed",
+};
+
+export function failureOf(err: unknown): { code: string; message: string; status: FailureStatus } {
+  if (err instanceof SshError || err instanceof CollectError)
+    return { code: err.code, message: err.message, status: STATUS_BY_CODE[err.code] ?? "failing" };
+  // Anything else is a bug in the collector: say so without internals.
+  return {
+    code: "COLLECTOR_FAILED",
+    message: "the collector failed unexpectedly (see the server log)",
+    status: "failing",
+  };
+}
+
+export class Poller<T> {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private abort: AbortController | undefined;
+  /** Completed polls (tests and metrics). */
+  polls = 0;
+
+  constructor(
+    private readonly hub: Hub,
+    readonly id: Topic,
+    readonly intervalMs: number,
+    private readonly collect: (signal: AbortSignal) => Promise<T>,
+    private readonly log: (err: unknown) => void = () => {},
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.hub.registerSource(this.id, { intervalMs: this.intervalMs });
+    void this.pollNow();
+    this.timer = setInterval(() => void this.pollNow(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** One poll now, or the running one if a poll is already under way. */
+  pollNow(): Promise<void> {
+    if (this.running) return this.running;
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    this.running = this.collect(signal)
+      .then(
+        (data) => {
+          if (!signal.aborted) this.hub.update(this.id, data);
+        },
+        (err: unknown) => {
+          if (signal.aborted) return;
+          const f = failureOf(err);
+          if (f.code === "COLLECTOR_FAILED") this.log(err);
+          this.hub.fail(this.id, { code: f.code, message: f.message }, f.status);
+        },
+      )
+      .finally(() => {
+        this.polls++;
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.abort?.abort();
+  }
+}

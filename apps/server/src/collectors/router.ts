@@ -1,0 +1,79 @@
+// The router source: FRR's sessions (summary, neighbor timers, BFD) and, for the plan's ranges only, the BGP table
+// and the FIB — so a router carrying a full Internet table costs nothing — parsed and named after the plan's nodes.
+import {
+  type BgpPeerView,
+  type CommandParams,
+  commands,
+  ipv6Peers,
+  namesFrom,
+  type Parsed,
+  type Plan,
+  type RegisteredCommandId,
+  type RouteView,
+  routerPeerViews,
+  routeViews,
+} from "@k3s-ha/shared";
+import type { SshPool } from "../plugins/ssh.js";
+import { CollectError } from "./poller.js";
+
+export interface RouterSnapshot {
+  frrVersion?: string;
+  peers: BgpPeerView[];
+  routes: RouteView[];
+}
+
+/** The ranges the console asks the router about: the service range and the LoadBalancer range (the VIP is in it). */
+export function routerRanges(plan: Plan): string[] {
+  const net = plan.network;
+  const ranges = [net.serviceCidr, net.loadBalancerCidr, `${net.apiVip}/128`].filter(
+    (r): r is string => typeof r === "string" && r.length > 0,
+  );
+  return [...new Set(ranges)];
+}
+
+function value<T>(r: Parsed<T>): T {
+  if (!r.ok) throw new CollectError(r.error.code, `${r.error.commandId}: ${r.error.message}`);
+  return r.value;
+}
+
+export async function collectRouter(pool: SshPool, plan: Plan, signal: AbortSignal): Promise<RouterSnapshot> {
+  const run = async <I extends RegisteredCommandId>(id: I, params: CommandParams<I>) => {
+    const out = await pool.exec("router", id, params, signal);
+    if (out.code !== 0 && out.stdout.trim() === "")
+      throw new CollectError(
+        "COMMAND_FAILED",
+        `${id} exited ${out.code}: ${out.stderr.trim().split("\n")[0] ?? ""}`,
+      );
+    return out.stdout;
+  };
+  const ranges = routerRanges(plan);
+  const [version, summary, neighbors, bfd, ...rest] = await Promise.all([
+    run("frr-show-version", {}),
+    run("frr-show-bgp-summary", {}),
+    run("frr-show-bgp-neighbors", {}),
+    run("frr-show-bfd-peers", {}),
+    ...ranges.map((range) => run("frr-show-bgp-ipv6-unicast", { range })),
+    ...ranges.map((range) => run("frr-show-ipv6-route", { range })),
+  ]);
+  const nameOf = namesFrom([
+    ...plan.nodes.map((n) => ({ name: n.name, address: n.address })),
+    { name: "router", address: plan.bgp.router.address },
+  ]);
+  const tables = rest
+    .slice(0, ranges.length)
+    .map((t) => value(commands["frr-show-bgp-ipv6-unicast"].parse(t)));
+  const fibs = rest.slice(ranges.length).flatMap((t) => value(commands["frr-show-ipv6-route"].parse(t)));
+  const seen = new Set<string>();
+  const routes = tables.flatMap((t) => t.routes).filter((r) => !seen.has(r.prefix) && seen.add(r.prefix));
+  const v = commands["frr-show-version"].parse(version);
+  return {
+    ...(v.ok ? { frrVersion: v.value.version } : {}),
+    peers: routerPeerViews(
+      ipv6Peers(value(commands["frr-show-bgp-summary"].parse(summary))),
+      value(commands["frr-show-bgp-neighbors"].parse(neighbors)),
+      value(commands["frr-show-bfd-peers"].parse(bfd)),
+      nameOf,
+    ),
+    routes: routeViews(routes, fibs, nameOf).sort((a, b) => a.prefix.localeCompare(b.prefix)),
+  };
+}
