@@ -1,0 +1,80 @@
+// The router collector against a lab of real daemons (root): the console's own SSH adapter, registry and parsers
+// read the lab's FRR over sshd with pinned keys; stopping BIRD on a node shows on /api/bgp/peers and the VIP's path.
+import {
+  labDown,
+  labTopology,
+  labUp,
+  listNamespaces,
+  planFile,
+  startBirdAgain,
+  stopBirdGracefully,
+  uniqueLabName,
+  waitForConverged,
+} from "@k3s-ha/lab";
+import { bgpPeersResponseSchema, bgpRoutesResponseSchema } from "@k3s-ha/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_TOKEN, type Harness, startHarness } from "../test/harness.js";
+
+const name = uniqueLabName("col");
+const t = labTopology(name);
+let h: Harness;
+
+beforeAll(async () => {
+  await labUp(name, { preset: "vip" });
+  h = await startHarness({ planFile: planFile(t) });
+}, 180_000);
+
+afterAll(async () => {
+  await h?.close();
+  await labDown(name);
+  expect((await listNamespaces()).filter((ns) => ns.startsWith(`k3sl-${name}-`))).toEqual([]);
+}, 60_000);
+
+const get = async (url: string) => {
+  const res = await h.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${API_TOKEN}` } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+};
+
+/** Polls the router (bounded) until `accept` holds for the peers and the VIP's FIB next hops. */
+async function pollUntil(accept: (peers: Map<string, string>, vipHops: string[]) => boolean): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    await h.app.collectors.router.pollNow();
+    const peers = bgpPeersResponseSchema.parse(await get("/api/bgp/peers")).peers;
+    const routes = bgpRoutesResponseSchema.parse(
+      await get(`/api/bgp/routes?prefix=${encodeURIComponent(`${t.vip}/128`)}`),
+    );
+    const hops = routes.routes[0]?.fib.nextHops.map((x) => x.node ?? x.address).sort() ?? [];
+    if (accept(new Map(peers.map((p) => [p.name ?? p.address, p.state])), hops)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(
+    `the router never showed the expected state: ${JSON.stringify(h.app.hub.source("router"))}`,
+  );
+}
+
+describe(`router collector on a lab (${name})`, () => {
+  it("reads the lab router over SSH with pinned keys: three sessions, the VIP through all three nodes", async () => {
+    await waitForConverged(t);
+    await pollUntil(
+      (peers, hops) => [...peers.values()].every((s) => s === "Established") && hops.length === 3,
+    );
+    const sources = await get("/api/sources");
+    expect(sources.sources.find((s: { id: string }) => s.id === "router")).toMatchObject({ status: "ok" });
+    const peers = bgpPeersResponseSchema.parse(await get("/api/bgp/peers")).peers;
+    expect(peers.map((p) => p.name)).toEqual(["node01", "node02", "node03"]);
+    expect(peers.every((p) => p.holdTimeMs !== undefined && (p.uptimeMs ?? -1) >= 0)).toBe(true);
+  });
+
+  it("shows node02's session down and the VIP losing its path when BIRD stops there, and both back after", async () => {
+    await stopBirdGracefully(t, "node02");
+    try {
+      await pollUntil(
+        (peers, hops) => peers.get("node02") !== "Established" && hops.join() === "node01,node03",
+      );
+    } finally {
+      await startBirdAgain(t, "node02");
+    }
+    await pollUntil((peers, hops) => peers.get("node02") === "Established" && hops.length === 3);
+  });
+});

@@ -1,0 +1,20 @@
+// What tests of the product may use of the lab (never product code): bring a lab up and down, inject faults, read
+// the router's FIB. The console under test talks to the lab only through its plan, as to a real site.
+export { type Drill, drills, findDrill, runDrill } from "./drills.js";
+export {
+  blackholeNode,
+  cutLink,
+  healBlackhole,
+  killBird,
+  restoreLink,
+  startBirdAgain,
+  startK3s,
+  stopBirdGracefully,
+  stopK3s,
+} from "./faults.js";
+export { labDown, labStatusOf, labUp } from "./lab.js";
+export { listNamespaces } from "./netns.js";
+export { fibNextHops, waitForConverged, waitForFib } from "./routes.js";
+export { planFile } from "./state.js";
+export { uniqueLabName } from "./testing.js";
+export { labTopology } from "./topology.js";
