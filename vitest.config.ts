@@ -3,6 +3,12 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["packages/shared", "apps/server", "apps/server/vitest.lab.config.ts", "apps/web", "packages/lab"],
+    projects: [
+      "packages/shared",
+      "apps/server",
+      "apps/server/vitest.lab.config.ts",
+      "apps/web",
+      "packages/lab",
+    ],
   },
 });
