@@ -1,4 +1,5 @@
 // Routes: the login page, and every other page behind a session inside the shell with the live connection.
+
 import type { SessionInfo } from "@k3s-ha/shared";
 import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense } from "react";
@@ -10,6 +11,7 @@ import { RequireSession } from "../features/auth/components/require-session";
 import { AccountPage } from "../features/auth/pages/account-page";
 import { LoginPage } from "../features/auth/pages/login-page";
 import { forgetSession } from "../features/auth/queries";
+import { BgpPage } from "../features/bgp/pages/bgp-page";
 import { NotBuiltPage, plannedSections } from "../features/not-built/pages/not-built-page";
 import { OverviewPage } from "../features/overview/pages/overview-page";
 import { AddressPlanPage } from "../features/plan/pages/address-plan-page";
@@ -34,9 +36,7 @@ function SignedInRoutes({ session }: { session: SessionInfo }) {
         <Switch>
           <Route path="/" component={OverviewPage} />
           <Route path="/address-plan" component={AddressPlanPage} />
-          <Route path="/bgp">
-            <NotBuiltPage section={plannedSections.bgp} />
-          </Route>
+          <Route path="/bgp" component={BgpPage} />
           <Route path="/cluster">
             <NotBuiltPage section={plannedSections.cluster} />
           </Route>

@@ -1,6 +1,7 @@
 // Which queries hold each websocket topic's state: the keys come from the features' query factories.
 
 import { auditQueries } from "../features/audit/queries";
+import { bgpQueries } from "../features/bgp/queries";
 import { planQueries } from "../features/plan/queries";
 import { sourceQueries } from "../features/sources/queries";
 import type { TopicQueryKeys } from "../lib/live-sync";
@@ -9,9 +10,9 @@ export const liveTopicKeys: TopicQueryKeys = {
   plan: [planQueries.all()],
   audit: [auditQueries.all()],
   sources: [sourceQueries.all()],
-  // Until the BGP, cluster, DNS and endpoint pages bring their own queries, a source's new snapshot refreshes the
+  // Until the cluster, DNS and endpoint pages bring their own queries, a source's new snapshot refreshes the
   // source list (its lastRefresh moved).
-  router: [sourceQueries.all()],
+  router: [bgpQueries.all(), sourceQueries.all()],
   kubernetes: [sourceQueries.all()],
   dns: [sourceQueries.all()],
   endpoints: [sourceQueries.all()],

@@ -29,15 +29,6 @@ export function NotBuiltPage({ section }: { section: PlannedSection }) {
 }
 
 export const plannedSections = {
-  bgp: {
-    title: "BGP",
-    purpose: "The BGP sessions between the Calico nodes and the router, and the routes they exchange.",
-    willShow: [
-      "Each session's state, uptime and negotiated keepalive/hold timers (FRR and Calico's BIRD), graceful restart.",
-      "The routes the router learned (service range, API VIP /128) and whether pod routes are filtered as planned.",
-      "Whether the VIP's advertisement follows apiserver health.",
-    ],
-  },
   cluster: {
     title: "Cluster",
     purpose: "The k3s servers and the Kubernetes API behind the VIP and the DNS name.",

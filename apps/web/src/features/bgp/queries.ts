@@ -1,0 +1,19 @@
+// The router's BGP sessions and routes, as the server's router collector last read them.
+import { bgpPeersResponseSchema, bgpRoutesResponseSchema } from "@k3s-ha/shared";
+import { queryOptions } from "@tanstack/react-query";
+import { apiFetch } from "../../lib/api";
+
+export const bgpQueries = {
+  /** Refetched when the websocket says the router's snapshot changed. */
+  all: () => ["bgp"] as const,
+  peers: () =>
+    queryOptions({
+      queryKey: [...bgpQueries.all(), "peers"] as const,
+      queryFn: ({ signal }) => apiFetch("/api/bgp/peers", { signal, schema: bgpPeersResponseSchema }),
+    }),
+  routes: () =>
+    queryOptions({
+      queryKey: [...bgpQueries.all(), "routes"] as const,
+      queryFn: ({ signal }) => apiFetch("/api/bgp/routes", { signal, schema: bgpRoutesResponseSchema }),
+    }),
+};
