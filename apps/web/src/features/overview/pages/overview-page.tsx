@@ -9,6 +9,7 @@ import { formatAgo, formatDateTime } from "../../../lib/format";
 import { severityStyles } from "../../plan/components/kind-styles";
 import { groupBySeverity, severities } from "../../plan/findings";
 import { planQueries } from "../../plan/queries";
+import { SourcesCard } from "../../sources/components/sources-card";
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -151,6 +152,7 @@ export function OverviewPage() {
             <CardTitle>Plan file</CardTitle>
             <SourceFacts response={data} />
           </Card>
+          <SourcesCard />
         </div>
       )}
     </>

@@ -64,7 +64,7 @@ export function SourceState({ id, label }: { id: string; label: string }) {
         <span>not read yet</span>
       )}
       {source.lastError && source.status !== "ok" && (
-        <span role="status" className="basis-full text-red-800 dark:text-red-300">
+        <span className="basis-full break-words text-red-800 dark:text-red-300">
           {source.lastError.code}: {source.lastError.message}
         </span>
       )}
