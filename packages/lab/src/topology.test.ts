@@ -77,14 +77,22 @@ describe("labStatus", () => {
     expect(BFD_NOTE).toContain("Calico renders no BFD");
     expect(labStatus(t, true, { ...info, bgp: "default" })).not.toHaveProperty("bgpNote");
     expect(labStatus(t, true, { ...info, bgp: "fast" })).not.toHaveProperty("bgpNote");
-    // The behaviours in force are named, so nobody mistakes the lab's Calico for one version.
-    expect(labStatus(t, false).models.calico).toMatch(/^mixed: /);
+    // The behaviours in force are named: one Calico version, the one the lab was brought up with.
+    expect(labStatus(t, false).models.calicoVersion).toBe("v3.31.7");
+    expect(labStatus(t, false).models.calico).toMatch(/^v3\.31\.7 .*only from nodes with a ready endpoint/);
+    const v332 = labStatus(t, true, { ...info, bgp: "default", calico: "v3.32.1" }).models;
+    expect(v332.calicoVersion).toBe("v3.32.1");
+    expect(v332.calico).toMatch(/ready or not \(the readiness regression\)/);
     expect(Object.keys(labStatus(t, false).models).sort()).toEqual([
       "bird",
       "calico",
+      "calicoVersion",
       "calicoctl",
+      "dynamiclistener",
       "frr",
       "k3s",
+      "kubeControllerManager",
+      "kubeProxy",
       "metallb",
     ]);
   });
