@@ -137,7 +137,13 @@ describe(`lab with Calico v3.32.1 (${name})`, () => {
         intervalMs: 250,
       },
     );
-    expect(await pinnedThrough(node02.address, connectFromClient)).toBe("connected");
+    // kube-proxy follows the endpoint within its sync period (the earlier test restarted node02's k3s).
+    await waitFor(
+      "node02 to accept VIP traffic",
+      async () =>
+        (await pinnedThrough(node02.address, connectFromClient)) === "connected" ? true : undefined,
+      { timeoutMs: 10_000, intervalMs: 500 },
+    );
     // Without the AuthenticationConfiguration, /readyz answers 401 to the probe: k3s runs, the endpoint is not ready.
     await writeK3sConfig(t, node02, { tlsSan: planTlsSan(t), authConfig: false });
     await stopK3s(t, "node02");
