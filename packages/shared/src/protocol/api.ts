@@ -46,6 +46,15 @@ export const findingSchema = z.object({
   message: z.string(),
   paths: z.array(z.string()),
   fix: z.string(),
+  /** The exact values the fix proposes, where it proposes some. */
+  patch: z
+    .array(
+      z.object({
+        path: z.string(),
+        value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
+      }),
+    )
+    .optional(),
 });
 
 export const planErrorSchema = z.object({

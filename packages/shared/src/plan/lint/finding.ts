@@ -13,6 +13,17 @@ export interface Finding {
   paths: string[];
   /** What to change. */
   fix: string;
+  /**
+   * The values the fix proposes, where it proposes exact ones: applying them (tests do, for every such finding)
+   * makes the finding go away without raising a new error.
+   */
+  patch?: FixPatch[];
+}
+
+/** One value to write at a plan path (`network.apiVip`, `nodes[1].address`). */
+export interface FixPatch {
+  path: string;
+  value: string | number | boolean | string[];
 }
 
 /** A rule family: a pure function from a validated plan to its findings. */

@@ -5,13 +5,14 @@ import {
   formatCidr,
   formatIp,
   intervalContainsInterval,
+  intervalContainsIp,
   intervalIntersection,
   intervalsOverlap,
   isAligned,
 } from "../../net/ip.js";
 import type { PlanRange, RangeKind } from "../ranges.js";
 import type { Plan } from "../schema.js";
-import type { Finding, LintRule } from "./finding.js";
+import type { Finding, FixPatch, LintRule } from "./finding.js";
 import {
   capitalize,
   describeRange,
@@ -45,7 +46,28 @@ function moveFix(layout: PlanLayout, r: PlanRange, reason: string): string {
     : `Give ${describeRange(r)} its own block (${reason}) and set ${r.path} to it.`;
 }
 
-function k8sRangeOverlap(layout: PlanLayout): Finding[] {
+/** The moved range, and the API VIP with it when the VIP lived in the LoadBalancer range that moves. */
+function movePatch(plan: Plan, layout: PlanLayout, r: PlanRange): { patch?: FixPatch[] } {
+  const free = freeBlockFor(layout, r);
+  if (!free) return {};
+  const patch: FixPatch[] = [{ path: r.path, value: formatCidr(free) }];
+  const vip = layout.addresses.find((a) => a.kind === "apiVip");
+  const vipMoves =
+    r.kind === "loadBalancers" &&
+    vip &&
+    vip.family === r.interval.family &&
+    intervalContainsIp(r.interval, vip);
+  if (vip && vipMoves) {
+    const moved = formatIp(vip.family, free.address + (vip.value - r.interval.first));
+    patch.push(
+      { path: "network.apiVip", value: moved },
+      { path: "k3s.tlsSan", value: [...plan.k3s.tlsSan.filter((n) => n !== plan.network.apiVip), moved] },
+    );
+  }
+  return { patch };
+}
+
+function k8sRangeOverlap(plan: Plan, layout: PlanLayout): Finding[] {
   return PAIRS.flatMap(([kindA, kindB]): Finding[] => {
     const a = layout.range(kindA);
     const b = layout.range(kindB);
@@ -66,6 +88,7 @@ function k8sRangeOverlap(layout: PlanLayout): Finding[] {
           b,
           "free in the site prefix, outside the host range and the other Kubernetes ranges",
         ),
+        ...movePatch(plan, layout, b),
       },
     ];
   });
@@ -144,6 +167,7 @@ function cidrNotAligned(layout: PlanLayout): Finding[] {
         message: `${r.path} is ${r.text}, which has bits set after the /${r.cidr.prefix} prefix length: some tools reject it, others silently use ${aligned}, so what gets configured (k3s, Calico, MetalLB, the router) may not be what you meant.`,
         paths: [r.path],
         fix: `Write the network address: ${aligned}.`,
+        patch: [{ path: r.path, value: aligned }],
       },
     ];
   });
@@ -152,7 +176,7 @@ function cidrNotAligned(layout: PlanLayout): Finding[] {
 export const rangeLayoutRules: LintRule = (plan) => {
   const layout = planLayout(plan);
   return [
-    ...k8sRangeOverlap(layout),
+    ...k8sRangeOverlap(plan, layout),
     ...hostRangeOverlap(layout),
     ...hostRangeInverted(plan, layout),
     ...hostRangeOutsidePrefix(layout),

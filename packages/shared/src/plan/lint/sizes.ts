@@ -27,6 +27,7 @@ function podBlockSize(plan: Plan): Finding[] {
         message: `network.podBlockSize is /${size}, but Calico accepts IPv6 IPPool block sizes /${V6_BLOCK_MIN} to /${V6_BLOCK_MAX} only: the pod IPPool would be rejected and no pod gets an address.`,
         paths,
         fix: `Set network.podBlockSize to 122 (Calico's IPv6 default, 64 addresses per node block).`,
+        patch: [{ path: "network.podBlockSize", value: 122 }],
       },
     ];
   }
