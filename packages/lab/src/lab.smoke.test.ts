@@ -77,7 +77,7 @@ describe(`lab smoke (${name})`, () => {
     expect(findings.filter((f) => f.severity !== "info")).toEqual([]);
     const plan = readPlan(status.plan);
     expect(plan.bgp.router.ssh.hostKey).toBe(await hostKey(t.router));
-    expect(plan.dns.tsig.secretFile).toBe(status.tsigKey);
+    expect(plan.dns.tsig?.secretFile).toBe(status.tsigKey);
     expect(readFileSync(status.tsigKey, "utf8")).toContain('key "ha-console"');
   });
 

@@ -22,6 +22,7 @@ export function sshTarget(plan: PlanInput, machine: string): SshTarget {
   const router = plan.bgp.router;
   const entry = machine === router.name ? router : plan.nodes.find((n) => n.name === machine);
   if (!entry?.ssh.privateKeyFile) throw new Error(`no ${machine} with an SSH key in the plan`);
+  if (!entry.ssh.hostKey) throw new Error(`the plan pins no host key for ${machine}`);
   return {
     host: entry.address,
     port: entry.ssh.port ?? 22,

@@ -38,7 +38,13 @@ const filePath = z.string().min(1, { message: "expected a file path" });
 export const sshSchema = z.strictObject({
   user: z.string().regex(/^[a-z_][a-z0-9_.-]*$/, { message: "expected a user name" }),
   port: port.default(22),
-  hostKey,
+  /**
+   * The key the host must present. Optional, so a plan can be linted and drawn before keys are collected: a host
+   * without one is never contacted blindly (the console shows the key offered for an admin to approve).
+   */
+  hostKey: hostKey.optional(),
+  /** An OpenSSH known_hosts file to take the pin from instead (hashed entries and `[host]:port` forms). */
+  knownHostsFile: filePath.optional(),
   /** Secrets only by reference: the key stays in its file and never enters the plan. */
   privateKeyFile: filePath.optional(),
   /** Run privileged commands as `sudo -n <command>` (a least-privilege pfSense user). */
@@ -103,18 +109,21 @@ export const planSchema = z.strictObject({
     ttl: z.number().int().min(0).max(2147483647),
     roundRobinName: dnsName,
     vipName: dnsName,
-    tsig: z.strictObject({
-      name: dnsName,
-      algorithm: z.enum([
-        "hmac-sha256",
-        "hmac-sha384",
-        "hmac-sha512",
-        "hmac-sha224",
-        "hmac-sha1",
-        "hmac-md5",
-      ]),
-      secretFile: filePath,
-    }),
+    /** Only signed dynamic updates need it; reading DNS does not. */
+    tsig: z
+      .strictObject({
+        name: dnsName,
+        algorithm: z.enum([
+          "hmac-sha256",
+          "hmac-sha384",
+          "hmac-sha512",
+          "hmac-sha224",
+          "hmac-sha1",
+          "hmac-md5",
+        ]),
+        secretFile: filePath,
+      })
+      .optional(),
   }),
   k3s: z.strictObject({
     tlsSan: z.array(z.string().min(1)),

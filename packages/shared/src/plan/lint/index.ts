@@ -6,6 +6,7 @@ import { etcdRules } from "./etcd.js";
 import { addressFamilyRules } from "./family.js";
 import { type Finding, type LintRule, severityOrder } from "./finding.js";
 import { hostAddressRules } from "./hosts.js";
+import { hostKeyRules } from "./keys.js";
 import { onLinkRules } from "./onlink.js";
 import { rangeLayoutRules } from "./ranges.js";
 import { podRoutingRules } from "./routing.js";
@@ -25,6 +26,7 @@ export const ruleFamilies: Record<string, LintRule> = {
   asn: asnRules,
   "pod-routing": podRoutingRules,
   etcd: etcdRules,
+  "host-keys": hostKeyRules,
 };
 
 export function lintPlan(plan: Plan): Finding[] {

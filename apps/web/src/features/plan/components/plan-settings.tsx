@@ -85,7 +85,13 @@ export function PlanSettings({ plan }: { plan: Plan }) {
           <span className={mono}>{dns.zone}</span>, {dns.ttl} s
         </Row>
         <Row term="TSIG key" path="dns.tsig.name">
-          <span className={mono}>{dns.tsig.name}</span> ({dns.tsig.algorithm})
+          {dns.tsig ? (
+            <>
+              <span className={mono}>{dns.tsig.name}</span> ({dns.tsig.algorithm})
+            </>
+          ) : (
+            "none: the console reads DNS but cannot update it"
+          )}
         </Row>
       </dl>
       <dl className="py-1">
