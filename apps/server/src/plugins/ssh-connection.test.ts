@@ -111,6 +111,18 @@ describe("HostConnection", () => {
     expect(e2.details).toEqual({ offered, expected: fingerprint(keyBlob(otherHostKey.public)) });
   });
 
+  it("accepts any of the keys known_hosts lists for the host, and refuses one it marks @revoked", async () => {
+    const listed = new HostConnection(config({ hostKey: [otherHostKey.public, hostKey.public] }));
+    expect((await listed.exec("echo ok", run)).stdout).toBe("ok\n");
+    listed.close();
+    const none = new HostConnection(config({ hostKey: [] }));
+    expect(await codeOf(none.exec("echo ok", run))).toBe("HOST_KEY_UNKNOWN");
+    const revoked = new HostConnection(config({ hostKey: [hostKey.public], revokedKeys: [hostKey.public] }));
+    const e = (await revoked.exec("echo ok", run).catch((err: SshError) => err)) as SshError;
+    expect(e.code).toBe("HOST_KEY_CHANGED");
+    expect(e.message).toMatch(/@revoked/);
+  });
+
   it("says AUTH_FAILED for a key file ssh2 cannot read, without its text, and does not stay stuck", async () => {
     const c = new HostConnection(
       config({

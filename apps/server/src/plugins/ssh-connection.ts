@@ -32,8 +32,13 @@ export interface SshHostConfig {
   port: number;
   user: string;
   privateKey: string | Buffer;
-  /** The key the host must present, "ssh-ed25519 AAAA…"; undefined: none pinned (never connect blindly). */
-  hostKey?: string;
+  /**
+   * The key the host must present, "ssh-ed25519 AAAA…" — or the keys a known_hosts file lists for it (any of them);
+   * undefined or empty: none pinned (never connect blindly).
+   */
+  hostKey?: string | string[];
+  /** Keys a known_hosts file marks @revoked for the host: refused even if listed. */
+  revokedKeys?: string[];
 }
 
 export interface ConnectionOptions {
@@ -209,7 +214,16 @@ export class HostConnection {
 
   private verify(key: Buffer): boolean {
     const offered = fingerprint(key);
-    if (!this.config.hostKey) {
+    if ((this.config.revokedKeys ?? []).some((r) => key.equals(keyBlob(r)))) {
+      this.hostKeyError = new SshError(
+        "HOST_KEY_CHANGED",
+        `${this.config.name} offered host key ${offered}, which its known_hosts file marks @revoked`,
+        { offered },
+      );
+      return false;
+    }
+    const pins = [this.config.hostKey ?? []].flat();
+    if (pins.length === 0) {
       this.hostKeyError = new SshError(
         "HOST_KEY_UNKNOWN",
         `${this.config.name} offered host key ${offered}, which is not pinned: approve it, or pin it in the plan`,
@@ -217,9 +231,9 @@ export class HostConnection {
       );
       return false;
     }
-    const pinned = keyBlob(this.config.hostKey);
-    if (key.equals(pinned)) return true;
-    const expected = fingerprint(pinned);
+    const blobs = pins.map(keyBlob);
+    if (blobs.some((b) => key.equals(b))) return true;
+    const expected = blobs.map(fingerprint).join(" or ");
     this.hostKeyError = new SshError(
       "HOST_KEY_CHANGED",
       `${this.config.name} offered host key ${offered}, not the pinned ${expected}: a reinstalled host, or someone in between`,

@@ -66,6 +66,38 @@ describe("hostsFromPlan", () => {
   });
 });
 
+describe("hostsFromPlan with known_hosts", () => {
+  it("takes the pins for [address]:port from ssh.knownHostsFile when the plan has no hostKey, the plan's pin winning", () => {
+    const dir = mkdtempSync(join(tmpdir(), "k3s-ha-kh-"));
+    try {
+      writeFileSync(join(dir, "id_ed25519"), ssh.clientKey.private);
+      writeFileSync(
+        join(dir, "known_hosts"),
+        `2001:db8:1162:79fb::11 ${ssh.hostKey.public.split(" ").slice(0, 2).join(" ")}\n`,
+      );
+      const plan = labPlan();
+      const n1 = plan.nodes[0];
+      const n2 = plan.nodes[1];
+      if (!n1 || !n2) throw new Error("lab plan nodes");
+      delete n1.ssh.hostKey;
+      n1.ssh.knownHostsFile = "./known_hosts";
+      delete n2.ssh.hostKey;
+      n2.ssh.knownHostsFile = "./missing_known_hosts";
+      const hosts = hostsFromPlan(plan, join(dir, "plan.yaml"));
+      expect((hosts.get("node01") as PlanHost).config.hostKey).toEqual([
+        ssh.hostKey.public.split(" ").slice(0, 2).join(" "),
+      ]);
+      expect((hosts.get("node02") as SshError).code).toBe("HOST_KEY_UNKNOWN");
+      expect((hosts.get("node02") as SshError).message).toMatch(
+        /cannot read ssh\.knownHostsFile .*missing_known_hosts \(ENOENT\)/,
+      );
+      expect((hosts.get("node03") as PlanHost).config.hostKey).toBe(plan.nodes[2]?.ssh.hostKey);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("SshPool", () => {
   const router = (sudo: boolean): PlanHost => ({
     config: {

@@ -11,6 +11,7 @@ import {
   type RegisteredCommandId,
 } from "@k3s-ha/shared";
 import fp from "fastify-plugin";
+import { knownHostKeys } from "./known-hosts.js";
 import {
   type ConnectionOptions,
   type ExecResult,
@@ -56,17 +57,28 @@ export function hostsFromPlan(plan: Plan, planFile: string): Map<string, PlanHos
       return;
     }
     const port = ssh.port ?? 22;
+    // A pin in the plan wins; else the known_hosts file's keys for [address]:port.
+    let pins: { hostKey?: string | string[]; revokedKeys?: string[] } = ssh.hostKey
+      ? { hostKey: ssh.hostKey }
+      : {};
+    if (!ssh.hostKey && ssh.knownHostsFile) {
+      const file = resolve(dir, ssh.knownHostsFile);
+      try {
+        const found = knownHostKeys(readFileSync(file, "utf8"), address, port);
+        pins = { hostKey: found.keys, revokedKeys: found.revoked };
+      } catch (err) {
+        const reason = (err as NodeJS.ErrnoException).code ?? "unreadable";
+        out.set(
+          name,
+          new SshError("HOST_KEY_UNKNOWN", `${name}: cannot read ssh.knownHostsFile ${file} (${reason})`),
+        );
+        return;
+      }
+    }
     out.set(name, {
-      config: {
-        name,
-        host: address,
-        port,
-        user: ssh.user,
-        privateKey,
-        ...(ssh.hostKey ? { hostKey: ssh.hostKey } : {}),
-      },
+      config: { name, host: address, port, user: ssh.user, privateKey, ...pins },
       target,
-      identity: JSON.stringify([address, port, ssh.user, ssh.hostKey ?? null, keyFile, target]),
+      identity: JSON.stringify([address, port, ssh.user, pins, keyFile, target]),
     });
   };
   const r = plan.bgp.router;
