@@ -23,6 +23,7 @@ import { auditRoutes } from "./routes/audit.js";
 import { loginRoutes, sessionRoutes } from "./routes/auth.js";
 import { bgpRoutes } from "./routes/bgp.js";
 import { healthRoutes } from "./routes/health.js";
+import { hostsRoutes } from "./routes/hosts.js";
 import { planRoutes } from "./routes/plan.js";
 import { sourcesRoutes } from "./routes/sources.js";
 import { wsRoutes } from "./routes/ws.js";
@@ -134,6 +135,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await api.register(auditRoutes);
     await api.register(sourcesRoutes);
     await api.register(bgpRoutes);
+    await api.register(hostsRoutes);
     await api.register(wsRoutes);
   });
 

@@ -108,7 +108,11 @@ describe("HostConnection", () => {
     const changed = new HostConnection(config({ hostKey: otherHostKey.public }));
     const e2 = (await changed.exec("echo x", run).catch((err: SshError) => err)) as SshError;
     expect(e2.code).toBe("HOST_KEY_CHANGED");
-    expect(e2.details).toEqual({ offered, expected: fingerprint(keyBlob(otherHostKey.public)) });
+    expect(e2.details).toEqual({
+      offered,
+      expected: fingerprint(keyBlob(otherHostKey.public)),
+      offeredKey: hostKey.public.split(" ").slice(0, 2).join(" "),
+    });
   });
 
   it("accepts any of the keys known_hosts lists for the host, and refuses one it marks @revoked", async () => {

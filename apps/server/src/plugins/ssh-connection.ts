@@ -18,8 +18,8 @@ export class SshError extends Error {
   constructor(
     readonly code: SshErrorCode,
     message: string,
-    /** For host key errors: the fingerprint the host offered (and the one expected). */
-    readonly details: { offered?: string; expected?: string } = {},
+    /** For host key errors: the fingerprint the host offered (and the one expected), and the offered key itself. */
+    readonly details: { offered?: string; expected?: string; offeredKey?: string } = {},
   ) {
     super(message);
   }
@@ -66,6 +66,13 @@ export interface ExecResult {
 /** OpenSSH's SHA256 fingerprint of a public key blob: `SHA256:<base64 without padding>`. */
 export function fingerprint(keyBlob: Buffer): string {
   return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
+}
+
+/** An OpenSSH public key line from a key blob (its first field is the key type). */
+export function keyLine(blob: Buffer): string {
+  const len = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
+  const type = blob.subarray(4, 4 + len).toString("latin1");
+  return `${/^[a-z0-9@.-]+$/.test(type) ? type : "unknown"} ${blob.toString("base64")}`;
 }
 
 /** The key blob of an OpenSSH public key line ("ssh-ed25519 AAAA… comment"). */
@@ -227,7 +234,7 @@ export class HostConnection {
       this.hostKeyError = new SshError(
         "HOST_KEY_UNKNOWN",
         `${this.config.name} offered host key ${offered}, which is not pinned: approve it, or pin it in the plan`,
-        { offered },
+        { offered, offeredKey: keyLine(key) },
       );
       return false;
     }
@@ -237,7 +244,7 @@ export class HostConnection {
     this.hostKeyError = new SshError(
       "HOST_KEY_CHANGED",
       `${this.config.name} offered host key ${offered}, not the pinned ${expected}: a reinstalled host, or someone in between`,
-      { offered, expected },
+      { offered, expected, offeredKey: keyLine(key) },
     );
     return false;
   }

@@ -110,6 +110,7 @@ describe("SshPool", () => {
     },
     target: { kind: "router", platform: "pfsense-frr", sudo },
     identity: `router-${sudo}`,
+    pin: "plan",
   });
 
   it("runs the registry's command as pfSense wants it and the registry entry parses the answer", async () => {

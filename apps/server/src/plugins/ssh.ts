@@ -19,18 +19,27 @@ import {
   SshError,
   type SshHostConfig,
 } from "./ssh-connection.js";
+import type { HostKeyApproval } from "./store.js";
 
 export { SshError } from "./ssh-connection.js";
+
+/** Where a host's pin comes from: the plan's hostKey, its known_hosts file, an approval in the console, or nowhere. */
+export type PinSource = "plan" | "known-hosts" | "approved" | "none";
 
 export interface PlanHost {
   config: SshHostConfig;
   target: CommandTarget;
+  pin: PinSource;
   /** What makes two configurations the same connection (no key material). */
   identity: string;
 }
 
 /** The hosts a plan names: `router` and each node by name, with the key file read from beside the plan. */
-export function hostsFromPlan(plan: Plan, planFile: string): Map<string, PlanHost | SshError> {
+export function hostsFromPlan(
+  plan: Plan,
+  planFile: string,
+  approval: (host: string) => HostKeyApproval | undefined = () => undefined,
+): Map<string, PlanHost | SshError> {
   const dir = dirname(planFile);
   const out = new Map<string, PlanHost | SshError>();
   const add = (
@@ -61,11 +70,13 @@ export function hostsFromPlan(plan: Plan, planFile: string): Map<string, PlanHos
     let pins: { hostKey?: string | string[]; revokedKeys?: string[] } = ssh.hostKey
       ? { hostKey: ssh.hostKey }
       : {};
+    let pin: PinSource = ssh.hostKey ? "plan" : "none";
     if (!ssh.hostKey && ssh.knownHostsFile) {
       const file = resolve(dir, ssh.knownHostsFile);
       try {
         const found = knownHostKeys(readFileSync(file, "utf8"), address, port);
         pins = { hostKey: found.keys, revokedKeys: found.revoked };
+        pin = "known-hosts";
       } catch (err) {
         const reason = (err as NodeJS.ErrnoException).code ?? "unreadable";
         out.set(
@@ -75,9 +86,16 @@ export function hostsFromPlan(plan: Plan, planFile: string): Map<string, PlanHos
         return;
       }
     }
+    // An approval counts only where the plan pins nothing: a pin in the plan wins.
+    const approved = pin === "none" ? approval(name) : undefined;
+    if (approved) {
+      pins = { hostKey: approved.key };
+      pin = "approved";
+    }
     out.set(name, {
       config: { name, host: address, port, user: ssh.user, privateKey, ...pins },
       target,
+      pin,
       identity: JSON.stringify([address, port, ssh.user, pins, keyFile, target]),
     });
   };
@@ -90,6 +108,8 @@ export function hostsFromPlan(plan: Plan, planFile: string): Map<string, PlanHos
 export class SshPool {
   private readonly hosts = new Map<string, { host: PlanHost; conn: HostConnection }>();
   private readonly broken = new Map<string, SshError>();
+  /** The key each host offered when it was last refused for its key (what an admin may approve). */
+  private readonly offered = new Map<string, { fingerprint: string; key: string }>();
 
   constructor(private readonly options: ConnectionOptions = {}) {}
 
@@ -128,7 +148,28 @@ export class SshPool {
     const built = buildCommand(id, params, entry.host.target);
     if (!built.ok) throw new SshError("COMMAND_FAILED", built.message);
     const { line, timeoutMs, maxOutputBytes } = built.command;
-    return entry.conn.exec(line, { timeoutMs, maxOutputBytes, ...(signal ? { signal } : {}) });
+    try {
+      const result = await entry.conn.exec(line, {
+        timeoutMs,
+        maxOutputBytes,
+        ...(signal ? { signal } : {}),
+      });
+      this.offered.delete(host);
+      return result;
+    } catch (err) {
+      if (err instanceof SshError && err.details.offered && err.details.offeredKey)
+        this.offered.set(host, { fingerprint: err.details.offered, key: err.details.offeredKey });
+      throw err;
+    }
+  }
+
+  host(name: string): PlanHost | SshError | undefined {
+    return this.hosts.get(name)?.host ?? this.broken.get(name);
+  }
+
+  /** The key `host` offered when it was last refused for its key, if it was. */
+  offeredKey(host: string): { fingerprint: string; key: string } | undefined {
+    return this.offered.get(host);
   }
 
   close(): void {
@@ -140,6 +181,8 @@ export class SshPool {
 declare module "fastify" {
   interface FastifyInstance {
     ssh: SshPool;
+    /** Re-reads the hosts from the plan and the approvals (after an approval). */
+    reloadSshHosts: () => void;
   }
 }
 
@@ -148,15 +191,20 @@ export default fp<{ connection?: ConnectionOptions }>(
     const pool = new SshPool(opts.connection);
     const sync = () => {
       const plan = app.planSource.plan;
-      pool.configure(plan ? hostsFromPlan(plan, app.planSource.file) : new Map());
+      pool.configure(
+        plan
+          ? hostsFromPlan(plan, app.planSource.file, (host) => app.store.hostKeyApproval(host))
+          : new Map(),
+      );
     };
     sync();
     const off = app.hub.subscribe("plan", sync);
     app.decorate("ssh", pool);
+    app.decorate("reloadSshHosts", sync);
     app.addHook("onClose", async () => {
       off();
       pool.close();
     });
   },
-  { name: "ssh", dependencies: ["hub", "plan"] },
+  { name: "ssh", dependencies: ["hub", "plan", "store"] },
 );

@@ -32,6 +32,14 @@ const MIGRATIONS: string[] = [
   `DELETE FROM sessions;
    ALTER TABLE sessions DROP COLUMN csrf_token;
    CREATE INDEX sessions_user ON sessions(user);`,
+  // Host keys an admin approved in the console for hosts the plan pins no key for.
+  `CREATE TABLE host_key_approvals (
+     host TEXT PRIMARY KEY,
+     key TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     approved_by TEXT NOT NULL,
+     approved_at TEXT NOT NULL
+   );`,
 ];
 
 export interface SessionRow {
@@ -195,9 +203,45 @@ export class Store {
     return { actors: column("actor"), actions: column("action") };
   }
 
+  hostKeyApproval(host: string): HostKeyApproval | undefined {
+    const row = this.db
+      .prepare("SELECT key, fingerprint, approved_by, approved_at FROM host_key_approvals WHERE host = ?")
+      .get(host) as
+      | { key: string; fingerprint: string; approved_by: string; approved_at: string }
+      | undefined;
+    return row
+      ? {
+          key: row.key,
+          fingerprint: row.fingerprint,
+          approvedBy: row.approved_by,
+          approvedAt: row.approved_at,
+        }
+      : undefined;
+  }
+
+  approveHostKey(host: string, key: string, fingerprint: string, by: string): HostKeyApproval {
+    const at = new Date().toISOString();
+    this.db
+      .prepare(
+        "INSERT INTO host_key_approvals (host, key, fingerprint, approved_by, approved_at) VALUES (?, ?, ?, ?, ?) " +
+          "ON CONFLICT(host) DO UPDATE SET key = excluded.key, fingerprint = excluded.fingerprint, " +
+          "approved_by = excluded.approved_by, approved_at = excluded.approved_at",
+      )
+      .run(host, key, fingerprint, by, at);
+    return { key, fingerprint, approvedBy: by, approvedAt: at };
+  }
+
   close(): void {
     this.db.close();
   }
+}
+
+export interface HostKeyApproval {
+  /** The approved public key line, "ssh-ed25519 AAAA…". */
+  key: string;
+  fingerprint: string;
+  approvedBy: string;
+  approvedAt: string;
 }
 
 declare module "fastify" {

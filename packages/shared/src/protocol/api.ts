@@ -207,3 +207,30 @@ export const routeViewSchema = z.object({
 
 export const bgpRoutesResponseSchema = z.object({ routes: z.array(routeViewSchema) });
 export type BgpRoutesResponse = z.infer<typeof bgpRoutesResponseSchema>;
+
+/** Where a host's SSH pin comes from. */
+export const pinSources = ["plan", "known-hosts", "approved", "none"] as const;
+
+export const hostInfoSchema = z.object({
+  /** `router` or a node name. */
+  name: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+  pin: z.enum(pinSources),
+  /** SHA256 fingerprints of the keys the host may present. */
+  pinnedFingerprints: z.array(z.string()),
+  approvedBy: z.string().optional(),
+  approvedAt: z.string().optional(),
+  /** The key the host offered when it was last refused for its key: what an approval would accept. */
+  offered: z.object({ fingerprint: z.string() }).optional(),
+  /** Why the console cannot use the host at all (a key file it cannot read…). */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export const hostsResponseSchema = z.object({ hosts: z.array(hostInfoSchema) });
+export type HostsResponse = z.infer<typeof hostsResponseSchema>;
+
+export const approveKeyBodySchema = z.strictObject({
+  /** The fingerprint the admin compared, `SHA256:…`: a key that changed since is not approved by it. */
+  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "expected an OpenSSH SHA256 fingerprint"),
+});
