@@ -12,6 +12,7 @@ import { AccountPage } from "../features/auth/pages/account-page";
 import { LoginPage } from "../features/auth/pages/login-page";
 import { forgetSession } from "../features/auth/queries";
 import { BgpPage } from "../features/bgp/pages/bgp-page";
+import { HostsPage } from "../features/hosts/pages/hosts-page";
 import { NotBuiltPage, plannedSections } from "../features/not-built/pages/not-built-page";
 import { OverviewPage } from "../features/overview/pages/overview-page";
 import { AddressPlanPage } from "../features/plan/pages/address-plan-page";
@@ -44,6 +45,7 @@ function SignedInRoutes({ session }: { session: SessionInfo }) {
             <NotBuiltPage section={plannedSections.setup} />
           </Route>
           <Route path="/failover" component={FailoverPage} />
+          <Route path="/hosts" component={HostsPage} />
           <Route path="/audit" component={AuditPage} />
           <Route path="/account">
             <AccountPage session={session} />

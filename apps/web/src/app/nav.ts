@@ -11,6 +11,7 @@ export const navItems: readonly NavItem[] = [
   { href: "/cluster", label: "Cluster" },
   { href: "/setup", label: "Setup" },
   { href: "/failover", label: "Failover" },
+  { href: "/hosts", label: "Hosts" },
   { href: "/audit", label: "Audit" },
 ];
 
