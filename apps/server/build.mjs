@@ -11,9 +11,18 @@ await build({
   sourcemap: true,
   minifySyntax: true,
   legalComments: "linked",
-  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  // Some dependencies are CommonJS and use require() and __dirname (ssh2's agent); give the ESM bundle both.
   banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __createRequire } from 'node:module';",
+      "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+      "import { dirname as __dirnameOf } from 'node:path';",
+      "const require = __createRequire(import.meta.url);",
+      "const __filename = __fileURLToPath(import.meta.url);",
+      "const __dirname = __dirnameOf(__filename);",
+    ].join(" "),
   },
+  // ssh2 loads cpu-features (a native addon) only if it can, inside try/catch: leave it out, ssh2 falls back to JS.
+  external: ["cpu-features"],
   logLevel: "warning",
 });
