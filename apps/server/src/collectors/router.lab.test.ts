@@ -40,7 +40,10 @@ const get = async (url: string) => {
 async function pollUntil(accept: (peers: Map<string, string>, vipHops: string[]) => boolean): Promise<void> {
   for (let i = 0; i < 60; i++) {
     await h.app.collectors.router.pollNow();
-    const peers = bgpPeersResponseSchema.parse(await get("/api/bgp/peers")).peers;
+    // The router's sessions only: the nodes' own views of node02 are another source.
+    const peers = bgpPeersResponseSchema
+      .parse(await get("/api/bgp/peers"))
+      .peers.filter((p) => p.source === "router");
     const routes = bgpRoutesResponseSchema.parse(
       await get(`/api/bgp/routes?prefix=${encodeURIComponent(`${t.vip}/128`)}`),
     );
@@ -61,9 +64,26 @@ describe(`router collector on a lab (${name})`, () => {
     );
     const sources = await get("/api/sources");
     expect(sources.sources.find((s: { id: string }) => s.id === "router")).toMatchObject({ status: "ok" });
-    const peers = bgpPeersResponseSchema.parse(await get("/api/bgp/peers")).peers;
+    const peers = bgpPeersResponseSchema
+      .parse(await get("/api/bgp/peers"))
+      .peers.filter((p) => p.source === "router");
     expect(peers.map((p) => p.name)).toEqual(["node01", "node02", "node03"]);
     expect(peers.every((p) => p.holdTimeMs !== undefined && (p.uptimeMs ?? -1) >= 0)).toBe(true);
+  });
+
+  it("reads each node's Calico view over SSH: node01's BIRD has the mesh and the router established", async () => {
+    const poller = h.app.collectors.nodes.get("node01");
+    if (!poller) throw new Error("no node01 poller");
+    await poller.pollNow();
+    const peers = bgpPeersResponseSchema
+      .parse(await get("/api/bgp/peers"))
+      .peers.filter((p) => p.source === "node:node01");
+    expect(peers.map((p) => [p.name, p.state]).sort()).toEqual([
+      ["node02", "Established"],
+      ["node03", "Established"],
+      ["router", "Established"],
+    ]);
+    expect(h.app.hub.source("node:node01")?.status).toBe("ok");
   });
 
   it("shows node02's session down and the VIP losing its path when BIRD stops there, and both back after", async () => {
@@ -72,6 +92,17 @@ describe(`router collector on a lab (${name})`, () => {
       await pollUntil(
         (peers, hops) => peers.get("node02") !== "Established" && hops.join() === "node01,node03",
       );
+      // node01's Calico sees its mesh session to node02 gone as well.
+      const node01 = h.app.collectors.nodes.get("node01");
+      let mesh: string | undefined;
+      for (let i = 0; i < 20 && (mesh === undefined || mesh === "Established"); i++) {
+        await node01?.pollNow();
+        const all = bgpPeersResponseSchema.parse(await get("/api/bgp/peers")).peers;
+        mesh = all.find((p) => p.source === "node:node01" && p.name === "node02")?.state;
+        if (mesh === "Established") await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(mesh).toBeDefined();
+      expect(mesh).not.toBe("Established");
     } finally {
       await startBirdAgain(t, "node02");
     }

@@ -1,6 +1,7 @@
-// The collectors: one shared poller per source, started when the app is ready (off in most tests). Today the
-// router; the nodes, the cluster, DNS and the endpoint matrix join here.
+// The collectors: one shared poller per source, started when the app is ready (off in most tests): the router and
+// each node; the cluster, DNS and the endpoint matrix join here.
 import fp from "fastify-plugin";
+import { collectNode, type NodeSnapshot } from "../collectors/node.js";
 import { CollectError, Poller } from "../collectors/poller.js";
 import { collectRouter, type RouterSnapshot } from "../collectors/router.js";
 
@@ -8,11 +9,19 @@ export interface CollectorOptions {
   enabled: boolean;
   /** The router's poll interval (default 2 s). */
   routerIntervalMs?: number;
+  /** Each node's poll interval (default 5 s). */
+  nodeIntervalMs?: number;
+}
+
+export interface Collectors {
+  router: Poller<RouterSnapshot>;
+  /** One poller per node of the plan, by node name. */
+  nodes: Map<string, Poller<NodeSnapshot>>;
 }
 
 declare module "fastify" {
   interface FastifyInstance {
-    collectors: { router: Poller<RouterSnapshot> };
+    collectors: Collectors;
   }
 }
 
@@ -29,9 +38,48 @@ export default fp<CollectorOptions>(
       },
       (err) => app.log.error({ err }, "router collector failed"),
     );
-    app.decorate("collectors", { router });
-    if (opts.enabled) app.addHook("onReady", async () => router.start());
-    app.addHook("onClose", async () => router.stop());
+    const nodes = new Map<string, Poller<NodeSnapshot>>();
+    let started = false;
+    /** One poller per node the plan names: new nodes get one, removed ones stop and leave the hub. */
+    const syncNodes = () => {
+      const names = new Set(app.planSource.plan?.nodes.map((n) => n.name) ?? []);
+      for (const [name, poller] of nodes)
+        if (!names.has(name)) {
+          poller.stop();
+          nodes.delete(name);
+          app.hub.removeSource(`node:${name}`);
+        }
+      for (const name of names) {
+        if (nodes.has(name)) continue;
+        const poller = new Poller<NodeSnapshot>(
+          app.hub,
+          `node:${name}`,
+          opts.nodeIntervalMs ?? 5_000,
+          async (signal) => {
+            const plan = app.planSource.plan;
+            if (!plan) throw new CollectError("PLAN_INVALID", "no valid plan: the node is not known");
+            return collectNode(app.ssh, plan, name, signal);
+          },
+          (err) => app.log.error({ err, node: name }, "node collector failed"),
+        );
+        nodes.set(name, poller);
+        if (started) poller.start();
+      }
+    };
+    syncNodes();
+    const off = app.hub.subscribe("plan", syncNodes);
+    app.decorate("collectors", { router, nodes });
+    if (opts.enabled)
+      app.addHook("onReady", async () => {
+        started = true;
+        router.start();
+        for (const p of nodes.values()) p.start();
+      });
+    app.addHook("onClose", async () => {
+      off();
+      router.stop();
+      for (const p of nodes.values()) p.stop();
+    });
   },
   { name: "collectors", dependencies: ["hub", "plan", "ssh"] },
 );

@@ -2,6 +2,7 @@
 import { type BgpPeersResponse, type BgpRoutesResponse, cidrContainsCidr, parseCidr } from "@k3s-ha/shared";
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
+import type { NodeSnapshot } from "../collectors/node.js";
 import type { RouterSnapshot } from "../collectors/router.js";
 import { parseQuery } from "../errors.js";
 
@@ -19,7 +20,12 @@ export const bgpRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     "/api/bgp/peers",
     async (): Promise<BgpPeersResponse> => ({
-      peers: (router()?.peers ?? []).map((p) =>
+      peers: [
+        ...(router()?.peers ?? []),
+        ...(app.planSource.plan?.nodes ?? []).flatMap(
+          (n) => app.hub.source<NodeSnapshot>(`node:${n.name}`)?.data?.peers ?? [],
+        ),
+      ].map((p) =>
         p.establishedAt ? { ...p, uptimeMs: Math.max(0, Date.now() - Date.parse(p.establishedAt)) } : p,
       ),
     }),

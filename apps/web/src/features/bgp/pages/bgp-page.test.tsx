@@ -1,6 +1,6 @@
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { formatDuration, PeersCard, RouteCard } from "./bgp-page";
+import { formatDuration, NodeViews, PeersCard, RouteCard } from "./bgp-page";
 
 afterEach(cleanup);
 
@@ -91,5 +91,24 @@ describe("BGP page parts", () => {
       "42 s",
       "1 d 1 h",
     ]);
+  });
+
+  it("groups Calico's own sessions by node, naming each peer", () => {
+    render(
+      <NodeViews
+        peers={[
+          { source: "node:node01", address: "2001:db8::12", name: "node02", state: "Established" },
+          { source: "node:node01", address: "2001:db8::1", name: "router", state: "Active" },
+          { source: "node:node02", address: "2001:db8::11", name: "node01", state: "Established" },
+        ]}
+      />,
+    );
+    const n1 = screen.getByRole("list", { name: "BGP sessions of node01" });
+    expect(
+      within(n1)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["node02Established", "routerActive"]);
+    expect(screen.getByRole("list", { name: "BGP sessions of node02" })).toBeTruthy();
   });
 });

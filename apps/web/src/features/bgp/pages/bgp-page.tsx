@@ -70,7 +70,7 @@ export function PeersCard({ peers }: { peers: Peer[] }) {
         </thead>
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {peers.map((p) => (
-            <tr key={p.address}>
+            <tr key={`${p.source} ${p.address}`}>
               <td className={td}>
                 <span className="font-medium">{p.name ?? "unknown peer"}</span>
                 <br />
@@ -91,7 +91,7 @@ export function PeersCard({ peers }: { peers: Peer[] }) {
       </table>
       <ul className="divide-y divide-slate-100 md:hidden dark:divide-slate-800">
         {peers.map((p) => (
-          <li key={p.address} className="space-y-1 p-4 text-sm">
+          <li key={`${p.source} ${p.address}`} className="space-y-1 p-4 text-sm">
             <div className="flex flex-wrap items-center justify-between gap-2">
               <span className="font-medium">{p.name ?? "unknown peer"}</span>
               <State peer={p} />
@@ -108,6 +108,36 @@ export function PeersCard({ peers }: { peers: Peer[] }) {
         ))}
       </ul>
     </>
+  );
+}
+
+/** Calico's own view, per node: whom its BIRD peers with and in what state (mesh and the router). */
+export function NodeViews({ peers }: { peers: Peer[] }) {
+  const bySource = new Map<string, Peer[]>();
+  for (const p of peers) bySource.set(p.source, [...(bySource.get(p.source) ?? []), p]);
+  if (bySource.size === 0) return null;
+  return (
+    <Card>
+      <CardTitle>Calico's sessions, as each node sees them</CardTitle>
+      <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+        {[...bySource].map(([source, list]) => (
+          <li key={source} className="space-y-2 p-4 text-sm">
+            <span className="font-medium">{source.replace(/^node:/, "")}</span>
+            <ul
+              className="flex flex-wrap gap-1.5"
+              aria-label={`BGP sessions of ${source.replace(/^node:/, "")}`}
+            >
+              {list.map((p) => (
+                <li key={p.address} className="flex items-center gap-1.5">
+                  <span>{p.name ?? p.address}</span>
+                  <State peer={p} />
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </Card>
   );
 }
 
@@ -165,10 +195,11 @@ export function BgpPage() {
           ) : (
             <>
               <StaleNotice updatedAt={peers.dataUpdatedAt} what="the sessions" />
-              <PeersCard peers={peers.data.peers} />
+              <PeersCard peers={peers.data.peers.filter((p) => p.source === "router")} />
             </>
           )}
         </Card>
+        {peers.data && <NodeViews peers={peers.data.peers.filter((p) => p.source !== "router")} />}
         <Card>
           <CardTitle>Routes for the plan's ranges</CardTitle>
           {routes.isPending ? (
