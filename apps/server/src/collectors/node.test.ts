@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { SshPool } from "../plugins/ssh.js";
 import { REPO } from "../test/harness.js";
-import { startSshServer, type TestSshServer } from "../test/ssh-server.js";
+import { hostOn, startSshServer, type TestSshServer } from "../test/ssh-server.js";
 import { collectNode } from "./node.js";
 
 const fixture = (scenario: string) =>
@@ -41,26 +41,7 @@ afterAll(() => ssh.close());
 
 function pool(): SshPool {
   const p = new SshPool();
-  p.configure(
-    new Map([
-      [
-        "node01",
-        {
-          config: {
-            name: "node01",
-            host: "127.0.0.1",
-            port: ssh.port,
-            user: "root",
-            privateKey: ssh.clientKey.private,
-            hostKey: ssh.hostKey.public,
-          },
-          target: { kind: "node", sudo: true },
-          identity: "node01",
-          pin: "plan",
-        },
-      ],
-    ]),
-  );
+  p.configure(new Map([["node01", hostOn(ssh, "node01", { kind: "node", sudo: true })]]));
   return p;
 }
 const signal = new AbortController().signal;

@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { Hub } from "../plugins/hub.js";
 import { SshPool } from "../plugins/ssh.js";
 import { REPO } from "../test/harness.js";
-import { startSshServer, type TestSshServer } from "../test/ssh-server.js";
+import { hostOn, startSshServer, type TestSshServer } from "../test/ssh-server.js";
 import { Poller } from "./poller.js";
 import { collectRouter, type RouterSnapshot, routerRanges } from "./router.js";
 
@@ -50,24 +50,7 @@ afterAll(() => ssh.close());
 function pool(): SshPool {
   const p = new SshPool();
   p.configure(
-    new Map([
-      [
-        "router",
-        {
-          config: {
-            name: "router",
-            host: "127.0.0.1",
-            port: ssh.port,
-            user: "root",
-            privateKey: ssh.clientKey.private,
-            hostKey: ssh.hostKey.public,
-          },
-          target: { kind: "router", platform: "linux-frr", sudo: false },
-          identity: "router",
-          pin: "plan",
-        },
-      ],
-    ]),
+    new Map([["router", hostOn(ssh, "router", { kind: "router", platform: "linux-frr", sudo: false })]]),
   );
   return p;
 }
@@ -131,24 +114,10 @@ describe("router collector", () => {
       collectRouter(p, plan, signal),
     );
     await poller.pollNow();
+    const otherKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB7XKPrMJ6d3IsMfWej5GlaSymaaGqhlT0pzanLAGQc+";
     p.configure(
       new Map([
-        [
-          "router",
-          {
-            config: {
-              name: "router",
-              host: "127.0.0.1",
-              port: ssh.port,
-              user: "root",
-              privateKey: ssh.clientKey.private,
-              hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB7XKPrMJ6d3IsMfWej5GlaSymaaGqhlT0pzanLAGQc+",
-            },
-            target: { kind: "router", platform: "linux-frr", sudo: false },
-            identity: "router-other-key",
-            pin: "plan",
-          },
-        ],
+        ["router", hostOn(ssh, "router", { kind: "router", platform: "linux-frr", sudo: false }, otherKey)],
       ]),
     );
     await poller.pollNow();

@@ -1,7 +1,9 @@
 // A real SSH server for tests (ssh2's Server on loopback): publickey authentication for one client key, and exec
 // answered by a handler the test supplies, with counters for TCP connections and concurrently running commands.
 import type { AddressInfo } from "node:net";
+import type { CommandTarget } from "@k3s-ha/shared";
 import { Server, type ServerChannel, utils } from "ssh2";
+import type { PlanHost } from "../plugins/ssh.js";
 
 export interface TestSshServer {
   port: number;
@@ -77,5 +79,27 @@ export async function startSshServer(handler: ExecHandler): Promise<TestSshServe
     clientKey,
     stats,
     close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** One host, `name`, on this test server (its host key pinned unless another is given), for collector tests. */
+export function hostOn(
+  server: TestSshServer,
+  name: string,
+  target: CommandTarget,
+  hostKey = server.hostKey.public,
+): PlanHost {
+  return {
+    config: {
+      name,
+      host: "127.0.0.1",
+      port: server.port,
+      user: "root",
+      privateKey: server.clientKey.private,
+      hostKey,
+    },
+    target,
+    identity: `${name} ${hostKey}`,
+    pin: "plan",
   };
 }

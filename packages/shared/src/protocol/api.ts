@@ -1,5 +1,6 @@
 // Request and response bodies of the HTTP API as zod schemas: the server types its answers, the web client validates them.
 import { z } from "zod";
+import { bgpStates } from "../frr/bgp-state.js";
 import { planSchema } from "../plan/schema.js";
 
 /** Letters, digits, punctuation, symbols and plain spaces: no control, format (bidi) or unassigned characters. */
@@ -142,16 +143,7 @@ export type SourceInfo = z.infer<typeof sourceInfoSchema>;
 export const sourcesResponseSchema = z.object({ sources: z.array(sourceInfoSchema) });
 export type SourcesResponse = z.infer<typeof sourcesResponseSchema>;
 
-const bgpStateSchema = z.enum([
-  "Idle",
-  "Connect",
-  "Active",
-  "OpenSent",
-  "OpenConfirm",
-  "Established",
-  "Clearing",
-  "Deleted",
-]);
+const bgpStateSchema = z.enum(bgpStates);
 
 export const bgpPeerViewSchema = z.object({
   source: z.union([z.literal("router"), z.string().regex(/^node:/)]),
