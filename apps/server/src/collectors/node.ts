@@ -1,9 +1,10 @@
 // A node source: Calico's own view of its BGP peers from `calicoctl node status` over SSH (sudo when the plan says so),
 // mapped to the same peer shape as the router's, named after the plan. (CalicoNodeStatus through the API comes with the
 // Kubernetes source; calico-node fills only objects someone created.)
-import { type BgpPeerView, commands, namesFrom, type Plan } from "@k3s-ha/shared";
+import { type BgpPeerView, commands, type Plan } from "@k3s-ha/shared";
 import type { SshPool } from "../plugins/ssh.js";
 import { CollectError } from "./poller.js";
+import { planNames } from "./router.js";
 
 export interface NodeSnapshot {
   calicoRunning: boolean;
@@ -30,10 +31,7 @@ export async function collectNode(
     );
   }
   const s = parsed.value;
-  const nameOf = namesFrom([
-    ...plan.nodes.map((n) => ({ name: n.name, address: n.address })),
-    { name: "router", address: plan.bgp.router.address },
-  ]);
+  const nameOf = planNames(plan);
   const v6 = s.ipv6;
   const peers: BgpPeerView[] =
     v6?.bird === "running"

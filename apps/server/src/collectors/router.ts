@@ -3,11 +3,14 @@
 import {
   type BgpPeerView,
   type CommandParams,
+  cidrContainsCidr,
   commands,
   ipv6Peers,
+  type NameOf,
   namesFrom,
   type Parsed,
   type Plan,
+  parseCidr,
   type RegisteredCommandId,
   type RouteView,
   routerPeerViews,
@@ -31,6 +34,25 @@ export function routerRanges(plan: Plan): string[] {
   return [...new Set(ranges)];
 }
 
+/** The ranges worth a query: one already inside another (the VIP in the LoadBalancer range) comes with it. */
+function queryRanges(ranges: string[]): string[] {
+  const cidrs = ranges.map((r) => ({ r, c: parseCidr(r) }));
+  return cidrs
+    .filter(
+      ({ r, c }) =>
+        !cidrs.some((o) => o.r !== r && o.c && c && o.c.family === c.family && cidrContainsCidr(o.c, c)),
+    )
+    .map(({ r }) => r);
+}
+
+/** Addresses named after the plan: its nodes, and the router. */
+export function planNames(plan: Plan): NameOf {
+  return namesFrom([
+    ...plan.nodes.map((n) => ({ name: n.name, address: n.address })),
+    { name: "router", address: plan.bgp.router.address },
+  ]);
+}
+
 function value<T>(r: Parsed<T>): T {
   if (!r.ok) throw new CollectError(r.error.code, `${r.error.commandId}: ${r.error.message}`);
   return r.value;
@@ -46,7 +68,7 @@ export async function collectRouter(pool: SshPool, plan: Plan, signal: AbortSign
       );
     return out.stdout;
   };
-  const ranges = routerRanges(plan);
+  const ranges = queryRanges(routerRanges(plan));
   const [version, summary, neighbors, bfd, ...rest] = await Promise.all([
     run("frr-show-version", {}),
     run("frr-show-bgp-summary", {}),
@@ -55,10 +77,7 @@ export async function collectRouter(pool: SshPool, plan: Plan, signal: AbortSign
     ...ranges.map((range) => run("frr-show-bgp-ipv6-unicast", { range })),
     ...ranges.map((range) => run("frr-show-ipv6-route", { range })),
   ]);
-  const nameOf = namesFrom([
-    ...plan.nodes.map((n) => ({ name: n.name, address: n.address })),
-    { name: "router", address: plan.bgp.router.address },
-  ]);
+  const nameOf = planNames(plan);
   const tables = rest
     .slice(0, ranges.length)
     .map((t) => value(commands["frr-show-bgp-ipv6-unicast"].parse(t)));

@@ -83,7 +83,8 @@ export const hostsRoutes: FastifyPluginAsync = async (app) => {
       detail: previous ? `${previous.fingerprint} → ${offered.fingerprint}` : offered.fingerprint,
     });
     app.reloadSshHosts();
-    void app.collectors.router.pollNow();
+    // Read the host now with its new pin, not at its next interval.
+    void (name === "router" ? app.collectors.router : app.collectors.nodes.get(name))?.pollNow();
     return {
       name,
       fingerprint: approval.fingerprint,
