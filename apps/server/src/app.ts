@@ -13,6 +13,7 @@ import auditPlugin from "./plugins/audit.js";
 import authPlugin from "./plugins/auth.js";
 import collectorsPlugin from "./plugins/collectors.js";
 import hubPlugin from "./plugins/hub.js";
+import kubePlugin from "./plugins/kube.js";
 import { hostAllowed } from "./plugins/origin.js";
 import planPlugin from "./plugins/plan.js";
 import { registerRateLimit } from "./plugins/rate-limit.js";
@@ -22,6 +23,7 @@ import { readTls, type TlsFiles, watchTls } from "./plugins/tls.js";
 import { auditRoutes } from "./routes/audit.js";
 import { loginRoutes, sessionRoutes } from "./routes/auth.js";
 import { bgpRoutes } from "./routes/bgp.js";
+import { clusterRoutes } from "./routes/cluster.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostsRoutes } from "./routes/hosts.js";
 import { planRoutes } from "./routes/plan.js";
@@ -120,6 +122,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   });
   await app.register(planPlugin, { planFile: config.planFile, watch: options.watchPlan ?? false });
   await app.register(sshPlugin);
+  await app.register(kubePlugin);
   await app.register(collectorsPlugin, { enabled: options.collectors ?? false });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -135,6 +138,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await api.register(auditRoutes);
     await api.register(sourcesRoutes);
     await api.register(bgpRoutes);
+    await api.register(clusterRoutes);
     await api.register(hostsRoutes);
     await api.register(wsRoutes);
   });

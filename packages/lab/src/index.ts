@@ -12,6 +12,9 @@ export {
   stopBirdGracefully,
   stopK3s,
 } from "./faults.js";
+export { ApiserverEndpoints, R, seedCluster } from "./kube/index.js";
+export { startCluster, type TestCluster } from "./kube/testkit/index.js";
+export { installLabCrds, metallbCrds } from "./kube-state.js";
 export { labDown, labStatusOf, labUp } from "./lab.js";
 export { listNamespaces } from "./netns.js";
 export { fibNextHops, waitForConverged, waitForFib } from "./routes.js";

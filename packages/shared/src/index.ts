@@ -2,6 +2,7 @@
 
 export * from "./bgp/views.js";
 export * from "./calico/node-status.js";
+export * from "./calico/versions.js";
 export * from "./commands/ids.js";
 export * from "./commands/registry.js";
 export * from "./frr/asn.js";
@@ -13,6 +14,9 @@ export * from "./frr/bgp-summary.js";
 export * from "./frr/ipv6-route.js";
 export * from "./frr/parsed.js";
 export * from "./frr/version.js";
+export * from "./k8s/cluster.js";
+export * from "./k8s/objects.js";
+export * from "./k8s/resources.js";
 export * from "./net/ip.js";
 export * from "./plan/lint/finding.js";
 export * from "./plan/lint/index.js";
@@ -21,4 +25,5 @@ export * from "./plan/ranges.js";
 export * from "./plan/schema.js";
 export * from "./plan/validate.js";
 export * from "./protocol/api.js";
+export * from "./protocol/cluster.js";
 export * from "./protocol/ws.js";

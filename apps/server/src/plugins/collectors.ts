@@ -1,9 +1,10 @@
 // The collectors: one shared poller per source, started when the app is ready (off in most tests): the router and
-// each node; the cluster, DNS and the endpoint matrix join here.
+// each node; the cluster's informers; DNS and the endpoint matrix join here.
 import fp from "fastify-plugin";
+import { ClusterWatcher } from "../collectors/kubernetes.js";
 import { collectNode, type NodeSnapshot } from "../collectors/node.js";
 import { CollectError, Poller } from "../collectors/poller.js";
-import { collectRouter, type RouterSnapshot } from "../collectors/router.js";
+import { collectRouter, planNames, type RouterSnapshot } from "../collectors/router.js";
 
 export interface CollectorOptions {
   enabled: boolean;
@@ -17,6 +18,8 @@ export interface Collectors {
   router: Poller<RouterSnapshot>;
   /** One poller per node of the plan, by node name. */
   nodes: Map<string, Poller<NodeSnapshot>>;
+  /** The cluster's informers (watches, not polls). */
+  cluster: ClusterWatcher;
 }
 
 declare module "fastify" {
@@ -66,20 +69,40 @@ export default fp<CollectorOptions>(
         if (started) poller.start();
       }
     };
+    const cluster = new ClusterWatcher(app.hub, () => app.kube.access(), {
+      names: () => {
+        const plan = app.planSource.plan;
+        return plan ? planNames(plan) : () => undefined;
+      },
+      log: (err) => app.log.error({ err }, "cluster watcher failed"),
+    });
+    let kubeKey = JSON.stringify(app.planSource.plan?.kubernetes ?? null);
+    /** A new kubeconfig or context restarts the informers; other plan edits leave them be. */
+    const syncCluster = () => {
+      const key = JSON.stringify(app.planSource.plan?.kubernetes ?? null);
+      if (key === kubeKey) return;
+      kubeKey = key;
+      if (started) void cluster.start();
+    };
     syncNodes();
-    const off = app.hub.subscribe("plan", syncNodes);
-    app.decorate("collectors", { router, nodes });
+    const off = app.hub.subscribe("plan", () => {
+      syncNodes();
+      syncCluster();
+    });
+    app.decorate("collectors", { router, nodes, cluster });
     if (opts.enabled)
       app.addHook("onReady", async () => {
         started = true;
         router.start();
         for (const p of nodes.values()) p.start();
+        void cluster.start();
       });
     app.addHook("onClose", async () => {
       off();
       router.stop();
       for (const p of nodes.values()) p.stop();
+      cluster.stop();
     });
   },
-  { name: "collectors", dependencies: ["hub", "plan", "ssh"] },
+  { name: "collectors", dependencies: ["hub", "plan", "ssh", "kube"] },
 );

@@ -24,6 +24,26 @@ describe("Hub sources", () => {
     expect(hub.source("router")).toMatchObject({ status: "ok", lastRefresh: "2026-12-01T10:00:00.000Z" });
   });
 
+  it("a partial refresh stores fresh data with the source failing; the error's time is kept while it repeats", () => {
+    const { hub, topics, advance } = hubWithClock();
+    hub.update("router", { n: 1 });
+    const forbidden = { code: "K8S_FORBIDDEN", message: "cannot list ipaddresspools.metallb.io: forbidden" };
+    advance(1_000);
+    hub.update("router", { n: 2 }, forbidden);
+    advance(1_000);
+    hub.update("router", { n: 2 }, forbidden);
+    expect(hub.source("router")).toMatchObject({
+      status: "failing",
+      data: { n: 2 },
+      lastRefresh: "2026-12-01T10:00:02.000Z",
+      lastError: { ...forbidden, at: "2026-12-01T10:00:01.000Z" },
+    });
+    hub.update("router", { n: 2 });
+    expect(hub.source("router")?.status).toBe("ok");
+    expect(hub.source("router")?.lastError).toBeUndefined();
+    expect(topics()).toEqual(["router", "sources", "router", "sources", "sources"]);
+  });
+
   it("keeps the last good data while a source fails, with the error and when it happened", () => {
     const { hub, topics, advance } = hubWithClock();
     hub.update("router", { n: 1 });

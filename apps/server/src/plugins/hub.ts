@@ -88,14 +88,27 @@ export class Hub {
 
   /**
    * A successful refresh: the source is `ok`; its topic is published only when the snapshot differs from the last
-   * one. Returns whether it did.
+   * one. Returns whether it did. A partial refresh (the cluster with one resource forbidden) passes the `problem`:
+   * the data is fresh, the source `failing` with that error.
    */
-  update<T>(id: Topic, data: T): boolean {
+  update<T>(id: Topic, data: T, problem?: { code: string; message: string }): boolean {
     const record = this.records.get(id) ?? { id, status: "stale" as SourceStatus };
-    const statusChanged = record.status !== "ok";
+    const status: SourceStatus = problem ? "failing" : "ok";
+    const statusChanged =
+      record.status !== status ||
+      record.lastError?.code !== problem?.code ||
+      record.lastError?.message !== problem?.message;
     const dataChanged = !("data" in record) || !isDeepStrictEqual(record.data, data);
     const { lastError: _cleared, ...rest } = record;
-    this.records.set(id, { ...rest, status: "ok", lastRefresh: this.now(), data });
+    const lastError = problem
+      ? {
+          lastError:
+            statusChanged || !record.lastError
+              ? { code: problem.code, message: problem.message, at: new Date(this.now()).toISOString() }
+              : record.lastError,
+        }
+      : {};
+    this.records.set(id, { ...rest, status, lastRefresh: this.now(), data, ...lastError });
     if (dataChanged) this.publish(id);
     if (statusChanged) this.publish("sources");
     return dataChanged;
