@@ -1,7 +1,6 @@
 // The SSH connection against a real SSH server (ssh2's Server on loopback): one TCP connection for many commands,
 // a concurrency cap, timeouts, output caps, host key pinning, authentication and unreachable hosts with backoff.
 import { type AddressInfo, createServer } from "node:net";
-import { utils } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sshKeyPair, startSshServer, type TestSshServer } from "../test/ssh-server.js";
 import { fingerprint, HostConnection, keyBlob, SshError, type SshHostConfig } from "./ssh-connection.js";

@@ -1,5 +1,4 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import type { WebSocket } from "@fastify/websocket";
 import type { PlanResponse, ServerMessage } from "@k3s-ha/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, type Session, signIn, startHarness } from "../test/harness.js";

@@ -50,7 +50,7 @@ export interface CommandSpec<P, T> {
 /** An IPv6 CIDR in canonical form ("2001:DB8::/64" → "2001:db8::/64"); anything else is refused. */
 export const ipv6CidrParam = z.string().transform((v, ctx) => {
   const c = parseCidr(v.trim());
-  if (!c || c.family !== 6) {
+  if (c?.family !== 6) {
     ctx.addIssue({ code: "custom", message: `not an IPv6 CIDR: ${JSON.stringify(v.slice(0, 60))}` });
     return z.NEVER;
   }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildClusterSnapshot, type ClusterLists } from "./cluster.js";
+import { buildClusterSnapshot, type ClusterLists, type WatchedList } from "./cluster.js";
 import { type ClusterResourceId, clusterResourceIds } from "./resources.js";
 
 const DIR = join(import.meta.dirname, "fixtures");
@@ -14,15 +14,17 @@ const names: Record<string, string> = {
 };
 
 function listsOf(scenario: string, absent: ClusterResourceId[] = []): ClusterLists {
-  const lists = new Map(
-    clusterResourceIds.map((id) => {
-      if (absent.includes(id)) return [id, { state: { status: "absent" as const }, items: [] }];
-      const body = JSON.parse(readFileSync(join(DIR, `${id}.${scenario}.lab-kube-api.json`), "utf8")) as {
-        items: unknown[];
-      };
-      return [id, { state: { status: "ok" as const }, items: body.items }];
-    }),
-  );
+  const lists = new Map<ClusterResourceId, WatchedList>();
+  for (const id of clusterResourceIds) {
+    if (absent.includes(id)) {
+      lists.set(id, { state: { status: "absent" }, items: [] });
+      continue;
+    }
+    const body = JSON.parse(readFileSync(join(DIR, `${id}.${scenario}.lab-kube-api.json`), "utf8")) as {
+      items: unknown[];
+    };
+    lists.set(id, { state: { status: "ok" }, items: body.items });
+  }
   return (id) => lists.get(id) ?? { state: { status: "syncing" }, items: [] };
 }
 
