@@ -27,6 +27,7 @@ import { clusterRoutes } from "./routes/cluster.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostsRoutes } from "./routes/hosts.js";
 import { planRoutes } from "./routes/plan.js";
+import { routeAuditRoutes } from "./routes/route-audit.js";
 import { sourcesRoutes } from "./routes/sources.js";
 import { wsRoutes } from "./routes/ws.js";
 
@@ -139,6 +140,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await api.register(sourcesRoutes);
     await api.register(bgpRoutes);
     await api.register(clusterRoutes);
+    await api.register(routeAuditRoutes);
     await api.register(hostsRoutes);
     await api.register(wsRoutes);
   });

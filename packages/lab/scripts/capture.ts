@@ -38,7 +38,10 @@ const SHARED = new URL("../../shared/src/", import.meta.url);
 const FRR_OUT = fileURLToPath(new URL("frr/fixtures/", SHARED));
 const CALICO_OUT = fileURLToPath(new URL("calico/fixtures/", SHARED));
 // The default lab's name gives the fixtures examples/lab.yaml's addresses.
-const { values } = parseArgs({ options: { name: { type: "string", default: "lab" } } });
+// `--only before-pod-leak` captures just that scenario (the others keep their files).
+const { values } = parseArgs({
+  options: { name: { type: "string", default: "lab" }, only: { type: "string" } },
+});
 const name = values.name;
 const t = labTopology(name);
 
@@ -128,6 +131,9 @@ async function main(): Promise<void> {
   if (await isUp(t))
     throw new Error(`lab ${name} is up: take it down first (it is brought up and down here), or pass --name`);
   await labDown(name);
+  if (values.only === "before-pod-leak") return captureBeforePodLeak();
+  if (values.only)
+    throw new Error(`--only ${values.only}: the one scenario to capture alone is before-pod-leak`);
   // Calico renders no BFD: the fixtures a parser learns from are captured in the default BGP mode.
   await labUp(name, { bgp: "default", preset: "vip" });
   try {
@@ -157,6 +163,27 @@ async function main(): Promise<void> {
     await setBgpMode(t, "bfd");
     await settle();
     await captureRouter("whatif-bfd-healthy", ["frr-show-bfd-peers", "frr-show-bgp-neighbors"]);
+  } finally {
+    await labDown(name);
+  }
+}
+
+/** The document's starting point: a BGPPeer without filters, so every node's pod block reaches the router. */
+async function captureBeforePodLeak(): Promise<void> {
+  await labUp(name, { bgp: "default", preset: "before" });
+  try {
+    // No VIP before HA: wait for the sessions, then for the mesh's add-path updates.
+    for (let i = 0; i < 60; i++) {
+      const states = Object.values(await peerStates(t));
+      if (states.length === t.nodes.length && states.every((s) => s === "Established")) break;
+      await sleep(500);
+    }
+    await sleep(4_000);
+    await captureRouter("before-pod-leak", [
+      "frr-show-bgp-summary",
+      "frr-show-bgp-ipv6-unicast",
+      "frr-show-ipv6-route",
+    ]);
   } finally {
     await labDown(name);
   }

@@ -1,5 +1,6 @@
 // Public surface of @k3s-ha/shared: runs in the browser and in Node (no node: imports).
 
+export * from "./audit/route-policy.js";
 export * from "./bgp/views.js";
 export * from "./calico/node-status.js";
 export * from "./calico/versions.js";
@@ -26,4 +27,5 @@ export * from "./plan/schema.js";
 export * from "./plan/validate.js";
 export * from "./protocol/api.js";
 export * from "./protocol/cluster.js";
+export * from "./protocol/route-audit.js";
 export * from "./protocol/ws.js";

@@ -61,6 +61,7 @@ describe("router collector", () => {
       "2001:db8:1162:79fb:ff00::/112",
       "2001:db8:1162:79fb:ff01::/112",
       "2001:db8:1162:79fb:ff01::1/128",
+      "2001:db8:1162:79fb:ffcc::/112",
     ]);
     const p = pool();
     scenario = "healthy";

@@ -1,7 +1,6 @@
 // The router source: FRR's sessions (summary, neighbor timers, BFD) and, for the plan's ranges only, the BGP table
 // and the FIB — so a router carrying a full Internet table costs nothing — parsed and named after the plan's nodes.
 import {
-  type BgpPeerView,
   type CommandParams,
   cidrContainsCidr,
   commands,
@@ -12,23 +11,22 @@ import {
   type Plan,
   parseCidr,
   type RegisteredCommandId,
-  type RouteView,
-  routerPeerViews,
-  routeViews,
+  type RouterSnapshot,
+  routerSnapshotOf,
 } from "@k3s-ha/shared";
 import type { SshPool } from "../plugins/ssh.js";
 import { CollectError } from "./poller.js";
 
-export interface RouterSnapshot {
-  frrVersion?: string;
-  peers: BgpPeerView[];
-  routes: RouteView[];
-}
+export type { RouterSnapshot } from "@k3s-ha/shared";
 
-/** The ranges the console asks the router about: the service range and the LoadBalancer range (the VIP is in it). */
+/**
+ * The ranges the console asks the router about: the service range, the LoadBalancer range (the VIP is in it) and the
+ * pod range (which must be empty there).
+ */
 export function routerRanges(plan: Plan): string[] {
   const net = plan.network;
-  const ranges = [net.serviceCidr, net.loadBalancerCidr, `${net.apiVip}/128`].filter(
+  // The pod range too: the audit must see a pod route that leaked to the router.
+  const ranges = [net.serviceCidr, net.loadBalancerCidr, `${net.apiVip}/128`, net.podCidr].filter(
     (r): r is string => typeof r === "string" && r.length > 0,
   );
   return [...new Set(ranges)];
@@ -77,22 +75,20 @@ export async function collectRouter(pool: SshPool, plan: Plan, signal: AbortSign
     ...ranges.map((range) => run("frr-show-bgp-ipv6-unicast", { range })),
     ...ranges.map((range) => run("frr-show-ipv6-route", { range })),
   ]);
-  const nameOf = planNames(plan);
   const tables = rest
     .slice(0, ranges.length)
     .map((t) => value(commands["frr-show-bgp-ipv6-unicast"].parse(t)));
-  const fibs = rest.slice(ranges.length).flatMap((t) => value(commands["frr-show-ipv6-route"].parse(t)));
-  const seen = new Set<string>();
-  const routes = tables.flatMap((t) => t.routes).filter((r) => !seen.has(r.prefix) && seen.add(r.prefix));
+  const fib = rest.slice(ranges.length).flatMap((t) => value(commands["frr-show-ipv6-route"].parse(t)));
   const v = commands["frr-show-version"].parse(version);
-  return {
-    ...(v.ok ? { frrVersion: v.value.version } : {}),
-    peers: routerPeerViews(
-      ipv6Peers(value(commands["frr-show-bgp-summary"].parse(summary))),
-      value(commands["frr-show-bgp-neighbors"].parse(neighbors)),
-      value(commands["frr-show-bfd-peers"].parse(bfd)),
-      nameOf,
-    ),
-    routes: routeViews(routes, fibs, nameOf).sort((a, b) => a.prefix.localeCompare(b.prefix)),
-  };
+  return routerSnapshotOf(
+    {
+      ...(v.ok ? { frrVersion: v.value.version } : {}),
+      summary: ipv6Peers(value(commands["frr-show-bgp-summary"].parse(summary))),
+      neighbors: value(commands["frr-show-bgp-neighbors"].parse(neighbors)),
+      bfd: value(commands["frr-show-bfd-peers"].parse(bfd)),
+      routes: tables.flatMap((t) => t.routes),
+      fib,
+    },
+    planNames(plan),
+  );
 }

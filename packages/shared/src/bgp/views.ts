@@ -54,6 +54,13 @@ export interface RouteView {
   fib: { nextHops: { address: string; node?: string; active: boolean }[] };
 }
 
+/** What the router source publishes: FRR's version, its sessions, and its routes for the plan's ranges. */
+export interface RouterSnapshot {
+  frrVersion?: string;
+  peers: BgpPeerView[];
+  routes: RouteView[];
+}
+
 /** Address → plan name (canonical addresses, so `2001:DB8::11` and `2001:db8::11` meet). */
 export type NameOf = (address: string) => string | undefined;
 
@@ -141,4 +148,26 @@ export function routeViews(bgp: readonly BgpRoute[], fib: readonly Ipv6Route[], 
       },
     };
   });
+}
+
+/** One poll's parsed answers → the router snapshot: sessions with their timers, routes (each prefix once) named. */
+export function routerSnapshotOf(
+  parts: {
+    frrVersion?: string;
+    summary: readonly BgpSummaryPeer[];
+    neighbors: readonly BgpNeighbor[];
+    bfd: readonly BfdPeer[];
+    /** The routes of every range asked for (a prefix in two ranges comes once). */
+    routes: readonly BgpRoute[];
+    fib: readonly Ipv6Route[];
+  },
+  nameOf: NameOf,
+): RouterSnapshot {
+  const seen = new Set<string>();
+  const routes = parts.routes.filter((r) => !seen.has(r.prefix) && seen.add(r.prefix));
+  return {
+    ...(parts.frrVersion ? { frrVersion: parts.frrVersion } : {}),
+    peers: routerPeerViews(parts.summary, parts.neighbors, parts.bfd, nameOf),
+    routes: routeViews(routes, parts.fib, nameOf).sort((a, b) => a.prefix.localeCompare(b.prefix)),
+  };
 }
