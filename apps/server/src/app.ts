@@ -24,6 +24,7 @@ import { auditRoutes } from "./routes/audit.js";
 import { loginRoutes, sessionRoutes } from "./routes/auth.js";
 import { bgpRoutes } from "./routes/bgp.js";
 import { clusterRoutes } from "./routes/cluster.js";
+import { dnsRoutes } from "./routes/dns.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostsRoutes } from "./routes/hosts.js";
 import { planRoutes } from "./routes/plan.js";
@@ -141,6 +142,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await api.register(bgpRoutes);
     await api.register(clusterRoutes);
     await api.register(routeAuditRoutes);
+    await api.register(dnsRoutes);
     await api.register(hostsRoutes);
     await api.register(wsRoutes);
   });

@@ -1,6 +1,9 @@
 // The collectors: one shared poller per source, started when the app is ready (off in most tests): the router and
 // each node; the cluster's informers; DNS and the endpoint matrix join here.
+
+import type { DnsSnapshot } from "@k3s-ha/shared";
 import fp from "fastify-plugin";
+import { collectDns } from "../collectors/dns.js";
 import { ClusterWatcher } from "../collectors/kubernetes.js";
 import { collectNode, type NodeSnapshot } from "../collectors/node.js";
 import { CollectError, Poller } from "../collectors/poller.js";
@@ -12,6 +15,8 @@ export interface CollectorOptions {
   routerIntervalMs?: number;
   /** Each node's poll interval (default 5 s). */
   nodeIntervalMs?: number;
+  /** The DNS names' poll interval (default 10 s). */
+  dnsIntervalMs?: number;
 }
 
 export interface Collectors {
@@ -20,6 +25,7 @@ export interface Collectors {
   nodes: Map<string, Poller<NodeSnapshot>>;
   /** The cluster's informers (watches, not polls). */
   cluster: ClusterWatcher;
+  dns: Poller<DnsSnapshot>;
 }
 
 declare module "fastify" {
@@ -40,6 +46,17 @@ export default fp<CollectorOptions>(
         return collectRouter(app.ssh, plan, signal);
       },
       (err) => app.log.error({ err }, "router collector failed"),
+    );
+    const dns = new Poller<DnsSnapshot>(
+      app.hub,
+      "dns",
+      opts.dnsIntervalMs ?? 10_000,
+      async (signal) => {
+        const plan = app.planSource.plan;
+        if (!plan) throw new CollectError("PLAN_INVALID", "no valid plan: the DNS server is not known");
+        return collectDns(plan, signal);
+      },
+      (err) => app.log.error({ err }, "DNS collector failed"),
     );
     const nodes = new Map<string, Poller<NodeSnapshot>>();
     let started = false;
@@ -89,19 +106,21 @@ export default fp<CollectorOptions>(
       syncNodes();
       syncCluster();
     });
-    app.decorate("collectors", { router, nodes, cluster });
+    app.decorate("collectors", { router, nodes, cluster, dns });
     if (opts.enabled)
       app.addHook("onReady", async () => {
         started = true;
         router.start();
         for (const p of nodes.values()) p.start();
         void cluster.start();
+        dns.start();
       });
     app.addHook("onClose", async () => {
       off();
       router.stop();
       for (const p of nodes.values()) p.stop();
       cluster.stop();
+      dns.stop();
     });
   },
   { name: "collectors", dependencies: ["hub", "plan", "ssh", "kube"] },
