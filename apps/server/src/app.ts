@@ -25,6 +25,7 @@ import { loginRoutes, sessionRoutes } from "./routes/auth.js";
 import { bgpRoutes } from "./routes/bgp.js";
 import { clusterRoutes } from "./routes/cluster.js";
 import { dnsRoutes } from "./routes/dns.js";
+import { endpointsRoutes } from "./routes/endpoints.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostsRoutes } from "./routes/hosts.js";
 import { planRoutes } from "./routes/plan.js";
@@ -143,6 +144,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await api.register(clusterRoutes);
     await api.register(routeAuditRoutes);
     await api.register(dnsRoutes);
+    await api.register(endpointsRoutes);
     await api.register(hostsRoutes);
     await api.register(wsRoutes);
   });

@@ -29,5 +29,6 @@ export * from "./plan/validate.js";
 export * from "./protocol/api.js";
 export * from "./protocol/cluster.js";
 export * from "./protocol/dns.js";
+export * from "./protocol/endpoints.js";
 export * from "./protocol/route-audit.js";
 export * from "./protocol/ws.js";

@@ -43,6 +43,8 @@ export class Poller<T> {
     readonly intervalMs: number,
     private readonly collect: (signal: AbortSignal) => Promise<T>,
     private readonly log: (err: unknown) => void = () => {},
+    /** What counts as a change worth publishing (default: deep equality). */
+    private readonly same?: (a: unknown, b: T) => boolean,
   ) {}
 
   start(): void {
@@ -61,7 +63,7 @@ export class Poller<T> {
     this.running = this.collect(signal)
       .then(
         (data) => {
-          if (!signal.aborted) this.hub.update(this.id, data);
+          if (!signal.aborted) this.hub.update(this.id, data, undefined, this.same);
         },
         (err: unknown) => {
           if (signal.aborted) return;

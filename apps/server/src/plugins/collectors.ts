@@ -1,13 +1,14 @@
 // The collectors: one shared poller per source, started when the app is ready (off in most tests): the router and
-// each node; the cluster's informers; DNS and the endpoint matrix join here.
-
-import type { DnsSnapshot } from "@k3s-ha/shared";
+// each node; the cluster's informers; DNS; the endpoint matrix.
+import type { DnsSnapshot, EndpointsResponse } from "@k3s-ha/shared";
 import fp from "fastify-plugin";
 import { collectDns } from "../collectors/dns.js";
+import { collectEndpoints, sameOutcomes } from "../collectors/endpoints.js";
 import { ClusterWatcher } from "../collectors/kubernetes.js";
 import { collectNode, type NodeSnapshot } from "../collectors/node.js";
 import { CollectError, Poller } from "../collectors/poller.js";
 import { collectRouter, planNames, type RouterSnapshot } from "../collectors/router.js";
+import { KubeError } from "./kube.js";
 
 export interface CollectorOptions {
   enabled: boolean;
@@ -17,6 +18,8 @@ export interface CollectorOptions {
   nodeIntervalMs?: number;
   /** The DNS names' poll interval (default 10 s). */
   dnsIntervalMs?: number;
+  /** The endpoint matrix's interval (default 5 s). */
+  endpointsIntervalMs?: number;
 }
 
 export interface Collectors {
@@ -26,6 +29,7 @@ export interface Collectors {
   /** The cluster's informers (watches, not polls). */
   cluster: ClusterWatcher;
   dns: Poller<DnsSnapshot>;
+  endpoints: Poller<EndpointsResponse>;
 }
 
 declare module "fastify" {
@@ -57,6 +61,21 @@ export default fp<CollectorOptions>(
         return collectDns(plan, signal);
       },
       (err) => app.log.error({ err }, "DNS collector failed"),
+    );
+    const endpoints = new Poller<EndpointsResponse>(
+      app.hub,
+      "endpoints",
+      opts.endpointsIntervalMs ?? 5_000,
+      async (signal) => {
+        const plan = app.planSource.plan;
+        if (!plan) throw new CollectError("PLAN_INVALID", "no valid plan: the endpoints are not known");
+        const access = await app.kube.access().catch((err: unknown) => {
+          throw err instanceof KubeError ? new CollectError(err.code, err.message) : err;
+        });
+        return collectEndpoints(plan, app.hub.source<DnsSnapshot>("dns")?.data, access, signal);
+      },
+      (err) => app.log.error({ err }, "endpoint matrix failed"),
+      sameOutcomes,
     );
     const nodes = new Map<string, Poller<NodeSnapshot>>();
     let started = false;
@@ -106,7 +125,7 @@ export default fp<CollectorOptions>(
       syncNodes();
       syncCluster();
     });
-    app.decorate("collectors", { router, nodes, cluster, dns });
+    app.decorate("collectors", { router, nodes, cluster, dns, endpoints });
     if (opts.enabled)
       app.addHook("onReady", async () => {
         started = true;
@@ -114,6 +133,7 @@ export default fp<CollectorOptions>(
         for (const p of nodes.values()) p.start();
         void cluster.start();
         dns.start();
+        endpoints.start();
       });
     app.addHook("onClose", async () => {
       off();
@@ -121,6 +141,7 @@ export default fp<CollectorOptions>(
       for (const p of nodes.values()) p.stop();
       cluster.stop();
       dns.stop();
+      endpoints.stop();
     });
   },
   { name: "collectors", dependencies: ["hub", "plan", "ssh", "kube"] },

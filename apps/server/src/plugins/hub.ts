@@ -91,14 +91,20 @@ export class Hub {
    * one. Returns whether it did. A partial refresh (the cluster with one resource forbidden) passes the `problem`:
    * the data is fresh, the source `failing` with that error.
    */
-  update<T>(id: Topic, data: T, problem?: { code: string; message: string }): boolean {
+  update<T>(
+    id: Topic,
+    data: T,
+    problem?: { code: string; message: string },
+    /** What counts as a change (default: deep equality); latencies that always differ can be left out. */
+    same: (a: unknown, b: T) => boolean = isDeepStrictEqual,
+  ): boolean {
     const record = this.records.get(id) ?? { id, status: "stale" as SourceStatus };
     const status: SourceStatus = problem ? "failing" : "ok";
     const statusChanged =
       record.status !== status ||
       record.lastError?.code !== problem?.code ||
       record.lastError?.message !== problem?.message;
-    const dataChanged = !("data" in record) || !isDeepStrictEqual(record.data, data);
+    const dataChanged = !("data" in record) || !same(record.data, data);
     const { lastError: _cleared, ...rest } = record;
     const lastError = problem
       ? {

@@ -1,0 +1,128 @@
+// The endpoint matrix: every way a client reaches the API — each server's address, the VIP, each address of the
+// round-robin and VIP names (as the DNS source last resolved them) — probed with the kubeconfig's CA and
+// credentials: TCP, TLS, the SAN check a client makes for what it dialled, `/readyz`, each with its latency.
+import { request } from "node:https";
+import { checkServerIdentity, type TLSSocket } from "node:tls";
+import { isDeepStrictEqual } from "node:util";
+import { type DnsSnapshot, type EndpointProbe, endpointsResponseSchema, type Plan } from "@k3s-ha/shared";
+import type { KubeTls } from "../plugins/kube.js";
+
+export interface ProbeTarget {
+  target: EndpointProbe["target"];
+  name?: string;
+  address: string;
+}
+
+const ms = (start: number) => Math.round((performance.now() - start) * 10) / 10;
+
+/** What a client would dial: servers, the VIP, and every address the names resolved to. */
+export function endpointTargets(plan: Plan, dns: DnsSnapshot | undefined): ProbeTarget[] {
+  const targets: ProbeTarget[] = plan.nodes
+    .filter((n) => n.role === "server")
+    .map((n) => ({ target: `node:${n.name}` as const, address: n.address }));
+  targets.push({ target: "vip", address: plan.network.apiVip });
+  for (const n of dns?.names ?? [])
+    for (const a of n.answers) targets.push({ target: n.kind, name: n.name, address: a.address });
+  return targets;
+}
+
+export async function probeEndpoint(
+  t: ProbeTarget,
+  port: number,
+  tls: KubeTls,
+  signal: AbortSignal,
+  timeoutMs = 2_000,
+): Promise<EndpointProbe> {
+  const out: EndpointProbe = {
+    ...t,
+    port,
+    tcp: { ok: false },
+    tls: { ok: false, sanCovers: false },
+    readyz: { status: null },
+  };
+  const start = performance.now();
+  const abort = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (error?: string) => {
+      if (done) return;
+      done = true;
+      if (error) {
+        if (!out.tcp.ok) out.tcp.error = error;
+        else if (out.tls.ms === undefined) out.tls.error = out.tls.error ?? error;
+        else out.readyz.error = error;
+      }
+      resolve(out);
+    };
+    const req = request(
+      {
+        hostname: t.address,
+        port,
+        path: "/readyz",
+        method: "GET",
+        // SNI only for names; the SAN check below is made for exactly what was dialled.
+        ...(t.name ? { servername: t.name } : {}),
+        ...(tls.ca ? { ca: tls.ca } : {}),
+        ...(tls.cert ? { cert: tls.cert } : {}),
+        ...(tls.key ? { key: tls.key } : {}),
+        headers: tls.headers,
+        rejectUnauthorized: false,
+        checkServerIdentity: () => undefined,
+        agent: false,
+        signal: abort,
+      },
+      (res) => {
+        out.readyz = { status: res.statusCode ?? null, ms: ms(start) };
+        res.resume();
+        res.on("end", () => finish());
+        res.on("error", () => finish());
+      },
+    );
+    req.on("socket", (socket) => {
+      socket.once("connect", () => {
+        out.tcp = { ok: true, ms: ms(start) };
+      });
+      socket.once("secureConnect", () => {
+        const s = socket as TLSSocket;
+        const cert = s.getPeerCertificate();
+        const identity = checkServerIdentity(t.name ?? t.address, cert);
+        out.tls = {
+          ok: s.authorized,
+          sanCovers: identity === undefined,
+          ms: ms(start),
+          ...(s.authorized
+            ? {}
+            : { error: `certificate not trusted by the kubeconfig's CA (${s.authorizationError})` }),
+          ...(identity ? { error: identity.message } : {}),
+        };
+      });
+    });
+    req.on("error", (err: NodeJS.ErrnoException) =>
+      finish(abort.aborted && !signal.aborted ? "timeout" : (err.code ?? err.message)),
+    );
+    req.end();
+  });
+}
+
+export async function collectEndpoints(
+  plan: Plan,
+  dns: DnsSnapshot | undefined,
+  access: { server: URL; tls: KubeTls },
+  signal: AbortSignal,
+): Promise<{ endpoints: EndpointProbe[] }> {
+  const port = Number(access.server.port || 443);
+  const targets = endpointTargets(plan, dns);
+  return { endpoints: await Promise.all(targets.map((t) => probeEndpoint(t, port, access.tls, signal))) };
+}
+
+/** The matrix without its latencies: a poll publishes only when an outcome changed. */
+export function sameOutcomes(a: unknown, b: { endpoints: EndpointProbe[] }): boolean {
+  const strip = (e: EndpointProbe) => ({
+    ...e,
+    tcp: { ...e.tcp, ms: undefined },
+    tls: { ...e.tls, ms: undefined },
+    readyz: { ...e.readyz, ms: undefined },
+  });
+  const prev = endpointsResponseSchema.safeParse(a);
+  return prev.success && isDeepStrictEqual(prev.data.endpoints.map(strip), b.endpoints.map(strip));
+}
