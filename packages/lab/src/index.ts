@@ -14,7 +14,8 @@ export {
 } from "./faults.js";
 export { labDown, labStatusOf, labUp } from "./lab.js";
 export { listNamespaces } from "./netns.js";
+export { regenerateRouter } from "./router.js";
 export { fibNextHops, waitForConverged, waitForFib } from "./routes.js";
 export { planFile } from "./state.js";
 export { uniqueLabName } from "./testing.js";
-export { labTopology } from "./topology.js";
+export { labTopology, type RouterKind, routerKinds } from "./topology.js";
