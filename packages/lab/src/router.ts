@@ -3,9 +3,9 @@
 import { applyFrrBgpMode, renderFrrConf, startFrr, stopFrr, waitForSessionsBack } from "./daemons/frr.js";
 import {
   defaultPackageSettings,
-  type PackageSettings,
   readPackageSettings,
   renderPackageFrrConf,
+  withBgpMode,
   writePackageSettings,
 } from "./daemons/pfsense-frr.js";
 import { routerViewMounts, writeRouterView } from "./daemons/router-view.js";
@@ -44,29 +44,6 @@ export async function startRouterSshd(t: LabTopology, kind: RouterKind): Promise
   await startSshd(t, t.router, { path: SYSTEM_PATH, mounts: routerViewMounts(t) });
 }
 
-/** The BGP-mode fields of the GUI (neighbor timers, BFD) taken from the mode's defaults; the rest left as saved. */
-function withMode(t: LabTopology, saved: PackageSettings, mode: BgpMode): PackageSettings {
-  const wanted = defaultPackageSettings(t, mode);
-  const byPeer = new Map(wanted.frrbgpneighbors.map((n) => [n.peer, n]));
-  return {
-    ...saved,
-    frrbgpneighbors: saved.frrbgpneighbors.map((n) => {
-      const { timers_keepalive, timers_holdtime, ebgpmultihop, ...rest } = n;
-      const w = byPeer.get(n.peer);
-      return {
-        ...rest,
-        bfdenable: w?.bfdenable ?? false,
-        ...(w?.timers_keepalive !== undefined ? { timers_keepalive: w.timers_keepalive } : {}),
-        ...(w?.timers_holdtime !== undefined ? { timers_holdtime: w.timers_holdtime } : {}),
-        ...(w?.ebgpmultihop !== undefined ? { ebgpmultihop: w.ebgpmultihop } : {}),
-      };
-    }),
-    frrbfd: wanted.frrbfd,
-    frrbfdprofiles: wanted.frrbfdprofiles,
-    frrbfdpeers: wanted.frrbfdpeers,
-  };
-}
-
 /**
  * Switches the router's timers/BFD. linux-frr: typed into vtysh and saved. pfsense: as an operator would, in the
  * package's settings, then saved (regenerated), which restarts FRR.
@@ -74,7 +51,7 @@ function withMode(t: LabTopology, saved: PackageSettings, mode: BgpMode): Packag
 export async function setRouterBgpMode(t: LabTopology, mode: BgpMode): Promise<void> {
   if ((await routerKindOf(t)) === "linux-frr") return applyFrrBgpMode(t, mode);
   const saved = (await readPackageSettings(t)) ?? defaultPackageSettings(t, mode);
-  await writePackageSettings(t, withMode(t, saved, mode));
+  await writePackageSettings(t, withBgpMode(t, saved, mode));
   await regenerateFrr(t);
 }
 

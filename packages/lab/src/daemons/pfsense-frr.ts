@@ -109,6 +109,29 @@ export function defaultPackageSettings(t: LabTopology, mode: BgpMode): PackageSe
   });
 }
 
+/** The BGP-mode fields of the GUI (neighbor timers, BFD) taken from the mode's defaults; the rest left as saved. */
+export function withBgpMode(t: LabTopology, saved: PackageSettings, mode: BgpMode): PackageSettings {
+  const wanted = defaultPackageSettings(t, mode);
+  const byPeer = new Map(wanted.frrbgpneighbors.map((n) => [n.peer, n]));
+  return {
+    ...saved,
+    frrbgpneighbors: saved.frrbgpneighbors.map((n) => {
+      const { timers_keepalive, timers_holdtime, ebgpmultihop, ...rest } = n;
+      const w = byPeer.get(n.peer);
+      return {
+        ...rest,
+        bfdenable: w?.bfdenable ?? false,
+        ...(w?.timers_keepalive !== undefined ? { timers_keepalive: w.timers_keepalive } : {}),
+        ...(w?.timers_holdtime !== undefined ? { timers_holdtime: w.timers_holdtime } : {}),
+        ...(w?.ebgpmultihop !== undefined ? { ebgpmultihop: w.ebgpmultihop } : {}),
+      };
+    }),
+    frrbfd: wanted.frrbfd,
+    frrbfdprofiles: wanted.frrbfdprofiles,
+    frrbfdpeers: wanted.frrbfdpeers,
+  };
+}
+
 export async function writePackageSettings(t: LabTopology, settings: PackageSettings): Promise<void> {
   const file = packageSettingsFile(t);
   await mkdir(path.dirname(file), { recursive: true });
