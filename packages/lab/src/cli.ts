@@ -18,17 +18,27 @@ import {
 import { type Preset, presets } from "./kube-lab.js";
 import { isUp, labDown, labStatusOf, labUp } from "./lab.js";
 import { NotRootError, requireRoot } from "./packages.js";
-import { type BgpMode, bgpModes, DEFAULT_LAB, labTopology } from "./topology.js";
+import { regenerateRouter } from "./router.js";
+import {
+  type BgpMode,
+  bgpModes,
+  DEFAULT_LAB,
+  labTopology,
+  type RouterKind,
+  routerKinds,
+} from "./topology.js";
 
 const USAGE = `k3s-ha lab — a disposable IPv6 BGP and DNS lab of real daemons (FRR, BIRD2, BIND9, OpenSSH), as root
 
 Usage:
   k3s-ha lab up     [--name L] [--bgp default|fast|bfd] [--preset before|vip|dns] [--fast-controllers]
-                    [--calico v3.31.7|v3.32.1|v3.31.3]
+                    [--calico v3.31.7|v3.32.1|v3.31.3] [--router linux-frr|pfsense]
                                                          bring the lab up (idempotent); prints where its plan is;
                                                          on a running lab, switches BGP mode / applies the preset
   k3s-ha lab down   [--name L]                           stop and remove everything the lab made
   k3s-ha lab status [--name L] [--json]                  is it up, and where are its plan, keys and kubeconfig
+  k3s-ha lab router regenerate [--name L]                pfsense router: frr.conf rendered again from the package's
+                                                         settings and FRR restarted (vtysh changes are lost)
   k3s-ha lab fault  [--name L] FAULT [NODE] [--for SECONDS]
       stop-k3s NODE | start-k3s NODE       systemctl stop|start k3s on the node
       stop-bird NODE                       birdc down (graceful: the router withdraws at once)
@@ -47,6 +57,9 @@ DaemonSet and LoadBalancer Service, tls-san and DNS with both names and the VIP;
 option 2 (round-robin AAAA records, tls-san with the round-robin name). Switching presets restarts k3s node by node.
 --calico: the Calico release imitated (default v3.31.7; fixed for a lab's life): its image tag, ClusterInformation
 calicoVersion and CRDs; v3.32.1 and v3.31.3 advertise an eTP Local VIP from nodes whose endpoint is not ready.
+--router: linux-frr (default: vtysh on the PATH, root login) or pfsense (as pfSense's FRR package: admin with
+sudo -n /usr/local/bin/vtysh only, frr.conf regenerated from router/pfsense/installedpackages.json); fixed for a
+lab's life.
 --fast-controllers (or K3S_LAB_FAST_CONTROLLERS=1): node grace period 8 s instead of 50 s, apiserver lease TTL 5 s
 instead of 15 s, for tests.
 
@@ -58,6 +71,22 @@ function parsePreset(value: string): Preset {
   if (!(presets as readonly string[]).includes(value))
     throw new UsageError(`the preset must be one of ${presets.join(", ")}, got "${value}"`);
   return value as Preset;
+}
+
+function parseRouter(value: string): RouterKind {
+  const kind = routerKinds.find((k) => k === value);
+  if (!kind) throw new UsageError(`the router must be one of ${routerKinds.join(", ")}, got "${value}"`);
+  return kind;
+}
+
+async function routerCommand(name: string, args: string[]): Promise<string> {
+  const [what] = args;
+  if (what !== "regenerate") throw new UsageError(`unknown router command "${what ?? ""}" (regenerate)`);
+  const t = labTopology(name);
+  requireRoot("router");
+  if (!(await isUp(t))) throw new Error(`lab ${name} is not up (k3s-ha lab up --name ${name})`);
+  await regenerateRouter(t);
+  return `lab ${name}: frr.conf regenerated from the package's settings and FRR restarted; sessions are back`;
 }
 
 function parseCalico(value: string): CalicoVersion {
@@ -126,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
       bgp: { type: "string" },
       preset: { type: "string" },
       calico: { type: "string" },
+      router: { type: "string" },
       "fast-controllers": { type: "boolean" },
       json: { type: "boolean", default: false },
       for: { type: "string" },
@@ -145,11 +175,12 @@ async function main(argv: string[]): Promise<number> {
       ...(values.bgp ? { bgp: parseMode(values.bgp) } : {}),
       ...(values.preset ? { preset: parsePreset(values.preset) } : {}),
       ...(values.calico ? { calico: parseCalico(values.calico) } : {}),
+      ...(values.router ? { router: parseRouter(values.router) } : {}),
       ...(values["fast-controllers"] ? { fastControllers: true } : {}),
       say,
     });
     process.stdout.write(
-      `lab ${name} is up in ${((Date.now() - started) / 1000).toFixed(1)} s (BGP ${status.bgp ?? "default"}, preset ${status.preset ?? "before"}, Calico ${status.models.calicoVersion})\n` +
+      `lab ${name} is up in ${((Date.now() - started) / 1000).toFixed(1)} s (BGP ${status.bgp ?? "default"}, preset ${status.preset ?? "before"}, Calico ${status.models.calicoVersion}, router ${status.models.router})\n` +
         `  plan:      ${status.plan}\n  kubeconfig: ${status.kubeconfig}\n  ssh key:   ${status.privateKey}\n  VIP:       ${status.vip}\n` +
         `  console:   pnpm -s k3s-ha serve --plan ${status.plan}\n`,
     );
@@ -168,12 +199,16 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(
         `lab ${name}: ${status.up ? `up (BGP ${status.bgp ?? "default"}, preset ${status.preset ?? "before"}, Calico ${status.models.calicoVersion})` : "down"}\n` +
           `  state dir: ${status.stateDir}\n  plan:      ${status.plan}\n  kubeconfig: ${status.kubeconfig}\n  prefix:    ${status.prefix}\n` +
-          `  router:    ${status.router}\n${status.nodes.map((n) => `  ${n.name}:    ${n.address}\n`).join("")}` +
+          `  router:    ${status.router} (${status.models.router})\n${status.nodes.map((n) => `  ${n.name}:    ${n.address}\n`).join("")}` +
           `  VIP:       ${status.vip}\n  DNS:       [${status.dns.server}]:${status.dns.port} zone ${status.dns.zone}\n` +
           (status.bgpNote ? `  BGP note:  ${status.bgpNote}\n` : "") +
           stoppedLine(status.daemons),
       );
     return status.up ? 0 : 3;
+  }
+  if (command === "router") {
+    process.stdout.write(`${await routerCommand(name, rest)}\n`);
+    return 0;
   }
   if (command === "fault") {
     process.stdout.write(`${await fault(name, rest, values.for)}\n`);

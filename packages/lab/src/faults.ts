@@ -6,9 +6,10 @@ import { birdDownFile, calicoPidFile } from "./calico/paths.js";
 import { startCalicoNode } from "./calico/process.js";
 import { calicoModel } from "./calico/versions.js";
 import { birdc, birdPidFile, reconfigureBird, startBird } from "./daemons/bird.js";
-import { applyFrrBgpMode, vtyshJson } from "./daemons/frr.js";
+import { vtyshJson } from "./daemons/frr.js";
 import { run, waitFor } from "./exec.js";
 import { alive, readPid } from "./netns.js";
+import { setRouterBgpMode } from "./router.js";
 import { waitForConverged } from "./routes.js";
 import { wrapperArgs, wrapperEnv } from "./standin/wrappers.js";
 import { readLabInfo, writeLabInfo } from "./state.js";
@@ -146,7 +147,7 @@ export async function setBgpMode(t: LabTopology, mode: BgpMode, { force = false 
   const info = await readLabInfo(t);
   if (info?.bgp === mode && !force) return;
   await Promise.all(t.nodes.map((n) => reconfigureBird(t, n, mode === "bfd")));
-  await applyFrrBgpMode(t, mode);
+  await setRouterBgpMode(t, mode);
   // Before HA (preset `before`) calico-node advertises no VIP: only the service range tells convergence.
   const prefixes = (info?.preset ?? "before") === "vip" ? undefined : [t.serviceCidr];
   await waitForConverged(t, { timeoutMs: 30_000, ...(prefixes ? { prefixes } : {}) });

@@ -7,7 +7,7 @@ import { startCalicoNode, waitForCalicoNodes } from "./calico/process.js";
 import { type CalicoVersion, calicoModel, DEFAULT_CALICO } from "./calico/versions.js";
 import { makeTsigKey, namedPidFile, publishLabNames, startBind, tsigKeyFile } from "./daemons/bind.js";
 import { birdPidFile, startBird } from "./daemons/bird.js";
-import { frrPidFiles, startFrr } from "./daemons/frr.js";
+import { frrPidFiles } from "./daemons/frr.js";
 import { makeSshKeys, sshdPidFile, startSshd } from "./daemons/sshd.js";
 import { run, waitFor } from "./exec.js";
 import { setBgpMode } from "./faults.js";
@@ -16,20 +16,22 @@ import { alive, listNamespaces, readPid, stopByPidFile } from "./netns.js";
 import { buildNetwork, removeNetwork } from "./network.js";
 import { ensureHostDirs, ensurePackages, removeHostDirs, requireRoot } from "./packages.js";
 import { applyHostPreset, planTlsSan, presetDnsNames, presetK3sSettings } from "./presets.js";
+import { prepareRouterFiles, startRouterFrr, startRouterSshd } from "./router.js";
 import { waitForConverged } from "./routes.js";
 import { dynamicCertFile, stateOf } from "./standin/dynamic-cert.js";
 import { standinPidFile } from "./standin/node-config.js";
 import { FAST_ENV } from "./standin/timings.js";
-import {
-  netnsEtc,
-  standinConfig,
-  wrapperArgs,
-  wrapperEnv,
-  writeNodeFiles,
-  writeRouterFiles,
-} from "./standin/wrappers.js";
+import { netnsEtc, standinConfig, wrapperArgs, wrapperEnv, writeNodeFiles } from "./standin/wrappers.js";
 import { knownLabs, type LabStatus, labStatus, readLabInfo, writeLabInfo, writePlan } from "./state.js";
-import { type BgpMode, BIND_ROOT, type LabTopology, labTopology, namespaces } from "./topology.js";
+import {
+  type BgpMode,
+  BIND_ROOT,
+  DEFAULT_ROUTER,
+  type LabTopology,
+  labTopology,
+  namespaces,
+  type RouterKind,
+} from "./topology.js";
 
 export interface UpOptions {
   bgp?: BgpMode;
@@ -39,6 +41,8 @@ export interface UpOptions {
   calico?: CalicoVersion;
   /** Shortened controller timings in the k3s stand-ins (node grace 8 s…); default: K3S_LAB_FAST_CONTROLLERS=1. */
   fastControllers?: boolean;
+  /** linux-frr (default) or pfsense (pfSense's FRR package as the console sees it); fixed for the life of a lab. */
+  router?: RouterKind;
   say?: (line: string) => void;
 }
 
@@ -98,13 +102,18 @@ async function assertNoClash(t: LabTopology): Promise<void> {
   }
 }
 
-async function prepareFiles(t: LabTopology, preset: Preset, fastControllers: boolean): Promise<void> {
+async function prepareFiles(
+  t: LabTopology,
+  preset: Preset,
+  fastControllers: boolean,
+  router: RouterKind,
+): Promise<void> {
   await mkdir(t.stateDir, { recursive: true, mode: 0o755 });
   for (const m of [t.router, ...t.nodes]) await mkdir(`${m.dir}/ssh`, { recursive: true });
   await ensureCa(caFiles(t.stateDir), t.name);
   await makeSshKeys(t, [t.router, ...t.nodes]);
   if (!existsSync(tsigKeyFile(t))) await writeFile(tsigKeyFile(t), await makeTsigKey(t), { mode: 0o600 });
-  await writeRouterFiles(t);
+  await prepareRouterFiles(t, router);
   const settings = presetK3sSettings(t, preset);
   await Promise.all(t.nodes.map((n) => writeNodeFiles(t, n, settings, { fastControllers })));
 }
@@ -114,6 +123,7 @@ async function startDaemons(
   bgp: BgpMode,
   calico: CalicoVersion,
   preset: Preset,
+  router: RouterKind,
 ): Promise<void> {
   const tsig = await readFile(tsigKeyFile(t), "utf8");
   const node = async (n: LabTopology["nodes"][number]) => {
@@ -128,9 +138,9 @@ async function startDaemons(
     ]);
   };
   await Promise.all([
-    startFrr(t, bgp),
+    startRouterFrr(t, router, bgp),
     startBind(t, tsig).then(() => publishLabNames(t, presetDnsNames(preset))),
-    startSshd(t, t.router),
+    startRouterSshd(t, router),
     ...t.nodes.map(node),
   ]);
 }
@@ -184,6 +194,11 @@ export async function labUp(name: string, options: UpOptions = {}): Promise<LabS
       throw new Error(
         `lab ${name} runs Calico ${running}; the version is fixed for a lab's life: take it down (lab down --name ${name}) and bring it up with --calico ${options.calico}`,
       );
+    const router = info?.router ?? DEFAULT_ROUTER;
+    if (options.router && options.router !== router)
+      throw new Error(
+        `lab ${name}'s router is ${router}; the router kind is fixed for a lab's life: take it down (lab down --name ${name}) and bring it up with --router ${options.router}`,
+      );
     let changed = false;
     if (info && options.bgp && info.bgp !== options.bgp) {
       say(`lab ${name} is up; switching BGP from ${info.bgp} to ${options.bgp}`);
@@ -204,6 +219,7 @@ export async function labUp(name: string, options: UpOptions = {}): Promise<LabS
   const bgp = options.bgp ?? "default";
   const preset = options.preset ?? "before";
   const calico = options.calico ?? DEFAULT_CALICO;
+  const router = options.router ?? DEFAULT_ROUTER;
   const fastControllers = options.fastControllers ?? process.env[FAST_ENV] === "1";
   await ensurePackages(say);
   await assertNoClash(t);
@@ -213,15 +229,23 @@ export async function labUp(name: string, options: UpOptions = {}): Promise<LabS
   }
   await ensureHostDirs();
   try {
-    await prepareFiles(t, preset, fastControllers);
+    await prepareFiles(t, preset, fastControllers, router);
     await setupKube(t, preset, calico);
     await buildNetwork(t);
-    await startDaemons(t, bgp, calico, preset);
+    await startDaemons(t, bgp, calico, preset, router);
     await waitForServingCert(t);
     await waitForCalicoNodes(t);
     await waitForLabRoutes(t, preset);
-    await writePlan(t, planTlsSan(t));
-    await writeLabInfo(t, { name, bgp, calico, preset, fastControllers, upAt: new Date().toISOString() });
+    await writePlan(t, planTlsSan(t), router);
+    await writeLabInfo(t, {
+      name,
+      bgp,
+      calico,
+      preset,
+      fastControllers,
+      router,
+      upAt: new Date().toISOString(),
+    });
   } catch (err) {
     if (process.env.K3S_LAB_KEEP_ON_FAILURE) throw err;
     say(

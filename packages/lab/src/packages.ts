@@ -16,6 +16,8 @@ export const LAB_PACKAGES: Record<string, string> = {
   nftables: "/usr/sbin/nft",
   iproute2: "/usr/sbin/ip",
   openssl: "/usr/bin/openssl",
+  // The pfSense-style router (`--router pfsense`): admin runs vtysh through a sudo rule, as with pfSense's sudo package.
+  sudo: "/usr/bin/sudo",
 };
 
 export class NotRootError extends Error {

@@ -7,8 +7,9 @@ import { stringify } from "yaml";
 import { caFiles } from "./ca.js";
 import { type CalicoVersion, calicoModel, DEFAULT_CALICO, describeCalico } from "./calico/versions.js";
 import { tsigKeyFile } from "./daemons/bind.js";
+import { ADMIN_USER } from "./daemons/router-view.js";
 import { clientKeyFile, hostKey, knownHostsFile } from "./daemons/sshd.js";
-import { type BgpMode, LAB_ROOT, type LabTopology } from "./topology.js";
+import { type BgpMode, DEFAULT_ROUTER, LAB_ROOT, type LabTopology, type RouterKind } from "./topology.js";
 
 export const planFile = (t: LabTopology) => path.join(t.stateDir, "plan.yaml");
 export const kubeconfigFile = (t: LabTopology) => path.join(t.stateDir, "kubeconfig");
@@ -23,6 +24,8 @@ export interface LabInfo {
   /** The preset `up` applied last (absent in labs brought up before presets existed: before). */
   preset?: "before" | "vip" | "dns";
   fastControllers?: boolean;
+  /** The router's kind (absent in labs brought up before kinds existed: linux-frr). */
+  router?: RouterKind;
   upAt: string;
 }
 
@@ -69,13 +72,20 @@ export async function knownLabs(): Promise<string[]> {
 }
 
 /** The lab in the console's plan format, with every file referenced by absolute path. */
-export async function buildPlan(t: LabTopology, tlsSan: readonly string[]): Promise<PlanInput> {
+export async function buildPlan(
+  t: LabTopology,
+  tlsSan: readonly string[],
+  router: RouterKind = DEFAULT_ROUTER,
+): Promise<PlanInput> {
   const ssh = async (m: LabTopology["router"] | LabTopology["nodes"][number]) => ({
     user: "root",
     port: 22,
     hostKey: await hostKey(m),
     privateKeyFile: clientKeyFile(t),
   });
+  // pfSense: the least-privilege `admin`, whose privileged commands run as `sudo -n /usr/local/bin/vtysh …`.
+  const routerSsh = async () =>
+    router === "pfsense" ? { ...(await ssh(t.router)), user: ADMIN_USER, sudo: true } : await ssh(t.router);
   const g = t.prefix.replace(/::\/64$/, "");
   return {
     apiVersion: "k3s-ha/v1",
@@ -101,8 +111,8 @@ export async function buildPlan(t: LabTopology, tlsSan: readonly string[]): Prom
         name: t.router.name,
         address: t.router.address,
         asn: t.router.asn,
-        platform: "linux-frr",
-        ssh: await ssh(t.router),
+        platform: router === "pfsense" ? "pfsense-frr" : "linux-frr",
+        ssh: await routerSsh(),
       },
       rejectPodRoutes: true,
       nodeToNodeMesh: true,
@@ -131,8 +141,12 @@ export async function buildPlan(t: LabTopology, tlsSan: readonly string[]): Prom
 }
 
 /** Writes plan.yaml after checking it the way `k3s-ha plan lint` does: no error and no warning allowed. */
-export async function writePlan(t: LabTopology, tlsSan: readonly string[]): Promise<string> {
-  const plan = await buildPlan(t, tlsSan);
+export async function writePlan(
+  t: LabTopology,
+  tlsSan: readonly string[],
+  router: RouterKind = DEFAULT_ROUTER,
+): Promise<string> {
+  const plan = await buildPlan(t, tlsSan, router);
   const text = `# Written by \`k3s-ha lab up\` for the lab "${t.name}": real host keys, absolute paths.\n${stringify(plan, { lineWidth: 0 })}`;
   const checked = validatePlan(plan);
   if (!checked.ok) throw new Error(`the lab's plan does not validate: ${JSON.stringify(checked.errors)}`);
@@ -161,7 +175,7 @@ export function labStatus(t: LabTopology, up: boolean, info?: LabInfo): LabStatu
     dns: { server: t.router.address, port: t.dns.port, zone: t.dns.zone },
     ...(info ? { bgp: info.bgp, preset: info.preset ?? "before" } : {}),
     ...(info?.bgp === "bfd" ? { bgpNote: BFD_NOTE } : {}),
-    models: labModels(info?.calico ?? DEFAULT_CALICO),
+    models: labModels(info?.calico ?? DEFAULT_CALICO, info?.router ?? DEFAULT_ROUTER),
   };
 }
 
@@ -169,7 +183,7 @@ export function labStatus(t: LabTopology, up: boolean, info?: LabInfo): LabStatu
  * What the lab imitates, said plainly: the version of each part and the behaviour in force where it depends on the
  * version. Kept in step with the README's fidelity table.
  */
-export function labModels(calico: CalicoVersion) {
+export function labModels(calico: CalicoVersion, router: RouterKind = DEFAULT_ROUTER) {
   return {
     k3s: "v1.33.5+k3s1 stand-in (Kubernetes API over one shared store; supervisor /ping and /cacerts; 503 while starting)",
     dynamiclistener:
@@ -184,7 +198,11 @@ export function labModels(calico: CalicoVersion) {
     bird: "Debian BIRD 2.0.12 (calico-node runs a BIRD 1.6 fork); restarted by runit with -R when killed",
     metallb:
       "v0.15.3 controller, subset: pools, serviceAllocation, annotations, events, status; installed by the vip preset only",
-    frr: "Debian FRR 8.4 on the router",
+    router,
+    frr:
+      router === "pfsense"
+        ? "Debian FRR 8.4 as pfSense's FRR package runs it: /usr/local/bin/vtysh, admin with sudo for vtysh only, frr.conf regenerated from the package's settings (frr defaults traditional)"
+        : "Debian FRR 8.4 on the router (frr defaults traditional, Debian's build default)",
   };
 }
 

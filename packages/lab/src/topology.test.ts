@@ -94,6 +94,12 @@ describe("labStatus", () => {
       "kubeControllerManager",
       "kubeProxy",
       "metallb",
+      "router",
     ]);
+    // …and the router's kind: linux-frr unless the lab was brought up with --router pfsense.
+    expect(labStatus(t, false).models.router).toBe("linux-frr");
+    const pf = labStatus(t, true, { ...info, bgp: "default", router: "pfsense" }).models;
+    expect(pf.router).toBe("pfsense");
+    expect(pf.frr).toMatch(/pfSense's FRR package/);
   });
 });

@@ -5,6 +5,15 @@ import path from "node:path";
 export const bgpModes = ["default", "fast", "bfd"] as const;
 export type BgpMode = (typeof bgpModes)[number];
 
+/**
+ * What the router looks like to the console: `linux-frr` (vtysh on the PATH, root login, frr.conf the lab's own) or
+ * `pfsense` (pfSense's FRR package: /usr/local/bin/vtysh, an `admin` login with a sudo rule for vtysh only, frr.conf
+ * regenerated from the package's settings).
+ */
+export const routerKinds = ["linux-frr", "pfsense"] as const;
+export type RouterKind = (typeof routerKinds)[number];
+export const DEFAULT_ROUTER: RouterKind = "linux-frr";
+
 export const DEFAULT_LAB = "lab";
 /** Every lab's state lives under here; tmpfs, so it goes with the namespaces on reboot. */
 export const LAB_ROOT = "/run/k3s-ha-lab";

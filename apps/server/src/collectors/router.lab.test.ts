@@ -1,11 +1,14 @@
-// The router collector against a lab of real daemons (root): the console's own SSH adapter, registry and parsers
-// read the lab's FRR over sshd with pinned keys; stopping BIRD on a node shows on /api/bgp/peers and the VIP's path.
+// The router collector against labs of real daemons (root), one per router kind: the console's own SSH adapter,
+// registry and parsers read the lab's FRR over sshd with pinned keys — as root with `vtysh` (linux-frr), as admin with
+// `sudo -n /usr/local/bin/vtysh` (pfsense); stopping BIRD on a node shows on /api/bgp/peers and the VIP's path.
 import {
   labDown,
   labTopology,
   labUp,
   listNamespaces,
   planFile,
+  type RouterKind,
+  regenerateRouter,
   startBirdAgain,
   stopBirdGracefully,
   uniqueLabName,
@@ -13,22 +16,11 @@ import {
 } from "@k3s-ha/lab";
 import { bgpPeersResponseSchema, bgpRoutesResponseSchema } from "@k3s-ha/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadPlanFile } from "../plugins/plan.js";
 import { API_TOKEN, type Harness, startHarness } from "../test/harness.js";
 
-const name = uniqueLabName("col");
-const t = labTopology(name);
 let h: Harness;
-
-beforeAll(async () => {
-  await labUp(name, { preset: "vip" });
-  h = await startHarness({ planFile: planFile(t) });
-}, 180_000);
-
-afterAll(async () => {
-  await h?.close();
-  await labDown(name);
-  expect((await listNamespaces()).filter((ns) => ns.startsWith(`k3sl-${name}-`))).toEqual([]);
-}, 60_000);
+let t: ReturnType<typeof labTopology>;
 
 const get = async (url: string) => {
   const res = await h.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${API_TOKEN}` } });
@@ -56,7 +48,34 @@ async function pollUntil(accept: (peers: Map<string, string>, vipHops: string[])
   );
 }
 
-describe(`router collector on a lab (${name})`, () => {
+describe.each<[RouterKind, string]>([
+  ["linux-frr", "col"],
+  ["pfsense", "colpf"],
+])("router collector on a lab with a %s router", (kind, prefix) => {
+  const name = uniqueLabName(prefix);
+
+  beforeAll(async () => {
+    t = labTopology(name);
+    await labUp(name, { preset: "vip", router: kind });
+    h = await startHarness({ planFile: planFile(t) });
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.close();
+    await labDown(name);
+    expect((await listNamespaces()).filter((ns) => ns.startsWith(`k3sl-${name}-`))).toEqual([]);
+  }, 60_000);
+
+  it("has the plan the collector reads: the router's platform, user and sudo for this kind", () => {
+    const loaded = loadPlanFile(planFile(t));
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded));
+    expect(loaded.plan.bgp.router).toMatchObject(
+      kind === "pfsense"
+        ? { platform: "pfsense-frr", ssh: { user: "admin", sudo: true } }
+        : { platform: "linux-frr", ssh: { user: "root", sudo: false } },
+    );
+  });
+
   it("reads the lab router over SSH with pinned keys: three sessions, the VIP through all three nodes", async () => {
     await waitForConverged(t);
     await pollUntil(
@@ -71,20 +90,23 @@ describe(`router collector on a lab (${name})`, () => {
     expect(peers.every((p) => p.holdTimeMs !== undefined && (p.uptimeMs ?? -1) >= 0)).toBe(true);
   });
 
-  it("reads each node's Calico view over SSH: node01's BIRD has the mesh and the router established", async () => {
-    const poller = h.app.collectors.nodes.get("node01");
-    if (!poller) throw new Error("no node01 poller");
-    await poller.pollNow();
-    const peers = bgpPeersResponseSchema
-      .parse(await get("/api/bgp/peers"))
-      .peers.filter((p) => p.source === "node:node01");
-    expect(peers.map((p) => [p.name, p.state]).sort()).toEqual([
-      ["node02", "Established"],
-      ["node03", "Established"],
-      ["router", "Established"],
-    ]);
-    expect(h.app.hub.source("node:node01")?.status).toBe("ok");
-  });
+  it.runIf(kind === "linux-frr")(
+    "reads each node's Calico view over SSH: node01's BIRD has the mesh and the router established",
+    async () => {
+      const poller = h.app.collectors.nodes.get("node01");
+      if (!poller) throw new Error("no node01 poller");
+      await poller.pollNow();
+      const peers = bgpPeersResponseSchema
+        .parse(await get("/api/bgp/peers"))
+        .peers.filter((p) => p.source === "node:node01");
+      expect(peers.map((p) => [p.name, p.state]).sort()).toEqual([
+        ["node02", "Established"],
+        ["node03", "Established"],
+        ["router", "Established"],
+      ]);
+      expect(h.app.hub.source("node:node01")?.status).toBe("ok");
+    },
+  );
 
   it("shows node02's session down and the VIP losing its path when BIRD stops there, and both back after", async () => {
     await stopBirdGracefully(t, "node02");
@@ -108,4 +130,15 @@ describe(`router collector on a lab (${name})`, () => {
     }
     await pollUntil((peers, hops) => peers.get("node02") === "Established" && hops.length === 3);
   });
+
+  it.runIf(kind === "pfsense")(
+    "reads the router again after the package regenerates frr.conf and restarts FRR",
+    async () => {
+      await regenerateRouter(t);
+      await pollUntil(
+        (peers, hops) => [...peers.values()].every((s) => s === "Established") && hops.length === 3,
+      );
+      expect(h.app.hub.source("router")?.status).toBe("ok");
+    },
+  );
 });

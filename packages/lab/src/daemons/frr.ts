@@ -1,9 +1,10 @@
 // The router's FRR (zebra, bgpd, bfdd) in its namespace: own sockets and pid files, config pushed with vtysh.
 
 import { existsSync } from "node:fs";
-import { chown, mkdir, writeFile } from "node:fs/promises";
+import { chown, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { output, run, waitFor } from "../exec.js";
+import { stopByPidFile } from "../netns.js";
 import type { BgpMode, LabTopology } from "../topology.js";
 
 const FRR_LIB = "/usr/lib/frr";
@@ -81,14 +82,23 @@ export async function vtyshConfigure(t: LabTopology, lines: readonly string[]): 
   await vtysh(t, "configure terminal", ...lines);
 }
 
-export async function startFrr(t: LabTopology, mode: BgpMode): Promise<void> {
+export const frrConfFile = (t: LabTopology) => path.join(frrDir(t), "frr.conf");
+
+/** Starts zebra, bgpd and bfdd with `conf` as frr.conf (written first), then pushes it with vtysh. */
+export async function startFrr(t: LabTopology, conf: string): Promise<void> {
   const dir = frrDir(t);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, "vtysh.conf"), "");
-  await writeFile(path.join(dir, "frr.conf"), renderFrrConf(t, mode));
+  await writeFile(frrConfFile(t), conf);
   // The daemons drop to user frr: their directory must be theirs.
   const frr = await frrIds();
   if (frr) await chown(dir, frr.uid, frr.gid);
+  // A restart must not mistake the last run's sockets for the new daemons'.
+  await Promise.all(
+    [...DAEMONS.map((d) => `${d}.vty`), "zserv.api", "bfdd.sock"].map((f) =>
+      rm(path.join(dir, f), { force: true }),
+    ),
+  );
   const zserv = path.join(dir, "zserv.api");
   for (const daemon of DAEMONS) {
     const args = ["-d", "-P", "0", "--vty_socket", dir, "-z", zserv, "-f", "/dev/null"];
@@ -103,9 +113,14 @@ export async function startFrr(t: LabTopology, mode: BgpMode): Promise<void> {
     async () => (DAEMONS.every((d) => existsSync(path.join(dir, `${d}.vty`))) ? true : undefined),
     { timeoutMs: 10_000, intervalMs: 50 },
   );
-  await run("vtysh", [...vtyshBase(t), "--config_dir", dir, "-f", path.join(dir, "frr.conf")], {
+  await run("vtysh", [...vtyshBase(t), "--config_dir", dir, "-f", frrConfFile(t)], {
     ns: t.router.ns,
   });
+}
+
+/** Stops FRR's daemons (bgpd first: it tells its peers with a Cease). */
+export async function stopFrr(t: LabTopology): Promise<void> {
+  for (const file of [...frrPidFiles(t)].reverse()) await stopByPidFile(file);
 }
 
 async function frrIds(): Promise<{ uid: number; gid: number } | undefined> {
@@ -121,24 +136,36 @@ export async function applyFrrBgpMode(t: LabTopology, mode: BgpMode): Promise<vo
   lines.push(mode === "fast" ? " neighbor NODES timers 1 3" : " no neighbor NODES timers 1 3");
   lines.push(mode === "bfd" ? ` neighbor NODES bfd profile ${BFD_PROFILE}` : " no neighbor NODES bfd");
   await vtyshConfigure(t, lines);
-  await writeFile(path.join(frrDir(t), "frr.conf"), renderFrrConf(t, mode));
+  await writeFile(frrConfFile(t), renderFrrConf(t, mode));
   const before = await connectionCounts(t);
   await vtysh(t, "clear bgp ipv6 unicast *");
-  // Wait for every session to have come back (a new connection), not for the old state still on show.
+  await waitForSessionsBack(t, before);
+}
+
+/**
+ * Waits for every session to have come back (a new connection, counted from `before`), not for the old state still
+ * on show; a restarted bgpd counts from zero, so `before` is then empty and any Established session will do.
+ */
+export async function waitForSessionsBack(
+  t: LabTopology,
+  before: PeerCounts,
+  timeoutMs = 30_000,
+): Promise<void> {
   await waitFor(
     "BGP sessions to re-establish",
     async () => {
       const now = await connectionCounts(t);
       const back = Object.entries(before).every(([peer, n]) => (now[peer]?.established ?? 0) > n.established);
-      return back && Object.values(now).every((p) => p.state === "Established") ? true : undefined;
+      const all = t.nodes.every((n) => now[n.address]?.state === "Established");
+      return back && all ? true : undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 100 },
+    { timeoutMs, intervalMs: 100 },
   );
 }
 
-type PeerCounts = Record<string, { established: number; state: string }>;
+export type PeerCounts = Record<string, { established: number; state: string }>;
 
-async function connectionCounts(t: LabTopology): Promise<PeerCounts> {
+export async function connectionCounts(t: LabTopology): Promise<PeerCounts> {
   type Summary = {
     ipv6Unicast?: { peers?: Record<string, { connectionsEstablished: number; state: string }> };
   };

@@ -37,7 +37,14 @@ export async function makeSshKeys(t: LabTopology, machines: readonly MachineSpec
   await writeFile(knownHostsFile(t), `${lines.join("\n")}\n`);
 }
 
-function renderSshdConf(t: LabTopology, m: MachineSpec): string {
+export interface SshdOptions {
+  /** The sessions' PATH (default: the machine's bin/ first, then the system's). */
+  path?: string;
+  /** Bind mounts (source → target) in a private mount namespace that only this sshd and its sessions see. */
+  mounts?: readonly (readonly [string, string])[];
+}
+
+function renderSshdConf(t: LabTopology, m: MachineSpec, sessionPath: string): string {
   return `# sshd for ${m.name} in the k3s-ha lab ${t.name}
 ListenAddress [${m.address}]:22
 HostKey ${hostKeyFile(m)}
@@ -53,15 +60,32 @@ UsePAM no
 PrintMotd no
 UseDNS no
 MaxStartups 50:30:100
-SetEnv PATH=${binDir(m)}:${SYSTEM_PATH}
+SetEnv PATH=${sessionPath}
 Subsystem sftp internal-sftp
 `;
 }
 
-export async function startSshd(t: LabTopology, m: MachineSpec): Promise<void> {
+/** `unshare` argv that bind-mounts `mounts` in a new private mount namespace, then execs `cmd`. */
+export function inMountNamespace(
+  mounts: readonly (readonly [string, string])[],
+  cmd: string,
+  args: readonly string[],
+): [string, string[]] {
+  const script = [
+    "set -e",
+    ...mounts.map(([src, dst]) => `mount --bind '${src}' '${dst}'`),
+    'exec "$@"',
+  ].join("; ");
+  return ["unshare", ["--mount", "--propagation", "private", "--", "sh", "-c", script, "sh", cmd, ...args]];
+}
+
+export async function startSshd(t: LabTopology, m: MachineSpec, options: SshdOptions = {}): Promise<void> {
   const conf = path.join(m.dir, "ssh", "sshd_config");
-  await writeFile(conf, renderSshdConf(t, m));
-  await run("/usr/sbin/sshd", ["-f", conf], { ns: m.ns });
+  await writeFile(conf, renderSshdConf(t, m, options.path ?? `${binDir(m)}:${SYSTEM_PATH}`));
+  const [cmd, args] = options.mounts?.length
+    ? inMountNamespace(options.mounts, "/usr/sbin/sshd", ["-f", conf])
+    : ["/usr/sbin/sshd", ["-f", conf]];
+  await run(cmd, args, { ns: m.ns });
   await waitFor(`sshd on ${m.name}`, async () => (existsSync(sshdPidFile(m)) ? true : undefined), {
     timeoutMs: 5_000,
     intervalMs: 20,

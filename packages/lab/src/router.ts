@@ -1,0 +1,78 @@
+// The lab's router by kind (linux-frr, pfsense): its files, FRR config and sshd, BGP mode changes, and the pfSense
+// package's regeneration of frr.conf (which drops whatever was typed into vtysh).
+import { applyFrrBgpMode, renderFrrConf, startFrr, stopFrr, waitForSessionsBack } from "./daemons/frr.js";
+import {
+  defaultPackageSettings,
+  readPackageSettings,
+  renderPackageFrrConf,
+  withBgpMode,
+  writePackageSettings,
+} from "./daemons/pfsense-frr.js";
+import { routerViewMounts, writeRouterView } from "./daemons/router-view.js";
+import { SYSTEM_PATH, startSshd } from "./daemons/sshd.js";
+import { waitForConverged } from "./routes.js";
+import { writeRouterFiles } from "./standin/wrappers.js";
+import { readLabInfo } from "./state.js";
+import { type BgpMode, DEFAULT_ROUTER, type LabTopology, type RouterKind } from "./topology.js";
+
+/** The router's kind in a lab's record (labs from before kinds existed: linux-frr). */
+export async function routerKindOf(t: LabTopology): Promise<RouterKind> {
+  return (await readLabInfo(t))?.router ?? DEFAULT_ROUTER;
+}
+
+/** The files the router needs before its daemons start. */
+export async function prepareRouterFiles(t: LabTopology, kind: RouterKind): Promise<void> {
+  await writeRouterFiles(t);
+  if (kind === "pfsense") await writeRouterView(t);
+}
+
+/** The frr.conf the router starts with: the lab's own, or the package's rendering of its (default) settings. */
+async function initialConf(t: LabTopology, kind: RouterKind, bgp: BgpMode): Promise<string> {
+  if (kind === "linux-frr") return renderFrrConf(t, bgp);
+  const settings = defaultPackageSettings(t, bgp);
+  await writePackageSettings(t, settings);
+  return renderPackageFrrConf(t, settings);
+}
+
+export async function startRouterFrr(t: LabTopology, kind: RouterKind, bgp: BgpMode): Promise<void> {
+  await startFrr(t, await initialConf(t, kind, bgp));
+}
+
+/** The router's sshd; pfSense's sees its own passwd/sudoers//usr/local/bin and the system PATH only. */
+export async function startRouterSshd(t: LabTopology, kind: RouterKind): Promise<void> {
+  if (kind === "linux-frr") return startSshd(t, t.router);
+  await startSshd(t, t.router, { path: SYSTEM_PATH, mounts: routerViewMounts(t) });
+}
+
+/**
+ * Switches the router's timers/BFD. linux-frr: typed into vtysh and saved. pfsense: as an operator would, in the
+ * package's settings, then saved (regenerated), which restarts FRR.
+ */
+export async function setRouterBgpMode(t: LabTopology, mode: BgpMode): Promise<void> {
+  if ((await routerKindOf(t)) === "linux-frr") return applyFrrBgpMode(t, mode);
+  const saved = (await readPackageSettings(t)) ?? defaultPackageSettings(t, mode);
+  await writePackageSettings(t, withBgpMode(t, saved, mode));
+  await regenerateFrr(t);
+}
+
+/**
+ * The package's "Save": frr.conf rendered again from the settings file and FRR restarted on it (the package restarts
+ * its service), so every change made with vtysh since is gone. Returns once every node's session is back.
+ */
+export async function regenerateFrr(t: LabTopology): Promise<void> {
+  if ((await routerKindOf(t)) !== "pfsense")
+    throw new Error(`lab ${t.name}'s router is linux-frr: only a pfsense router regenerates its FRR config`);
+  const info = await readLabInfo(t);
+  const settings = (await readPackageSettings(t)) ?? defaultPackageSettings(t, info?.bgp ?? "default");
+  const conf = renderPackageFrrConf(t, settings);
+  await stopFrr(t);
+  await startFrr(t, conf);
+  await waitForSessionsBack(t, {}, 60_000);
+}
+
+/** regenerateFrr, then the lab's routes back in the router's FIB (what a drill or test waits for next). */
+export async function regenerateRouter(t: LabTopology): Promise<void> {
+  await regenerateFrr(t);
+  const preset = (await readLabInfo(t))?.preset ?? "before";
+  await waitForConverged(t, preset === "vip" ? {} : { prefixes: [t.serviceCidr] });
+}
