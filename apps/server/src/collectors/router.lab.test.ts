@@ -90,23 +90,20 @@ describe.each<[RouterKind, string]>([
     expect(peers.every((p) => p.holdTimeMs !== undefined && (p.uptimeMs ?? -1) >= 0)).toBe(true);
   });
 
-  it.runIf(kind === "linux-frr")(
-    "reads each node's Calico view over SSH: node01's BIRD has the mesh and the router established",
-    async () => {
-      const poller = h.app.collectors.nodes.get("node01");
-      if (!poller) throw new Error("no node01 poller");
-      await poller.pollNow();
-      const peers = bgpPeersResponseSchema
-        .parse(await get("/api/bgp/peers"))
-        .peers.filter((p) => p.source === "node:node01");
-      expect(peers.map((p) => [p.name, p.state]).sort()).toEqual([
-        ["node02", "Established"],
-        ["node03", "Established"],
-        ["router", "Established"],
-      ]);
-      expect(h.app.hub.source("node:node01")?.status).toBe("ok");
-    },
-  );
+  it("reads each node's Calico view over SSH: node01's BIRD has the mesh and the router established", async () => {
+    const poller = h.app.collectors.nodes.get("node01");
+    if (!poller) throw new Error("no node01 poller");
+    await poller.pollNow();
+    const peers = bgpPeersResponseSchema
+      .parse(await get("/api/bgp/peers"))
+      .peers.filter((p) => p.source === "node:node01");
+    expect(peers.map((p) => [p.name, p.state]).sort()).toEqual([
+      ["node02", "Established"],
+      ["node03", "Established"],
+      ["router", "Established"],
+    ]);
+    expect(h.app.hub.source("node:node01")?.status).toBe("ok");
+  });
 
   it("shows node02's session down and the VIP losing its path when BIRD stops there, and both back after", async () => {
     await stopBirdGracefully(t, "node02");
@@ -131,14 +128,13 @@ describe.each<[RouterKind, string]>([
     await pollUntil((peers, hops) => peers.get("node02") === "Established" && hops.length === 3);
   });
 
-  it.runIf(kind === "pfsense")(
-    "reads the router again after the package regenerates frr.conf and restarts FRR",
-    async () => {
+  // Only pfSense's package regenerates frr.conf: the test exists for that kind alone (not a skip).
+  if (kind === "pfsense")
+    it("reads the router again after the package regenerates frr.conf and restarts FRR", async () => {
       await regenerateRouter(t);
       await pollUntil(
         (peers, hops) => [...peers.values()].every((s) => s === "Established") && hops.length === 3,
       );
       expect(h.app.hub.source("router")?.status).toBe("ok");
-    },
-  );
+    });
 });
