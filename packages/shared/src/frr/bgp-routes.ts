@@ -40,57 +40,43 @@ export interface BgpTable {
   totalPaths: number;
 }
 
-/** The next hops FRR lists for a path: the global one, and a link-local one when it differs. */
-interface Hops {
-  nextHop: string;
-  linkLocal: string | undefined;
-}
-const NO_HOPS: Hops = { nextHop: "", linkLocal: undefined };
 const LINK_LOCAL = /^fe80:/i;
 
-/** `nexthops: [{ip, scope?, used?}]`: the first not scoped link-local (else the first), and the first link-local. */
-function readNexthops(c: JsonCursor): Hops {
+/**
+ * `nexthops: [{ip, scope?, used?}]` into `p`: the first not scoped link-local (else the first) as the next hop, and
+ * the first link-local one (scoped so, or fe80::) when that is another.
+ */
+function readNexthops(c: JsonCursor, p: BgpPath): void {
   let first: string | undefined;
   let global: string | undefined;
   let linkLocal: string | undefined;
   let globalIsLinkLocal = false;
   for (let more = c.array(); more; more = c.item()) {
     let ip: string | undefined;
-    let scope: string | undefined;
+    let scopedLinkLocal = false;
     for (let m = c.object(); m; m = c.member()) {
       if (c.key("ip")) ip = c.string();
-      else if (c.key("scope")) scope = c.string();
+      else if (c.key("scope")) scopedLinkLocal = c.stringIs("link-local");
       else if (c.key("used")) c.boolean();
       else c.skip();
     }
     if (ip === undefined) c.fail("required", "ip");
-    const isLinkLocal = scope === "link-local" || LINK_LOCAL.test(ip);
+    const isLinkLocal = scopedLinkLocal || LINK_LOCAL.test(ip);
     first ??= ip;
-    if (global === undefined && scope !== "link-local") {
+    if (global === undefined && !scopedLinkLocal) {
       global = ip;
       globalIsLinkLocal = isLinkLocal && linkLocal === undefined;
     }
     if (linkLocal === undefined && isLinkLocal) linkLocal = ip;
   }
-  if (first === undefined) return NO_HOPS;
   // All scoped link-local: the first stands in for the global one (and so is not also the link-local one).
-  if (global === undefined) return { nextHop: first, linkLocal: undefined };
-  return { nextHop: global, linkLocal: globalIsLinkLocal ? undefined : linkLocal };
+  p.nextHop = global ?? first ?? "";
+  if (global !== undefined && !globalIsLinkLocal && linkLocal !== undefined) p.nextHopLinkLocal = linkLocal;
 }
 
-interface PathFields {
-  hops: Hops;
-  peer: string;
-  best: boolean;
-  multipath: boolean;
-  valid: boolean;
-  stale: boolean;
-  asPath: string;
-  origin: string;
-}
-
-const blankPath = (): PathFields => ({
-  hops: NO_HOPS,
+/** A path before its members are read: FRR omits a flag that is false. */
+const blankPath = (): BgpPath => ({
+  nextHop: "",
   peer: "",
   best: false,
   multipath: false,
@@ -100,43 +86,35 @@ const blankPath = (): PathFields => ({
   origin: "",
 });
 
-function toPath(f: PathFields): BgpPath {
-  const p: BgpPath = {
-    nextHop: f.hops.nextHop,
-    peer: f.peer,
-    best: f.best,
-    multipath: f.multipath,
-    valid: f.valid,
-    stale: f.stale,
-    asPath: f.asPath,
-  };
-  if (f.hops.linkLocal !== undefined) p.nextHopLinkLocal = f.hops.linkLocal;
-  if (f.origin) p.origin = f.origin;
-  return p;
-}
-
 /** The members both path forms share; false for a key that is not one of them. */
-function commonField(c: JsonCursor, f: PathFields): boolean {
-  if (c.key("valid")) f.valid = c.boolean();
-  else if (c.key("multipath")) f.multipath = c.boolean();
-  else if (c.key("stale")) f.stale = c.boolean();
-  else if (c.key("origin")) f.origin = c.string();
-  else if (c.key("nexthops")) f.hops = readNexthops(c);
+function commonField(c: JsonCursor, p: BgpPath): boolean {
+  if (c.key("valid")) p.valid = c.boolean();
+  else if (c.key("multipath")) p.multipath = c.boolean();
+  else if (c.key("stale")) p.stale = c.boolean();
+  else if (c.key("origin")) p.origin = c.string();
+  else if (c.key("nexthops")) readNexthops(c, p);
   else return false;
   return true;
 }
 
+/** An empty origin is no origin (FRR always prints one; no need to be quick here). */
+function done(p: BgpPath): BgpPath {
+  if (p.origin) return p;
+  const { origin: _, ...rest } = p;
+  return rest;
+}
+
 /** A table path: FRR adds a boolean key only when it is true; `bestpath`, `peerId`, `path` are flat. */
 function readTablePath(c: JsonCursor): BgpPath {
-  const f = blankPath();
+  const p = blankPath();
   for (let more = c.object(); more; more = c.member()) {
-    if (commonField(c, f)) continue;
-    if (c.key("bestpath")) f.best = c.boolean();
-    else if (c.key("peerId")) f.peer = c.string();
-    else if (c.key("path")) f.asPath = c.string();
+    if (commonField(c, p)) continue;
+    if (c.key("bestpath")) p.best = c.boolean();
+    else if (c.key("peerId")) p.peer = c.string();
+    else if (c.key("path")) p.asPath = c.string();
     else c.skip();
   }
-  return toPath(f);
+  return done(p);
 }
 
 /** `{<key>: <one value read by read>}` with other keys skipped; `fallback` if the key is absent. */
@@ -151,15 +129,15 @@ function inner<T>(c: JsonCursor, key: string, read: () => T, fallback: T): T {
 
 /** A detail path (`json detail`, and `show bgp … <prefix> json`): `bestpath.overall`, `peer.peerId`, `aspath.string`. */
 function readDetailPath(c: JsonCursor): BgpPath {
-  const f = blankPath();
+  const p = blankPath();
   for (let more = c.object(); more; more = c.member()) {
-    if (commonField(c, f)) continue;
-    if (c.key("bestpath")) f.best = inner(c, "overall", () => c.boolean(), false);
-    else if (c.key("peer")) f.peer = inner(c, "peerId", () => c.string(), "");
-    else if (c.key("aspath")) f.asPath = inner(c, "string", () => c.string(), "");
+    if (commonField(c, p)) continue;
+    if (c.key("bestpath")) p.best = inner(c, "overall", () => c.boolean(), false);
+    else if (c.key("peer")) p.peer = inner(c, "peerId", () => c.string(), "");
+    else if (c.key("aspath")) p.asPath = inner(c, "string", () => c.string(), "");
     else c.skip();
   }
-  return toPath(f);
+  return done(p);
 }
 
 function readPaths(c: JsonCursor, read: (c: JsonCursor) => BgpPath): BgpPath[] {

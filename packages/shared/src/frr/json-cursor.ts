@@ -1,5 +1,7 @@
 // A strict JSON reader over a string that builds no document tree: a parser walks objects and arrays member by
 // member, reads the values it maps and skips (still validating) the rest — for outputs too large to JSON.parse whole.
+// One leniency, for speed: a raw control character other than tab, LF or CR inside a string it skips goes unnoticed
+// (strings it reads, keys included, are checked as JSON.parse checks them).
 
 /** Broken JSON (truncated, mixed with text): what JSON.parse would throw on. `at` is the offset in the JSON text. */
 export class JsonSyntaxError extends Error {}
@@ -26,21 +28,11 @@ const LABELS: Record<JsonKind, string> = {
 };
 /** Beyond any string index, and still a small integer to V8 (the cursor's fields stay untagged). */
 const NONE = 2 ** 30 - 1;
-/** Control characters JSON allows nowhere (tab, LF and CR may only stand between tokens, never raw in a string). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
-/** Below this length V8 copies a slice instead of pointing into the input (and so keeping all of it alive). */
-const SLICE_COPIES = 13;
+/** How many of a string's last characters its intern hash reads (with its length and first character). */
+const HASHED = 8;
 const ESCAPES = new Set([34, 92, 47, 98, 102, 110, 114, 116]); // " \ / b f n r t
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 const isDigit = (c: number) => c >= 48 && c <= 57;
-
-/** A JSON string's value from its quoted text (validated by the cursor first). */
-function decode(quoted: string): string {
-  const v: unknown = JSON.parse(quoted);
-  if (typeof v !== "string") throw new JsonSyntaxError(`not a string: ${quoted.slice(0, 40)}`);
-  return v;
-}
 
 export class JsonCursor {
   private pos: number;
@@ -50,9 +42,9 @@ export class JsonCursor {
   private nextCr = -1;
   private nextTab = -1;
   private escaped = false;
-  /** The current key's opening quote, and whether it has escapes. */
+  /** The current key's opening quote, and its length (-1 if it has escapes). */
   private keyAt = 0;
-  private keyEscaped = false;
+  private keyLength = 0;
   /** One entry per object or array being read: its current key's opening quote, or -(index + 1). */
   private readonly frames: number[] = [];
   private readonly interned = new Map<number, string>();
@@ -63,9 +55,6 @@ export class JsonCursor {
     private readonly end = text.length,
   ) {
     this.pos = start;
-    FORBIDDEN.lastIndex = start;
-    const bad = FORBIDDEN.exec(text);
-    if (bad && bad.index < end) this.syntax(bad.index, "a control character");
   }
 
   /** What the next value is; a JsonSyntaxError if it is no JSON value. */
@@ -109,17 +98,13 @@ export class JsonCursor {
 
   /** Whether the current key is `name`. */
   key(name: string): boolean {
-    const at = this.keyAt;
-    if (this.keyEscaped) return this.keyText() === name;
-    if (this.text.charCodeAt(at + name.length + 1) !== 34) return false;
-    for (let i = 0; i < name.length; i++)
-      if (this.text.charCodeAt(at + 1 + i) !== name.charCodeAt(i)) return false;
-    return true;
+    if (this.keyLength !== name.length) return this.keyLength < 0 && this.keyText() === name;
+    return this.same(name, this.keyAt + 1);
   }
 
   /** The current key, as a string of its own. */
   keyText(): string {
-    return decode(this.text.slice(this.keyAt, this.stringEnd(this.keyAt) + 1));
+    return this.decode(this.keyAt, this.stringEnd(this.keyAt));
   }
 
   /** Enters an array: true positioned at its first item, false if it is empty. */
@@ -149,22 +134,36 @@ export class JsonCursor {
     return true;
   }
 
-  /** A string value; long repeated ones (addresses, AS paths) come back as one shared string. */
+  /**
+   * A string value, a string of its own (never a slice keeping the input alive), and one shared string for values
+   * repeated across the table (addresses, AS paths, origins).
+   */
   string(): string {
     if (this.ws() !== 34) this.expected("a string");
     const at = this.pos;
     const close = this.stringEnd(at);
     this.pos = close + 1;
     const n = close - at - 1;
-    if (this.escaped) return decode(this.text.slice(at, close + 1));
-    if (n < SLICE_COPIES) return this.text.slice(at + 1, close);
-    let h = n;
-    for (let i = at + 1; i < close; i++) h = (Math.imul(h, 31) + this.text.charCodeAt(i)) & 0x3fffffff;
+    if (this.escaped) return this.decode(at, close);
+    const t = this.text;
+    let h = n * 31 + t.charCodeAt(at + 1);
+    for (let i = Math.max(at + 2, close - HASHED); i < close; i++)
+      h = (Math.imul(h, 31) + t.charCodeAt(i)) & 0x3fffffff;
     const hit = this.interned.get(h);
     if (hit !== undefined && hit.length === n && this.same(hit, at + 1)) return hit;
-    const s = decode(this.text.slice(at, close + 1));
+    const s = this.decode(at, close); // its own copy, where a slice would keep the whole input alive
     this.interned.set(h, s);
     return s;
+  }
+
+  /** Whether the next value, which must be a string, is `value` (without making a string of it). */
+  stringIs(value: string): boolean {
+    if (this.ws() !== 34) this.expected("a string");
+    const at = this.pos;
+    const close = this.stringEnd(at);
+    this.pos = close + 1;
+    if (this.escaped) return this.decode(at, close) === value;
+    return close - at - 1 === value.length && this.same(value, at + 1);
   }
 
   boolean(): boolean {
@@ -202,9 +201,7 @@ export class JsonCursor {
 
   /** A JsonShapeError at the current value, or at its member `key`. */
   fail(message: string, key?: string): never {
-    const path = this.frames.map((f) =>
-      f >= 0 ? decode(this.text.slice(f, this.stringEnd(f) + 1)) : -f - 1,
-    );
+    const path = this.frames.map((f) => (f >= 0 ? this.decode(f, this.stringEnd(f)) : -f - 1));
     throw new JsonShapeError(message, key === undefined ? path : [...path, key]);
   }
 
@@ -216,9 +213,10 @@ export class JsonCursor {
     if (this.ws() !== 34) this.unexpected();
     const at = this.pos;
     this.frames[this.frames.length - 1] = at;
-    this.pos = this.stringEnd(at) + 1;
+    const close = this.stringEnd(at);
+    this.pos = close + 1;
     this.keyAt = at;
-    this.keyEscaped = this.escaped;
+    this.keyLength = this.escaped ? -1 : close - at - 1;
     if (this.ws() !== 58) this.unexpected();
     this.pos++;
   }
@@ -307,6 +305,20 @@ export class JsonCursor {
       } else if (!ESCAPES.has(e)) this.syntax(p, "an unknown escape");
     }
     return this.syntax(this.end, "an unterminated string");
+  }
+
+  /**
+   * The value of the string between quotes at `at` and `close`, as a string of its own; JSON.parse does the escapes
+   * and rejects the raw control characters `stringEnd` lets through.
+   */
+  private decode(at: number, close: number): string {
+    let v: unknown;
+    try {
+      v = JSON.parse(this.text.slice(at, close + 1));
+    } catch {
+      return this.syntax(at, "a control character in a string");
+    }
+    return typeof v === "string" ? v : this.syntax(at, "a broken string");
   }
 
   private next(ch: string, from: number): number {
