@@ -20,6 +20,8 @@ const MB = 1024 * 1024;
 
 interface Run {
   ms: number;
+  /** CPU time of the parse (user + system, GC threads included): steadier than wall time on a shared machine. */
+  cpuMs: number;
   inputMb: number;
   rssBeforeMb: number;
   peakRssMb: number;
@@ -57,9 +59,11 @@ function child(file: string): Run {
   gc();
   const before = process.memoryUsage();
   resetPeakRss();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const r = parseBgpTable(text);
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   const peak = peakRss() ?? process.resourceUsage().maxRSS / 1024;
   if (!r.ok) throw new Error(r.error.message);
   gc();
@@ -69,6 +73,7 @@ function child(file: string): Run {
   const retained = process.memoryUsage().heapUsed;
   return {
     ms,
+    cpuMs: (used.user + used.system) / 1000,
     inputMb,
     rssBeforeMb: before.rss / MB,
     peakRssMb: peak,
@@ -99,7 +104,7 @@ function parent(count: number, runs: number): void {
     const run: Run = JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }));
     all.push(run);
     process.stdout.write(
-      `run ${i + 1}: ${f(run.ms)} ms, peak RSS ${f(run.peakRssMb)} MB (before ${f(run.rssBeforeMb)} MB), ` +
+      `run ${i + 1}: ${f(run.ms)} ms (CPU ${f(run.cpuMs)} ms), peak RSS ${f(run.peakRssMb)} MB (before ${f(run.rssBeforeMb)} MB), ` +
         `heap ${f(run.heapBeforeMb)} → ${f(run.heapWithResultMb)} MB, result alone ${f(run.retainedHeapMb)} MB\n`,
     );
   }
@@ -108,7 +113,7 @@ function parent(count: number, runs: number): void {
   const of = (k: keyof Run) => all.map((r) => r[k]);
   process.stdout.write(
     `parsed ${last?.routes} routes / ${last?.paths} paths from ${f(last?.inputMb ?? 0)} MB of JSON; ${runs} runs in fresh processes:\n` +
-      `  time median ${f(median(of("ms")))} ms (min ${f(Math.min(...of("ms")))}, max ${f(Math.max(...of("ms")))})\n` +
+      `  time median ${f(median(of("ms")))} ms (min ${f(Math.min(...of("ms")))}, max ${f(Math.max(...of("ms")))}), CPU time median ${f(median(of("cpuMs")))} ms\n` +
       `  peak RSS median ${f(median(of("peakRssMb")))} MB (max ${f(Math.max(...of("peakRssMb")))}), ` +
       `RSS before parsing (node + tsx + the input string) ${f(median(of("rssBeforeMb")))} MB\n` +
       `  heap before ${f(median(of("heapBeforeMb")))} MB, with the result ${f(median(of("heapWithResultMb")))} MB, ` +
