@@ -28,6 +28,8 @@ const LABELS: Record<JsonKind, string> = {
 };
 /** Beyond any string index, and still a small integer to V8 (the cursor's fields stay untagged). */
 const NONE = 2 ** 30 - 1;
+/** Slots in the shared-strings cache (a power of two). */
+const INTERNED = 16384;
 /** How many of a string's last characters its intern hash reads (with its length and first character). */
 const HASHED = 8;
 const ESCAPES = new Set([34, 92, 47, 98, 102, 110, 114, 116]); // " \ / b f n r t
@@ -47,7 +49,8 @@ export class JsonCursor {
   private keyLength = 0;
   /** One entry per object or array being read: its current key's opening quote, or -(index + 1). */
   private readonly frames: number[] = [];
-  private readonly interned = new Map<number, string>();
+  /** The strings read so far, by hash: a cache (a collision replaces), so a table of all-different values is fine. */
+  private interned: (string | undefined)[] = [];
 
   constructor(
     private readonly text: string,
@@ -149,10 +152,11 @@ export class JsonCursor {
     let h = n * 31 + t.charCodeAt(at + 1);
     for (let i = Math.max(at + 2, close - HASHED); i < close; i++)
       h = (Math.imul(h, 31) + t.charCodeAt(i)) & 0x3fffffff;
-    const hit = this.interned.get(h);
+    if (this.interned.length === 0) this.interned = new Array<string | undefined>(INTERNED).fill(undefined);
+    const hit = this.interned[h & (INTERNED - 1)];
     if (hit !== undefined && hit.length === n && this.same(hit, at + 1)) return hit;
     const s = this.decode(at, close); // its own copy, where a slice would keep the whole input alive
-    this.interned.set(h, s);
+    this.interned[h & (INTERNED - 1)] = s;
     return s;
   }
 
