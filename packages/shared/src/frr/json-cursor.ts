@@ -3,8 +3,9 @@
 // One leniency, for speed: a raw control character other than tab, LF or CR inside a string it skips goes unnoticed
 // (strings it reads, keys included, are checked as JSON.parse checks them).
 
-/** Broken JSON (truncated, mixed with text): what JSON.parse would throw on. `at` is the offset in the JSON text. */
-export class JsonSyntaxError extends Error {}
+import { isDigit, JsonScanner } from "./json-scanner.js";
+
+export { JsonSyntaxError, syntaxError } from "./json-scanner.js";
 
 /** Valid JSON in a shape the reader does not know; `path` names where, as a zod issue path does. */
 export class JsonShapeError extends Error {
@@ -26,24 +27,12 @@ const LABELS: Record<JsonKind, string> = {
   boolean: "a boolean",
   null: "null",
 };
-/** Beyond any string index, and still a small integer to V8 (the cursor's fields stay untagged). */
-const NONE = 2 ** 30 - 1;
 /** Slots in the shared-strings cache (a power of two). */
 const INTERNED = 16384;
 /** How many of a string's last characters its intern hash reads (with its length and first character). */
 const HASHED = 8;
-const ESCAPES = new Set([34, 92, 47, 98, 102, 110, 114, 116]); // " \ / b f n r t
-const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-const isDigit = (c: number) => c >= 48 && c <= 57;
 
-export class JsonCursor {
-  private pos: number;
-  /** Cached next positions of a backslash, LF, CR and tab (NONE if there is none): strings are found by indexOf. */
-  private nextEscape = -1;
-  private nextLf = -1;
-  private nextCr = -1;
-  private nextTab = -1;
-  private escaped = false;
+export class JsonCursor extends JsonScanner {
   /** The current key's opening quote, and its length (-1 if it has escapes). */
   private keyAt = 0;
   private keyLength = 0;
@@ -51,14 +40,6 @@ export class JsonCursor {
   private readonly frames: number[] = [];
   /** The strings read so far, by hash: a cache (a collision replaces), so a table of all-different values is fine. */
   private interned: (string | undefined)[] = [];
-
-  constructor(
-    private readonly text: string,
-    private readonly start = 0,
-    private readonly end = text.length,
-  ) {
-    this.pos = start;
-  }
 
   /** What the next value is; a JsonSyntaxError if it is no JSON value. */
   kind(): JsonKind {
@@ -185,24 +166,6 @@ export class JsonCursor {
     return Number(this.text.slice(at, this.pos));
   }
 
-  /** Skips the next value, validating it. */
-  skip(): void {
-    const c = this.ws();
-    if (c === 34) this.pos = this.stringEnd(this.pos) + 1;
-    else if (c === 123) this.skipMembers(125, true);
-    else if (c === 91) this.skipMembers(93, false);
-    else if (c === 116) this.literal("true", true);
-    else if (c === 102) this.literal("false", false);
-    else if (c === 110) this.literal("null", null);
-    else if (c === 45 || isDigit(c)) this.skipNumber();
-    else this.unexpected();
-  }
-
-  /** The end of the text: nothing but whitespace may follow the value. */
-  done(): void {
-    if (this.ws() !== -1) this.unexpected("text after the JSON value");
-  }
-
   /** A JsonShapeError at the current value, or at its member `key`. */
   fail(message: string, key?: string): never {
     const path = this.frames.map((f) => (f >= 0 ? this.decode(f, this.stringEnd(f)) : -f - 1));
@@ -223,151 +186,5 @@ export class JsonCursor {
     this.keyLength = this.escaped ? -1 : close - at - 1;
     if (this.ws() !== 58) this.unexpected();
     this.pos++;
-  }
-
-  private skipMembers(close: number, keys: boolean): void {
-    this.pos++;
-    if (this.ws() === close) {
-      this.pos++;
-      return;
-    }
-    for (;;) {
-      if (keys) {
-        if (this.ws() !== 34) this.unexpected();
-        this.pos = this.stringEnd(this.pos) + 1;
-        if (this.ws() !== 58) this.unexpected();
-        this.pos++;
-      }
-      this.skip();
-      const c = this.ws();
-      if (c === close) break;
-      if (c !== 44) this.unexpected();
-      this.pos++;
-    }
-    this.pos++;
-  }
-
-  private skipNumber(): void {
-    const t = this.text;
-    let p = this.pos;
-    if (t.charCodeAt(p) === 45) p++;
-    if (t.charCodeAt(p) === 48) p++;
-    else if (isDigit(t.charCodeAt(p))) while (isDigit(t.charCodeAt(++p)));
-    else this.syntax(p, "a number without digits");
-    if (t.charCodeAt(p) === 46) {
-      if (!isDigit(t.charCodeAt(++p))) this.syntax(p, "a number without digits after the point");
-      while (isDigit(t.charCodeAt(++p)));
-    }
-    if ((t.charCodeAt(p) | 32) === 101) {
-      const s = t.charCodeAt(++p);
-      if (s === 43 || s === 45) p++;
-      if (!isDigit(t.charCodeAt(p))) this.syntax(p, "a number without exponent digits");
-      while (isDigit(t.charCodeAt(++p)));
-    }
-    this.pos = Math.min(p, this.end);
-  }
-
-  private literal<T>(word: string, value: T): T {
-    for (let i = 1; i < word.length; i++)
-      if (this.text.charCodeAt(this.pos + i) !== word.charCodeAt(i) || this.pos + i >= this.end)
-        this.syntax(this.pos + i, `a broken \`${word}\``);
-    this.pos += word.length;
-    return value;
-  }
-
-  /** The closing quote of the string opening at `at`; sets `escaped`. */
-  private stringEnd(at: number): number {
-    const t = this.text;
-    const close = t.indexOf('"', at + 1);
-    if (close < 0 || close >= this.end) this.syntax(this.end, "an unterminated string");
-    if (this.nextEscape <= at) this.nextEscape = this.next("\\", at);
-    if (this.nextEscape < close) return this.escapedEnd(at);
-    if (this.nextLf <= at) this.nextLf = this.next("\n", at);
-    if (this.nextCr <= at) this.nextCr = this.next("\r", at);
-    if (this.nextTab <= at) this.nextTab = this.next("\t", at);
-    const raw = Math.min(this.nextLf, this.nextCr, this.nextTab);
-    if (raw < close) this.syntax(raw, "a raw line break or tab in a string");
-    this.escaped = false;
-    return close;
-  }
-
-  private escapedEnd(at: number): number {
-    const t = this.text;
-    for (let p = at + 1; p < this.end; p++) {
-      const c = t.charCodeAt(p);
-      if (c === 34) {
-        this.escaped = true;
-        return p;
-      }
-      if (c < 32) this.syntax(p, "a control character in a string");
-      if (c !== 92) continue;
-      const e = t.charCodeAt(++p);
-      if (e === 117) {
-        for (let k = 1; k <= 4; k++)
-          if (!isHex(t.charCodeAt(p + k))) this.syntax(p + k, "a broken \\u escape");
-        p += 4;
-      } else if (!ESCAPES.has(e)) this.syntax(p, "an unknown escape");
-    }
-    return this.syntax(this.end, "an unterminated string");
-  }
-
-  /**
-   * The value of the string between quotes at `at` and `close`, as a string of its own; JSON.parse does the escapes
-   * and rejects the raw control characters `stringEnd` lets through.
-   */
-  private decode(at: number, close: number): string {
-    let v: unknown;
-    try {
-      v = JSON.parse(this.text.slice(at, close + 1));
-    } catch {
-      return this.syntax(at, "a control character in a string");
-    }
-    return typeof v === "string" ? v : this.syntax(at, "a broken string");
-  }
-
-  private next(ch: string, from: number): number {
-    const i = this.text.indexOf(ch, from);
-    return i < 0 ? NONE : i;
-  }
-
-  private same(s: string, at: number): boolean {
-    for (let i = 0; i < s.length; i++) if (this.text.charCodeAt(at + i) !== s.charCodeAt(i)) return false;
-    return true;
-  }
-
-  private ws(): number {
-    const t = this.text;
-    for (let p = this.pos; p < this.end; p++) {
-      const c = t.charCodeAt(p);
-      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
-        this.pos = p;
-        return c;
-      }
-    }
-    this.pos = this.end;
-    return -1;
-  }
-
-  private unexpected(what?: string): never {
-    if (this.pos >= this.end) return this.syntax(this.end, "an unexpected end of the input");
-    const c = this.text[this.pos] ?? "";
-    return this.syntax(this.pos, what ?? `an unexpected ${JSON.stringify(c)}`);
-  }
-
-  private syntax(at: number, what: string): never {
-    throw new JsonSyntaxError(`${what} at position ${at - this.start}`);
-  }
-}
-
-/** The syntax error in `text` (between `start` and `end`), if it has one. */
-export function syntaxError(text: string, start = 0, end = text.length): JsonSyntaxError | undefined {
-  try {
-    const c = new JsonCursor(text, start, end);
-    c.skip();
-    c.done();
-    return undefined;
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) return err;
-    throw err;
   }
 }
