@@ -3,13 +3,15 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseBgpPrefix, parseBgpTable } from "./bgp-routes.js";
+import { syntheticBgpTable, syntheticPrefix } from "./synthetic-bgp-table.js";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-const table = (name: string) => {
-  const r = parseBgpTable(fixture(name));
+const tableOf = (text: string) => {
+  const r = parseBgpTable(text);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
+const table = (name: string) => tableOf(fixture(name));
 const VIP = "2001:db8:1162:79fb:ff01::1/128";
 
 describe("parseBgpTable", () => {
@@ -89,6 +91,77 @@ describe("parseBgpTable", () => {
     );
     expect(msg("{}")).toMatch(/unexpected shape at routes/);
     expect(msg(JSON.stringify({ routes: { "::/0": "x" } }))).toMatch(/unexpected shape at routes/);
+  });
+});
+
+describe("parseBgpTable on a large table (the full-table view)", () => {
+  const N = 5000;
+  const text = syntheticBgpTable(N);
+  const msg = (stdout: string) => {
+    const r = parseBgpTable(stdout);
+    return r.ok ? "parsed" : r.error.message;
+  };
+
+  it("reads every prefix and path, as JSON.parse reads them", () => {
+    const t = tableOf(text);
+    expect(t).toMatchObject({ routerId: "192.0.2.1", localAs: 65101, totalRoutes: N, totalPaths: 3 * N });
+    const json = JSON.parse(text) as {
+      routes: Record<string, { peerId: string; nexthops: { ip: string }[] }[]>;
+    };
+    expect(t.routes.map((r) => r.prefix)).toEqual(Object.keys(json.routes));
+    const route = t.routes[4321];
+    expect(route?.paths.map((p) => [p.peer, p.nextHop, p.nextHopLinkLocal, p.best, p.multipath])).toEqual(
+      json.routes[syntheticPrefix(4321)]?.map((p, i) => [
+        p.peerId,
+        p.nexthops[0]?.ip,
+        p.nexthops[1]?.ip,
+        i === 0,
+        i > 0,
+      ]),
+    );
+  });
+
+  it("answers PARSE_FAILED naming the path of one malformed path deep in the table", () => {
+    const prefix = syntheticPrefix(3210);
+    const at = text.indexOf('"peerId"', text.indexOf(`"${prefix}"`));
+    const end = text.indexOf(",", at);
+    expect(msg(`${text.slice(0, at)}"peerId":7${text.slice(end)}`)).toBe(
+      `unexpected shape at routes.${prefix}.0.peerId: expected a string, got a number`,
+    );
+    const hop = text.indexOf('"ip"', at);
+    expect(msg(`${text.slice(0, hop)}"ipx"${text.slice(hop + 4)}`)).toBe(
+      `unexpected shape at routes.${prefix}.0.nexthops.0.ip: required`,
+    );
+  });
+
+  it("answers not JSON for a cut or broken table, even where a shape error comes first", () => {
+    expect(msg(text.slice(0, text.length - 1000))).toMatch(/^not JSON .*unterminated string/);
+    const colon = text.indexOf(":", text.length / 2);
+    expect(msg(`${text.slice(0, colon)};${text.slice(colon + 1)}`)).toMatch(
+      /^not JSON .*unexpected ";" at position/,
+    );
+    expect(msg(`{"routes": 5, ${text.slice(1, -10)}`)).toMatch(/^not JSON/);
+  });
+});
+
+describe("parseBgpTable's edge shapes", () => {
+  it("reads `json detail` prefixes as `show bgp … <prefix> json` reads one", () => {
+    const one = JSON.parse(fixture("frr-show-bgp-ipv6-unicast-prefix.vip-healthy.frr-8.4.4.json")) as {
+      prefix: string;
+    };
+    const t = tableOf(JSON.stringify({ routes: { [one.prefix]: one } }));
+    const r = parseBgpPrefix(JSON.stringify(one));
+    expect(r.ok && t.routes).toEqual([r.ok && r.value]);
+  });
+
+  it("keeps a prefix printed twice once, with its last paths; reads escaped keys and strings", () => {
+    const t = tableOf(
+      '{"routes": {"2001:db8::/64": [{"peerId": "a"}], "::/0": [], "2001:db8::/64": [{"peer\u0049d": "b"}]}}',
+    );
+    expect(t.routes.map((r) => [r.prefix, r.paths.map((p) => p.peer)])).toEqual([
+      ["2001:db8::/64", ["b"]],
+      ["::/0", []],
+    ]);
   });
 });
 

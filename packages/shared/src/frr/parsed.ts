@@ -1,6 +1,7 @@
 // The outcome of parsing one command's stdout: a domain value, or PARSE_FAILED naming the command and the first
 // bytes it printed. Parsers never throw: a shape they do not know is an answer the operator can read.
 import type { z } from "zod";
+import { JsonCursor, JsonShapeError, JsonSyntaxError, syntaxError } from "./json-cursor.js";
 
 export interface ParseFailure {
   code: "PARSE_FAILED";
@@ -29,18 +30,53 @@ function vtyshError(text: string): string | undefined {
   return line?.startsWith("%") ? line : undefined;
 }
 
+/** Where FRR's JSON is in stdout (trimmed), or PARSE_FAILED for empty output and vtysh error text. */
+function jsonBounds(commandId: string, stdout: string): Parsed<{ start: number; end: number }> {
+  const start = stdout.length - stdout.trimStart().length;
+  const end = stdout.trimEnd().length;
+  if (end <= start) return parseFailed(commandId, "the command printed nothing", stdout);
+  const error = vtyshError(stdout.slice(start, Math.min(end, start + 4096)));
+  if (error) return parseFailed(commandId, `vtysh answered "${error}"`, stdout);
+  return { ok: true, value: { start, end } };
+}
+
+const notJson = (commandId: string, why: string, stdout: string) =>
+  parseFailed(commandId, `not JSON (truncated or mixed with text?): ${why}`, stdout);
+
 /** FRR's JSON output, or PARSE_FAILED for empty output, vtysh error text and truncated or broken JSON. */
 export function parseJsonOutput(commandId: string, stdout: string): Parsed<unknown> {
-  const text = stdout.trim();
-  if (text === "") return parseFailed(commandId, "the command printed nothing", stdout);
-  const error = vtyshError(text);
-  if (error) return parseFailed(commandId, `vtysh answered "${error}"`, stdout);
+  const b = jsonBounds(commandId, stdout);
+  if (!b.ok) return b;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: JSON.parse(stdout.slice(b.value.start, b.value.end)) as unknown };
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    return parseFailed(commandId, `not JSON (truncated or mixed with text?): ${why}`, stdout);
+    return notJson(commandId, err instanceof Error ? err.message : String(err), stdout);
   }
+}
+
+/**
+ * FRR's JSON output read by `read` with a JsonCursor, without building the document (for outputs too large to
+ * JSON.parse): PARSE_FAILED as parseJsonOutput gives it, or naming the path of a value `read` does not know.
+ */
+export function readJsonOutput<T>(commandId: string, stdout: string, read: (c: JsonCursor) => T): Parsed<T> {
+  return guarded(commandId, stdout, () => {
+    const b = jsonBounds(commandId, stdout);
+    if (!b.ok) return b;
+    const { start, end } = b.value;
+    try {
+      const c = new JsonCursor(stdout, start, end);
+      const value = read(c);
+      c.done();
+      return { ok: true, value };
+    } catch (err) {
+      if (err instanceof JsonSyntaxError) return notJson(commandId, err.message, stdout);
+      if (!(err instanceof JsonShapeError)) throw err;
+      const broken = syntaxError(stdout, start, end); // broken JSON is the better answer, as with JSON.parse
+      if (broken) return notJson(commandId, broken.message, stdout);
+      const where = err.path.length ? err.path.join(".") : "the top level";
+      return parseFailed(commandId, `unexpected shape at ${where}: ${err.message}`, stdout);
+    }
+  });
 }
 
 /** Validates and reshapes with `schema`; the first issue, with its path, becomes the message. */
