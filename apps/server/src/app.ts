@@ -28,6 +28,7 @@ import { dnsRoutes } from "./routes/dns.js";
 import { endpointsRoutes } from "./routes/endpoints.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostsRoutes } from "./routes/hosts.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { planRoutes } from "./routes/plan.js";
 import { routeAuditRoutes } from "./routes/route-audit.js";
 import { sourcesRoutes } from "./routes/sources.js";
@@ -132,6 +133,8 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   // Public routes.
   await app.register(healthRoutes);
   await app.register(loginRoutes);
+  // Bearer tokens only (the API token or the read-only metrics token): Prometheus has no session.
+  await app.register(metricsRoutes, { apiToken: config.apiToken, metricsToken: config.metricsToken });
 
   // Everything else under /api needs a session or the API token.
   await app.register(async (api) => {

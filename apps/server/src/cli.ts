@@ -18,6 +18,7 @@ Usage:
 Environment:
   K3S_HA_ADMIN_PASSWORD   password of user "admin" (otherwise generated and printed once on first start)
   K3S_HA_API_TOKEN        token accepted as "Authorization: Bearer …" for automation
+  K3S_HA_METRICS_TOKEN    read-only token accepted on GET /metrics only (Prometheus)
   K3S_HA_DATA_DIR         folder of the embedded database (default ./.data)
   K3S_HA_WEB_DIR          built web app to serve (default apps/web/dist)
   K3S_HA_LOG_LEVEL        silent | error | warn | info | debug (default info)

@@ -14,6 +14,8 @@ export interface ServerConfig {
   adminPassword?: string;
   /** From K3S_HA_API_TOKEN: accepted as `Authorization: Bearer` for automation. */
   apiToken?: string;
+  /** From K3S_HA_METRICS_TOKEN: a read-only token accepted on GET /metrics only. */
+  metricsToken?: string;
   /** Where the generated first-start admin password is printed (never the logger). */
   announce: (line: string) => void;
   logLevel: "silent" | "error" | "warn" | "info" | "debug";
@@ -105,6 +107,7 @@ export function configFromEnv(options: {
     webDir: env.K3S_HA_WEB_DIR ? resolve(env.K3S_HA_WEB_DIR) : undefined,
     adminPassword: env.K3S_HA_ADMIN_PASSWORD || undefined,
     apiToken: env.K3S_HA_API_TOKEN || undefined,
+    metricsToken: env.K3S_HA_METRICS_TOKEN || undefined,
     announce: (line) => process.stdout.write(`${line}\n`),
     logLevel: (env.K3S_HA_LOG_LEVEL as ServerConfig["logLevel"]) ?? "info",
   };

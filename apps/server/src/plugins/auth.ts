@@ -92,7 +92,7 @@ export function csrfTokenFor(sessionToken: string): string {
   return createHmac("sha256", sessionToken).update("k3s-ha csrf v1").digest("base64url");
 }
 
-function safeEqual(a: string, b: string): boolean {
+export function safeEqual(a: string, b: string): boolean {
   const ha = createHash("sha256").update(a).digest();
   const hb = createHash("sha256").update(b).digest();
   return timingSafeEqual(ha, hb);
