@@ -1,7 +1,7 @@
 // Routes: the login page, and every other page behind a session inside the shell with the live connection.
 
 import type { SessionInfo } from "@k3s-ha/shared";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense } from "react";
 import { Route, Switch, useLocation } from "wouter";
 import { PageErrorBoundary } from "../components/page-error-boundary";
@@ -16,7 +16,8 @@ import { HostsPage } from "../features/hosts/pages/hosts-page";
 import { NotBuiltPage, plannedSections } from "../features/not-built/pages/not-built-page";
 import { OverviewPage } from "../features/overview/pages/overview-page";
 import { AddressPlanPage } from "../features/plan/pages/address-plan-page";
-import { LiveSync } from "../lib/live";
+import { planQueries } from "../features/plan/queries";
+import { LiveSync, useLiveTopics } from "../lib/live";
 import { liveTopicKeys } from "./live-topics";
 import { Shell } from "./shell";
 
@@ -27,6 +28,13 @@ function NotFound() {
   return (
     <PageHeader title="Page not found">There is no page at this address. Pick a section above.</PageHeader>
   );
+}
+
+/** Each plan node's source is its own topic (`node:<name>`): subscribed once the plan names the nodes. */
+function PlanNodeTopics() {
+  const plan = useQuery(planQueries.current());
+  useLiveTopics(plan.data?.plan?.nodes.map((n) => `node:${n.name}` as const) ?? []);
+  return null;
 }
 
 function SignedInRoutes({ session }: { session: SessionInfo }) {
@@ -66,6 +74,7 @@ export function App() {
         <RequireSession>
           {(session) => (
             <LiveSync keys={liveTopicKeys} onSessionEnded={() => forgetSession(queryClient)}>
+              <PlanNodeTopics />
               <Shell session={session}>
                 <SignedInRoutes session={session} />
               </Shell>

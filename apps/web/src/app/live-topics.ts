@@ -2,21 +2,26 @@
 
 import { auditQueries } from "../features/audit/queries";
 import { bgpQueries } from "../features/bgp/queries";
+import { clusterQueries } from "../features/cluster/queries";
+import { dnsQueries } from "../features/dns/queries";
+import { endpointQueries } from "../features/endpoints/queries";
 import { hostQueries } from "../features/hosts/queries";
 import { planQueries } from "../features/plan/queries";
+import { routeAuditQueries } from "../features/route-audit/queries";
 import { sourceQueries } from "../features/sources/queries";
 import type { TopicQueryKeys } from "../lib/live-sync";
 
 export const liveTopicKeys: TopicQueryKeys = {
   plan: [planQueries.all()],
   audit: [auditQueries.all()],
-  // A source's status change may be a host key refusal: the Hosts page shows the key offered.
-  sources: [sourceQueries.all(), hostQueries.all()],
-  // Until the cluster, DNS and endpoint pages bring their own queries, a source's new snapshot refreshes the
-  // source list (its lastRefresh moved).
-  router: [bgpQueries.all(), sourceQueries.all()],
-  kubernetes: [sourceQueries.all()],
-  dns: [sourceQueries.all()],
-  endpoints: [sourceQueries.all()],
-  node: [sourceQueries.all()],
+  // A source's status change may be a host key refusal (the Hosts page shows the key offered) or make the route
+  // audit's checks unknown.
+  sources: [sourceQueries.all(), hostQueries.all(), routeAuditQueries.all()],
+  // A snapshot also moves its source's lastRefresh.
+  router: [bgpQueries.all(), routeAuditQueries.all(), sourceQueries.all()],
+  kubernetes: [clusterQueries.all(), routeAuditQueries.all(), sourceQueries.all()],
+  dns: [dnsQueries.all(), sourceQueries.all()],
+  endpoints: [endpointQueries.all(), sourceQueries.all()],
+  // Each node's Calico sessions are listed with the router's peers.
+  node: [bgpQueries.all(), sourceQueries.all()],
 };

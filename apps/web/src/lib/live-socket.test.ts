@@ -137,3 +137,23 @@ describe("createLiveSocket", () => {
     expect(socket.status()).toBe("reconnecting");
   });
 });
+
+describe("topics added later (a plan's nodes)", () => {
+  it("subscribes to them at once when live, and to every topic again after a reconnect", () => {
+    const s = liveSocket();
+    s.start();
+    latest().open();
+    s.addTopics(["node:node01", "node:node02", "plan"]);
+    expect(latest().sent.at(-1)).toEqual({ type: "subscribe", topics: ["node:node01", "node:node02"] });
+    s.addTopics(["node:node01"]);
+    expect(latest().sent).toHaveLength(2);
+    latest().drop();
+    vi.advanceTimersByTime(60_000);
+    latest().open();
+    expect(latest().sent[0]).toEqual({
+      type: "subscribe",
+      topics: ["plan", "audit", "node:node01", "node:node02"],
+    });
+    s.stop();
+  });
+});

@@ -26,6 +26,8 @@ export interface LiveSocket {
   /** Retry now instead of waiting out the backoff (the browser came back online, the tab became visible). */
   retryNow(): void;
   onStatus(listener: () => void): () => void;
+  /** Subscribes to more topics (a plan's `node:<name>`s): now if connected, and again after every reconnect. */
+  addTopics(topics: readonly Topic[]): void;
 }
 
 export function liveSocketUrl(location: Pick<Location, "protocol" | "host">): string {
@@ -37,6 +39,7 @@ export function createLiveSocket(options: LiveSocketOptions): LiveSocket {
   const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url));
   const pingMs = (options.pingSeconds ?? 25) * 1000;
   const listeners = new Set<() => void>();
+  const topics = new Set<Topic>(options.topics);
 
   let status: LiveStatus = "stopped";
   let socket: WebSocket | null = null;
@@ -93,7 +96,9 @@ export function createLiveSocket(options: LiveSocketOptions): LiveSocket {
       if (socket !== ws) return;
       lastMessageAt = Date.now();
       setStatus("live");
-      send({ type: "subscribe", topics: [...options.topics] });
+      // The server takes at most 32 topics per message.
+      const all = [...topics];
+      for (let i = 0; i < all.length; i += 32) send({ type: "subscribe", topics: all.slice(i, i + 32) });
       pingTimer = setInterval(heartbeat, pingMs);
     };
     ws.onmessage = (event) => {
@@ -145,6 +150,11 @@ export function createLiveSocket(options: LiveSocketOptions): LiveSocket {
     onStatus(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    addTopics(more) {
+      const fresh = more.filter((t) => !topics.has(t));
+      for (const t of fresh) topics.add(t);
+      for (let i = 0; i < fresh.length; i += 32) send({ type: "subscribe", topics: fresh.slice(i, i + 32) });
     },
   };
 }

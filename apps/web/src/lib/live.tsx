@@ -73,3 +73,13 @@ export function useLiveStatus(): LiveStatus {
     () => "stopped",
   );
 }
+
+/** Keeps the socket subscribed to `topics` too (a plan's `node:<name>`s); topics are never dropped while open. */
+export function useLiveTopics(topics: readonly Topic[]): void {
+  const socket = useContext(LiveSocketContext);
+  const key = topics.join(" ");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the topics' contents
+  useEffect(() => {
+    if (socket && topics.length > 0) socket.addTopics(topics);
+  }, [socket, key]);
+}
