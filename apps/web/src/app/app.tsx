@@ -23,6 +23,8 @@ import { Shell } from "./shell";
 
 // Pages with charts load on demand so recharts stays out of the initial bundle.
 const FailoverPage = lazy(() => import("../features/failover/pages/failover-page"));
+// The Cluster page's YAML views bring the yaml library: loaded on demand too.
+const ClusterPage = lazy(() => import("../features/cluster/pages/cluster-page"));
 
 function NotFound() {
   return (
@@ -46,9 +48,7 @@ function SignedInRoutes({ session }: { session: SessionInfo }) {
           <Route path="/" component={OverviewPage} />
           <Route path="/address-plan" component={AddressPlanPage} />
           <Route path="/bgp" component={BgpPage} />
-          <Route path="/cluster">
-            <NotBuiltPage section={plannedSections.cluster} />
-          </Route>
+          <Route path="/cluster" component={ClusterPage} />
           <Route path="/setup">
             <NotBuiltPage section={plannedSections.setup} />
           </Route>

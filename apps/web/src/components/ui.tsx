@@ -102,3 +102,24 @@ export function LoadError({ what, error }: { what: string; error: unknown }) {
 export function Mono({ children, className = "" }: { children: ReactNode; className?: string }) {
   return <code className={`font-mono text-[0.8125rem] break-all ${className}`}>{children}</code>;
 }
+
+export type Tone = "good" | "bad" | "warn" | "neutral";
+
+const toneStyle: Record<Tone, string> = {
+  good: "bg-emerald-50 text-emerald-800 ring-emerald-300 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-800",
+  bad: "bg-red-50 text-red-800 ring-red-300 dark:bg-red-950 dark:text-red-200 dark:ring-red-800",
+  warn: "bg-amber-50 text-amber-900 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-800",
+  neutral:
+    "bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600",
+};
+
+/** A short status word in a coloured pill; the word carries the meaning, the colour only repeats it. */
+export function Pill({ tone, children }: { tone: Tone; children: ReactNode }) {
+  return (
+    <span
+      className={`inline-block rounded-full px-2 py-0.5 text-xs font-semibold whitespace-nowrap ring-1 ring-inset ${toneStyle[tone]}`}
+    >
+      {children}
+    </span>
+  );
+}

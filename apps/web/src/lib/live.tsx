@@ -77,9 +77,10 @@ export function useLiveStatus(): LiveStatus {
 /** Keeps the socket subscribed to `topics` too (a plan's `node:<name>`s); topics are never dropped while open. */
 export function useLiveTopics(topics: readonly Topic[]): void {
   const socket = useContext(LiveSocketContext);
+  // A string, so a new array with the same topics is no change.
   const key = topics.join(" ");
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the topics' contents
   useEffect(() => {
-    if (socket && topics.length > 0) socket.addTopics(topics);
+    const list = key ? (key.split(" ") as Topic[]) : [];
+    if (socket && list.length > 0) socket.addTopics(list);
   }, [socket, key]);
 }

@@ -112,3 +112,34 @@ describe("BGP page parts", () => {
     expect(screen.getByRole("list", { name: "BGP sessions of node02" })).toBeTruthy();
   });
 });
+
+describe("route paths", () => {
+  it("groups add-path copies by next-hop node, counting them", () => {
+    const path = (node: string, best = false) => ({
+      nextHop: `2001:db8::${node.slice(-1)}`,
+      node,
+      peer: "2001:db8::11",
+      best,
+      multipath: !best,
+      valid: true,
+      stale: false,
+    });
+    render(
+      <ul>
+        <RouteCard
+          route={{
+            prefix: "2001:db8:ff00::/112",
+            paths: [path("node01", true), path("node01"), path("node01"), path("node02"), path("node02")],
+            fib: { nextHops: [] },
+          }}
+        />
+      </ul>,
+    );
+    const paths = screen.getByRole("list", { name: "BGP paths for 2001:db8:ff00::/112" });
+    expect(
+      within(paths)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["via node01 ×3 · best", "via node02 ×2 · multipath"]);
+  });
+});

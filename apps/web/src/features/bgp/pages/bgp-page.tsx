@@ -5,7 +5,9 @@ import type { BgpPeersResponse, BgpRoutesResponse } from "@k3s-ha/shared";
 import { useQuery } from "@tanstack/react-query";
 import { StaleNotice } from "../../../components/stale-notice";
 import { Card, CardTitle, LoadError, Loading, Mono, PageHeader } from "../../../components/ui";
+import { AuditChecksCard } from "../../route-audit/components/audit-checks";
 import { SourceState } from "../../sources/components/source-state";
+import { RouteTable } from "../components/route-table";
 import { bgpQueries } from "../queries";
 
 type Peer = BgpPeersResponse["peers"][number];
@@ -141,6 +143,37 @@ export function NodeViews({ peers }: { peers: Peer[] }) {
   );
 }
 
+/**
+ * Paths per next-hop node: with Calico's add-path each node also relays the others' paths, so the router holds up
+ * to one path per node per peer — what matters is through which nodes, and how many.
+ */
+export function pathGroups(route: Route) {
+  const groups = new Map<
+    string,
+    { via: string; count: number; best: boolean; multipath: boolean; stale: boolean; invalid: boolean }
+  >();
+  for (const p of route.paths) {
+    const via = p.node ?? p.nextHop;
+    const g = groups.get(via) ?? {
+      via,
+      count: 0,
+      best: false,
+      multipath: false,
+      stale: false,
+      invalid: true,
+    };
+    groups.set(via, {
+      via,
+      count: g.count + 1,
+      best: g.best || p.best,
+      multipath: g.multipath || p.multipath,
+      stale: g.stale || p.stale,
+      invalid: g.invalid && !p.valid,
+    });
+  }
+  return [...groups.values()];
+}
+
 export function RouteCard({ route }: { route: Route }) {
   const hops = route.fib.nextHops;
   return (
@@ -159,15 +192,16 @@ export function RouteCard({ route }: { route: Route }) {
             ))}
       </p>
       <ul className="flex flex-wrap gap-1.5" aria-label={`BGP paths for ${route.prefix}`}>
-        {route.paths.map((p) => (
+        {pathGroups(route).map((g) => (
           <li
-            key={`${p.peer} ${p.nextHop}`}
+            key={g.via}
             className="rounded-md bg-slate-100 px-2 py-0.5 text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200"
           >
-            via {p.node ?? p.nextHop}
-            {p.best ? " · best" : p.multipath ? " · multipath" : ""}
-            {p.stale ? " · stale (graceful restart)" : ""}
-            {!p.valid ? " · invalid" : ""}
+            via {g.via}
+            {g.count > 1 ? ` ×${g.count}` : ""}
+            {g.best ? " · best" : g.multipath ? " · multipath" : ""}
+            {g.stale ? " · stale (graceful restart)" : ""}
+            {g.invalid ? " · invalid" : ""}
           </li>
         ))}
       </ul>
@@ -200,6 +234,7 @@ export function BgpPage() {
           )}
         </Card>
         {peers.data && <NodeViews peers={peers.data.peers.filter((p) => p.source !== "router")} />}
+        <AuditChecksCard />
         <Card>
           <CardTitle>Routes for the plan's ranges</CardTitle>
           {routes.isPending ? (
@@ -210,14 +245,10 @@ export function BgpPage() {
             </div>
           ) : routes.data.routes.length === 0 ? (
             <p className="p-4 text-sm text-slate-700 dark:text-slate-300">
-              The router has no routes in the service or LoadBalancer range (or has not been read yet).
+              The router has no routes in the plan's ranges (or has not been read yet).
             </p>
           ) : (
-            <ul className="divide-y divide-slate-100 dark:divide-slate-800">
-              {routes.data.routes.map((r) => (
-                <RouteCard key={r.prefix} route={r} />
-              ))}
-            </ul>
+            <RouteTable routes={routes.data.routes} render={(r) => <RouteCard key={r.prefix} route={r} />} />
           )}
         </Card>
       </div>

@@ -29,15 +29,6 @@ export function NotBuiltPage({ section }: { section: PlannedSection }) {
 }
 
 export const plannedSections = {
-  cluster: {
-    title: "Cluster",
-    purpose: "The k3s servers and the Kubernetes API behind the VIP and the DNS name.",
-    willShow: [
-      "Each server node: k3s running, apiserver healthy, its address.",
-      "The SANs of the certificate served on port 6443, checked by a TLS handshake against the plan's tls-san.",
-      "The endpoints behind the API LoadBalancer Service and their readiness.",
-    ],
-  },
   setup: {
     title: "Setup",
     purpose: "Apply the plan step by step: router, Calico, MetalLB, k3s, DNS.",

@@ -1,4 +1,5 @@
-// Route /: the plan at a glance — what it is, how many findings of each severity, whether the file on disk is valid.
+// Route /: one glance — the API reachable through every way in, BGP sessions, the route-policy audit worst first,
+// DNS, every source's status and age; then the plan: what it is, its findings, whether the file on disk is valid.
 import type { PlanResponse } from "@k3s-ha/shared";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
@@ -6,10 +7,13 @@ import { Link } from "wouter";
 import { StaleNotice, useIsStale } from "../../../components/stale-notice";
 import { Card, CardTitle, LoadError, Loading, PageHeader } from "../../../components/ui";
 import { formatAgo, formatDateTime } from "../../../lib/format";
+import { DnsCard } from "../../dns/components/dns-card";
 import { severityStyles } from "../../plan/components/kind-styles";
 import { groupBySeverity, severities } from "../../plan/findings";
 import { planQueries } from "../../plan/queries";
+import { AuditChecksCard } from "../../route-audit/components/audit-checks";
 import { SourcesCard } from "../../sources/components/sources-card";
+import { CalicoWarning, ReachabilityCard, SessionsCard } from "../components/live-glance";
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -125,6 +129,13 @@ export function OverviewPage() {
           "The plan this console works from."
         )}
       </PageHeader>
+      <CalicoWarning />
+      <div className="mb-6 grid gap-6 lg:grid-cols-2">
+        <ReachabilityCard />
+        <AuditChecksCard />
+        <SessionsCard />
+        <DnsCard />
+      </div>
       <StaleNotice updatedAt={dataUpdatedAt} what="the plan shown here" />
       {isPending ? (
         <Loading what="the plan" />
