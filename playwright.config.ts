@@ -1,10 +1,13 @@
-// End-to-end tests in Debian's Chromium against the built console on a copy of the lab plan.
+// End-to-end tests in Debian's Chromium against the built console on a lab of real daemons ("e2e", its own /64):
+// the web server's command brings the lab up and serves a copy of its plan; the global teardown takes it down.
 import { defineConfig } from "@playwright/test";
 
 export const E2E_PORT = 8181;
 export const E2E_DIR = ".e2e";
 export const E2E_PLAN = `${E2E_DIR}/plan.yaml`;
 export const E2E_PASSWORD = "e2e-admin-password";
+/** The lab the e2e console reads (never the operator's default lab "lab"). */
+export const E2E_LAB = "e2e";
 
 /** Debian's Chromium, as root and without background traffic (this machine's network is closed). */
 export const CHROMIUM_LAUNCH = {
@@ -30,6 +33,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [["list"], ["json", { outputFile: "reports/playwright.json" }]],
+  globalTeardown: "./e2e/teardown.ts",
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORT}`,
     trace: "retain-on-failure",
@@ -37,10 +41,10 @@ export default defineConfig({
   },
   webServer: {
     // A fresh plan copy and database for every run; the built server serves the built web app.
-    command: `rm -rf ${E2E_DIR} && mkdir -p ${E2E_DIR} && cp examples/lab.yaml ${E2E_PLAN} && exec node apps/server/dist/cli.js serve --plan ${E2E_PLAN} --port ${E2E_PORT} --data ${E2E_DIR}/data`,
+    command: `pnpm -s k3s-ha lab up --name ${E2E_LAB} --preset vip >&2 && rm -rf ${E2E_DIR} && mkdir -p ${E2E_DIR} && cp /run/k3s-ha-lab/${E2E_LAB}/plan.yaml ${E2E_PLAN} && exec node apps/server/dist/cli.js serve --plan ${E2E_PLAN} --port ${E2E_PORT} --data ${E2E_DIR}/data`,
     url: `http://127.0.0.1:${E2E_PORT}/api/health`,
     reuseExistingServer: false,
-    timeout: 30_000,
+    timeout: 120_000,
     env: { K3S_HA_ADMIN_PASSWORD: E2E_PASSWORD, K3S_HA_LOG_LEVEL: "warn" },
   },
 });

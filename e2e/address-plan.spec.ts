@@ -1,13 +1,16 @@
 // Operator flow: sign in, read the address plan map and its findings, edit the plan file, watch the page follow.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { E2E_PASSWORD, E2E_PLAN } from "../playwright.config";
 import { signIn } from "./helpers";
+import { type E2ePlan, e2ePlan } from "./lab";
 
-const original = readFileSync("examples/lab.yaml", "utf8");
-
+let plan: E2ePlan;
+test.beforeAll(() => {
+  plan = e2ePlan();
+});
 test.afterEach(() => {
-  writeFileSync(E2E_PLAN, original);
+  writeFileSync(E2E_PLAN, plan.text);
 });
 
 test("a wrong password is refused with a clear message", async ({ page }) => {
@@ -32,7 +35,7 @@ test("the address plan shows every range on the map and the findings", async ({ 
   await expect(page.locator('[data-finding-id="documentation-prefix"]')).toBeVisible();
   // The /112 pod range inside the /64 can be selected and its details read.
   await map.locator('[data-range-path="network.podCidr"]').first().click();
-  await expect(page.getByText("2001:db8:1162:79fb:ffcc::/112").first()).toBeVisible();
+  await expect(page.getByText(plan.podCidr).first()).toBeVisible();
 });
 
 test("editing the plan file updates the page live, and a broken edit keeps the last good plan", async ({
@@ -46,20 +49,21 @@ test("editing the plan file updates the page live, and a broken edit keeps the l
   });
 
   // The design document's mistake: the VIP inside the ClusterIP range.
-  writeFileSync(E2E_PLAN, original.replaceAll("2001:db8:1162:79fb:ff01::1", "2001:db8:1162:79fb:ff00::100"));
+  const prefix = plan.vip.replace(/ff01::1$/, "");
+  writeFileSync(E2E_PLAN, plan.text.replaceAll(plan.vip, `${prefix}ff00::100`));
   const vipFinding = page.locator('[data-finding-id="vip-in-service-range"]');
   await expect(vipFinding).toBeVisible();
   await expect(vipFinding).toHaveAttribute("data-severity", "error");
 
   // A broken file: the errors are shown above the last good plan.
-  writeFileSync(E2E_PLAN, original.replace("clusterAsn: 65010", "clusterAsn: sixty-five"));
+  writeFileSync(E2E_PLAN, plan.text.replace(`clusterAsn: ${plan.clusterAsn}`, "clusterAsn: sixty-five"));
   const banner = page.getByTestId("plan-errors");
   await expect(banner).toBeVisible();
   await expect(banner).toContainText("bgp.clusterAsn");
   await expect(page.getByTestId("allocation-map")).toBeVisible();
 
   // Fixed again: the banner goes and the finding with it.
-  writeFileSync(E2E_PLAN, original);
+  writeFileSync(E2E_PLAN, plan.text);
   await expect(banner).toBeHidden();
   await expect(vipFinding).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
@@ -81,7 +85,7 @@ test("everything on the way to a range's details works from the keyboard", async
   await pods.focus();
   await expect(pods).toBeFocused();
   await page.keyboard.press("Enter");
-  await expect(page.getByText("2001:db8:1162:79fb:ffcc::/112").first()).toBeVisible();
+  await expect(page.getByText(plan.podCidr).first()).toBeVisible();
   // Selecting zoomed in; the zoom-out control is reachable and works.
   const zoomOut = page.getByRole("button", { name: "Zoom out", exact: true });
   await expect(zoomOut).toBeEnabled();

@@ -1,0 +1,59 @@
+// Live state on a lab of real daemons: the Overview and the BGP page follow a node's BGP going down and coming back
+// without a reload; the Cluster page shows the nodes and the endpoint matrix. Prints fault → DOM times.
+import { expect, test } from "@playwright/test";
+import { signIn } from "./helpers";
+import { labFault } from "./lab";
+
+const noReload = () => (window as unknown as { __noReload?: boolean }).__noReload === true;
+
+test("the Overview and the BGP page follow node02's BGP down and back up, live", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page);
+  const sessions = page.getByRole("list", { name: "Router sessions" });
+  await expect(sessions.getByText("node02 up")).toBeVisible({ timeout: 30_000 });
+  await expect(
+    page.getByRole("list", { name: "Ways in to the API" }).getByText("VIP", { exact: true }),
+  ).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.evaluate(() => {
+    (window as unknown as { __noReload: boolean }).__noReload = true;
+  });
+
+  let started = Date.now();
+  labFault("stop-bird", "node02");
+  try {
+    await expect(sessions.getByText(/^node02 (Active|Connect|Idle|OpenSent|OpenConfirm)/)).toBeVisible({
+      timeout: 20_000,
+    });
+    console.log(`fault → Overview: ${Date.now() - started} ms`);
+    await expect(page.getByRole("list", { name: "Audit checks, worst first" })).toContainText("node02");
+
+    await page.getByRole("navigation").getByRole("link", { name: "BGP", exact: true }).click();
+    const table = page.getByRole("table").first();
+    await expect(table.getByRole("row", { name: /node02/ })).not.toContainText("Established");
+  } finally {
+    started = Date.now();
+    labFault("start-bird", "node02");
+  }
+  await expect(
+    page
+      .getByRole("table")
+      .first()
+      .getByRole("row", { name: /node02/ }),
+  ).toContainText("Established", {
+    timeout: 30_000,
+  });
+  console.log(`repair → BGP page: ${Date.now() - started} ms`);
+  expect(await page.evaluate(noReload)).toBe(true);
+});
+
+test("the Cluster page lists the nodes Ready and every way in to the API", async ({ page }) => {
+  await signIn(page);
+  await page.getByRole("navigation").getByRole("link", { name: "Cluster", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Nodes" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText("3/3 Ready")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText("kubernetes-api-vip", { exact: false }).first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "API endpoints" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "VIP", exact: true })).toBeVisible({ timeout: 30_000 });
+});
