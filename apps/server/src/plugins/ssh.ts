@@ -110,6 +110,8 @@ export class SshPool {
   private readonly broken = new Map<string, SshError>();
   /** The key each host offered when it was last refused for its key (what an admin may approve). */
   private readonly offered = new Map<string, { fingerprint: string; key: string }>();
+  /** Commands started per host since the start (metrics: 20 viewers must not mean 20 times the commands). */
+  readonly commandsRun = new Map<string, number>();
 
   constructor(private readonly options: ConnectionOptions = {}) {}
 
@@ -148,6 +150,7 @@ export class SshPool {
     const built = buildCommand(id, params, entry.host.target);
     if (!built.ok) throw new SshError("COMMAND_FAILED", built.message);
     const { line, timeoutMs, maxOutputBytes } = built.command;
+    this.commandsRun.set(host, (this.commandsRun.get(host) ?? 0) + 1);
     try {
       const result = await entry.conn.exec(line, {
         timeoutMs,
@@ -165,6 +168,11 @@ export class SshPool {
 
   host(name: string): PlanHost | SshError | undefined {
     return this.hosts.get(name)?.host ?? this.broken.get(name);
+  }
+
+  /** TCP connections opened per host so far (one per host while it stays up). */
+  connectionsOpened(): Map<string, number> {
+    return new Map([...this.hosts].map(([name, e]) => [name, e.conn.connectionsOpened]));
   }
 
   /** The key `host` offered when it was last refused for its key, if it was. */

@@ -94,6 +94,43 @@ describe("host key approval", () => {
     ]);
   });
 
+  it("a host that comes back with another key is host-key-changed, named with both keys, until re-approved", async () => {
+    const before = offered();
+    await ssh.close();
+    ssh = await startSshServer(
+      (_command, stream, done) => {
+        stream.stderr.write("% Unknown command\n");
+        done(1);
+      },
+      { port: ssh.port, clientKey: ssh.clientKey },
+    );
+    const after = offered();
+    expect(after).not.toBe(before);
+    let state = h.app.hub.source("router");
+    for (let i = 0; i < 20 && state?.status !== "host-key-changed"; i++) {
+      await h.app.collectors.router.pollNow();
+      state = h.app.hub.source("router");
+      if (state?.status !== "host-key-changed") await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(state?.status).toBe("host-key-changed");
+    expect(state?.lastError?.message).toContain(after);
+    expect(state?.lastError?.message).toContain(before);
+    expect(ssh.stats.commands).toEqual([]);
+    expect((await hosts()).find((x) => x.name === "router")).toMatchObject({
+      pin: "approved",
+      pinnedFingerprints: [before],
+      offered: { fingerprint: after },
+    });
+    const res = await approve("router", after);
+    expect(res.statusCode, res.body).toBe(200);
+    await h.app.collectors.router.pollNow();
+    expect(ssh.stats.commands.length).toBeGreaterThan(0);
+    const audit = h.app.store.auditEntries(1, undefined, { action: "host.*" });
+    expect(audit.map((e) => [e.action, e.outcome, e.detail])).toEqual([
+      ["host.reapprove-key", "ok", `${before} → ${after}`],
+    ]);
+  });
+
   it("will not override a key the plan pins, and needs a CSRF token", async () => {
     const pinned = await approve("node01", offered());
     expect(pinned.statusCode).toBe(409);

@@ -7,6 +7,7 @@ import {
   type EndpointsResponse,
   type RouterSnapshot,
   sourceStatuses,
+  stateTopics,
 } from "@k3s-ha/shared";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { Gauge, Registry } from "prom-client";
@@ -99,6 +100,20 @@ function metricsRegistry(app: FastifyInstance): Registry {
     for (const n of app.hub.source<ClusterSnapshot>("kubernetes")?.data?.nodes ?? [])
       g.set({ node: n.name }, n.ready === "ready" ? 1 : 0);
   });
+  gauge("ssh_commands_total", "Commands run over SSH per host since the console started", ["host"], (g) => {
+    for (const [host, n] of app.ssh.commandsRun) g.set({ host }, n);
+  });
+  gauge("ssh_connections_opened_total", "SSH connections opened per host since the start", ["host"], (g) => {
+    for (const [host, n] of app.ssh.connectionsOpened()) g.set({ host }, n);
+  });
+  gauge(
+    "live_subscribers",
+    "Websocket subscriptions per state topic (each open page holds one)",
+    ["topic"],
+    (g) => {
+      for (const topic of stateTopics) g.set({ topic }, app.hub.subscriberCount(topic));
+    },
+  );
   return registry;
 }
 

@@ -32,13 +32,20 @@ export function sshKeyPair(): { public: string; private: string } {
   throw new Error("ssh2 generated no readable ed25519 key in 20 tries");
 }
 
-export async function startSshServer(handler: ExecHandler): Promise<TestSshServer> {
+export async function startSshServer(
+  handler: ExecHandler,
+  /** Another server on the same port with the same client key (a reinstalled host): pass the old one's. */
+  options: { port?: number; clientKey?: { public: string; private: string } } = {},
+): Promise<TestSshServer> {
   const hostKey = sshKeyPair();
-  const clientKey = sshKeyPair();
+  const clientKey = options.clientKey ?? sshKeyPair();
   const allowed = utils.parseKey(clientKey.public);
   const stats = { tcp: 0, running: 0, maxRunning: 0, commands: [] as string[] };
+  const clients = new Set<{ end: () => void }>();
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
     stats.tcp++;
+    clients.add(client);
+    client.on("close", () => clients.delete(client));
     client.on("authentication", (ctx) => {
       const ok =
         ctx.method === "publickey" &&
@@ -72,13 +79,18 @@ export async function startSshServer(handler: ExecHandler): Promise<TestSshServe
     });
     client.on("error", () => {});
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  await new Promise<void>((r) => server.listen(options.port ?? 0, "127.0.0.1", () => r()));
   return {
     port: (server.address() as AddressInfo).port,
     hostKey,
     clientKey,
     stats,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    // Open sessions end too (a host going down), or close would wait for the console to hang up.
+    close: () =>
+      new Promise<void>((r) => {
+        for (const c of clients) c.end();
+        server.close(() => r());
+      }),
   };
 }
 
