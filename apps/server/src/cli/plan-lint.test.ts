@@ -19,7 +19,8 @@ function k3sHa(...args: string[]) {
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-describe("k3s-ha plan lint", () => {
+// Each case starts the CLI (tsx) a few times: seconds apiece on a loaded machine, so the cases get a minute.
+describe("k3s-ha plan lint", { timeout: 60_000 }, () => {
   it("exits 0 for the lab plan and prints a table", () => {
     const r = k3sHa("plan", "lint", "examples/lab.yaml");
     expect(r.stderr).toBe("");
