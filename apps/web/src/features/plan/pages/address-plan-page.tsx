@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { StaleNotice } from "../../../components/stale-notice";
 import { LoadError, Loading, PageHeader } from "../../../components/ui";
+import { HostKeyPins } from "../../hosts/components/host-key-pins";
 import { AddressPlanView } from "../components/address-plan-view";
 import { SourceStatus } from "../components/source-status";
 import { planQueries } from "../queries";
@@ -26,7 +27,10 @@ export function AddressPlanPage() {
       ) : error ? (
         <LoadError what="the plan" error={error} />
       ) : (
-        <AddressPlanView response={data} />
+        <>
+          <AddressPlanView response={data} />
+          <HostKeyPins />
+        </>
       )}
     </>
   );
