@@ -23,6 +23,7 @@ import { readTls, type TlsFiles, watchTls } from "./plugins/tls.js";
 import { auditRoutes } from "./routes/audit.js";
 import { loginRoutes, sessionRoutes } from "./routes/auth.js";
 import { bgpRoutes } from "./routes/bgp.js";
+import { calicoRoutes } from "./routes/calico.js";
 import { clusterRoutes } from "./routes/cluster.js";
 import { dnsRoutes } from "./routes/dns.js";
 import { endpointsRoutes } from "./routes/endpoints.js";
@@ -145,6 +146,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await api.register(sourcesRoutes);
     await api.register(bgpRoutes);
     await api.register(clusterRoutes);
+    await api.register(calicoRoutes);
     await api.register(routeAuditRoutes);
     await api.register(dnsRoutes);
     await api.register(endpointsRoutes);

@@ -1,16 +1,64 @@
 // A node source: Calico's own view of its BGP peers from `calicoctl node status` over SSH (sudo when the plan says so),
-// mapped to the same peer shape as the router's, named after the plan. (CalicoNodeStatus through the API comes with the
-// Kubernetes source; calico-node fills only objects someone created.)
-import { type BgpPeerView, commands, type Plan } from "@k3s-ha/shared";
+// mapped to the same peer shape as the router's, named after the plan. When SSH to the node fails, the node's
+// CalicoNodeStatus (read by the cluster source) stands in, marked with its age: calico-node writes it only when the
+// status changes, so it cannot tell a quiet calico-node from a dead one — calicoctl, asking BIRD now, comes first.
+import { type BgpPeerView, bgpStates, type ClusterSnapshot, commands, type Plan } from "@k3s-ha/shared";
 import type { SshPool } from "../plugins/ssh.js";
-import { CollectError } from "./poller.js";
+import { SshError } from "../plugins/ssh-connection.js";
+import { CollectError, PartialRefresh } from "./poller.js";
 import { planNames } from "./router.js";
 
 export interface NodeSnapshot {
+  /** Where the view comes from: calicoctl over SSH, or the node's CalicoNodeStatus when SSH fails. */
+  via: "calicoctl" | "calico-node-status";
+  /** The CalicoNodeStatus's lastUpdated (its age), when that is the source. */
+  asOf?: string;
   calicoRunning: boolean;
   /** Whether the node's BIRD for IPv6 (bird6) runs. */
   bird6: "running" | "not-running" | "unknown";
   peers: BgpPeerView[];
+}
+
+/** The node's view from its CalicoNodeStatus, when one with a BGP status exists. */
+export function nodeViewFromStatus(
+  plan: Plan,
+  node: string,
+  cluster: ClusterSnapshot | undefined,
+): NodeSnapshot | undefined {
+  const status = cluster?.calico.nodeStatuses.find((s) => s.node === node && s.lastUpdated);
+  if (!status) return undefined;
+  const nameOf = planNames(plan);
+  return {
+    via: "calico-node-status",
+    ...(status.lastUpdated ? { asOf: status.lastUpdated } : {}),
+    calicoRunning: status.birdReady !== undefined,
+    bird6: status.birdReady === undefined ? "unknown" : status.birdReady ? "running" : "not-running",
+    peers: status.peers.map((p) => {
+      const name = nameOf(p.address);
+      const state = bgpStates.find((s) => s === p.state) ?? "Idle";
+      return { source: `node:${node}` as const, address: p.address, ...(name ? { name } : {}), state };
+    }),
+  };
+}
+
+/** calicoctl over SSH; when SSH itself fails, the node's CalicoNodeStatus (if any) with the SSH error kept. */
+export async function collectNodeView(
+  pool: SshPool,
+  plan: Plan,
+  node: string,
+  signal: AbortSignal,
+  cluster: ClusterSnapshot | undefined,
+): Promise<NodeSnapshot | PartialRefresh<NodeSnapshot>> {
+  try {
+    return await collectNode(pool, plan, node, signal);
+  } catch (err) {
+    const fallback = err instanceof SshError ? nodeViewFromStatus(plan, node, cluster) : undefined;
+    if (!fallback || !(err instanceof SshError)) throw err;
+    return new PartialRefresh(fallback, {
+      code: err.code,
+      message: `${err.message} (showing its CalicoNodeStatus of ${fallback.asOf ?? "unknown age"})`,
+    });
+  }
 }
 
 export async function collectNode(
@@ -46,6 +94,7 @@ export async function collectNode(
         })
       : [];
   return {
+    via: "calicoctl",
     calicoRunning: s.calicoRunning,
     bird6: !s.calicoRunning
       ? "not-running"

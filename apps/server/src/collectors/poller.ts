@@ -14,6 +14,14 @@ export class CollectError extends Error {
   }
 }
 
+/** Fresh data from a fallback while the source's own way in fails: stored, with the source `failing` and why. */
+export class PartialRefresh<T> {
+  constructor(
+    readonly data: T,
+    readonly problem: { code: string; message: string },
+  ) {}
+}
+
 const STATUS_BY_CODE: Record<string, FailureStatus> = {
   HOST_KEY_UNKNOWN: "host-key-unknown",
   HOST_KEY_CHANGED: "host-key-changed",
@@ -41,7 +49,7 @@ export class Poller<T> {
     private readonly hub: Hub,
     readonly id: Topic,
     readonly intervalMs: number,
-    private readonly collect: (signal: AbortSignal) => Promise<T>,
+    private readonly collect: (signal: AbortSignal) => Promise<T | PartialRefresh<T>>,
     private readonly log: (err: unknown) => void = () => {},
     /** What counts as a change worth publishing (default: deep equality). */
     private readonly same?: (a: unknown, b: T) => boolean,
@@ -63,7 +71,9 @@ export class Poller<T> {
     this.running = this.collect(signal)
       .then(
         (data) => {
-          if (!signal.aborted) this.hub.update(this.id, data, undefined, this.same);
+          if (signal.aborted) return;
+          if (data instanceof PartialRefresh) this.hub.update(this.id, data.data, data.problem, this.same);
+          else this.hub.update(this.id, data, undefined, this.same);
         },
         (err: unknown) => {
           if (signal.aborted) return;

@@ -1,11 +1,11 @@
 // The collectors: one shared poller per source, started when the app is ready (off in most tests): the router and
 // each node; the cluster's informers; DNS; the endpoint matrix.
-import type { DnsSnapshot, EndpointsResponse } from "@k3s-ha/shared";
+import type { ClusterSnapshot, DnsSnapshot, EndpointsResponse } from "@k3s-ha/shared";
 import fp from "fastify-plugin";
 import { collectDns } from "../collectors/dns.js";
 import { collectEndpoints, sameOutcomes } from "../collectors/endpoints.js";
 import { ClusterWatcher } from "../collectors/kubernetes.js";
-import { collectNode, type NodeSnapshot } from "../collectors/node.js";
+import { collectNodeView, type NodeSnapshot } from "../collectors/node.js";
 import { CollectError, Poller } from "../collectors/poller.js";
 import { collectRouter, planNames, type RouterSnapshot } from "../collectors/router.js";
 import { KubeError } from "./kube.js";
@@ -97,7 +97,13 @@ export default fp<CollectorOptions>(
           async (signal) => {
             const plan = app.planSource.plan;
             if (!plan) throw new CollectError("PLAN_INVALID", "no valid plan: the node is not known");
-            return collectNode(app.ssh, plan, name, signal);
+            return collectNodeView(
+              app.ssh,
+              plan,
+              name,
+              signal,
+              app.hub.source<ClusterSnapshot>("kubernetes")?.data,
+            );
           },
           (err) => app.log.error({ err, node: name }, "node collector failed"),
         );

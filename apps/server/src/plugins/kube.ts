@@ -35,6 +35,8 @@ export interface KubeAccess {
   tls: KubeTls;
   /** GET a path as JSON; throws KubeError. `what` names the verb and resource for error messages. */
   getJson(path: string, what: { verb: string; resource: string }, signal?: AbortSignal): Promise<unknown>;
+  /** POST a JSON body (create); a 201 or 200 answers the object. */
+  postJson(path: string, body: unknown, what: { verb: string; resource: string }): Promise<unknown>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -84,7 +86,8 @@ export async function kubeAccess(plan: Plan): Promise<KubeAccess> {
     kc,
     server,
     tls,
-    getJson: (path, what, signal) => getJson(server, tls, path, what, signal),
+    getJson: (path, what, signal) => requestJson(server, tls, "GET", path, what, undefined, signal),
+    postJson: (path, body, what) => requestJson(server, tls, "POST", path, what, body),
   };
 }
 
@@ -112,6 +115,8 @@ function httpError(status: number, body: string, what: { verb: string; resource:
     );
   if (status === 404)
     return new KubeError("K8S_NOT_FOUND", `cannot ${action}: not served by this cluster`, status);
+  if (status === 409)
+    return new KubeError("K8S_CONFLICT", `cannot ${action}: ${message || "it exists already"}`, status);
   return new KubeError(
     "K8S_ERROR",
     `cannot ${action}: HTTP ${status}${message ? ` (${message})` : ""}`,
@@ -119,13 +124,16 @@ function httpError(status: number, body: string, what: { verb: string; resource:
   );
 }
 
-function getJson(
+function requestJson(
   server: URL,
   tls: KubeTls,
+  method: "GET" | "POST",
   path: string,
   what: { verb: string; resource: string },
+  body?: unknown,
   signal?: AbortSignal,
 ): Promise<unknown> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const timeout = AbortSignal.timeout(DEFAULT_TIMEOUT_MS);
     const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -133,13 +141,19 @@ function getJson(
     const req = httpsRequest(
       url,
       {
-        method: "GET",
+        method,
         ...(tls.ca ? { ca: tls.ca } : {}),
         ...(tls.cert ? { cert: tls.cert } : {}),
         ...(tls.key ? { key: tls.key } : {}),
         ...(tls.servername ? { servername: tls.servername } : {}),
         rejectUnauthorized: tls.rejectUnauthorized,
-        headers: { ...tls.headers, accept: "application/json" },
+        headers: {
+          ...tls.headers,
+          accept: "application/json",
+          ...(payload !== undefined
+            ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(payload)) }
+            : {}),
+        },
         signal: abort,
         agent: false,
       },
@@ -154,11 +168,11 @@ function getJson(
           } else chunks.push(c);
         });
         res.on("end", () => {
-          const body = Buffer.concat(chunks).toString("utf8");
+          const text = Buffer.concat(chunks).toString("utf8");
           const status = res.statusCode ?? 0;
-          if (status !== 200) return reject(httpError(status, body, what));
+          if (status !== 200 && status !== 201) return reject(httpError(status, text, what));
           try {
-            resolve(JSON.parse(body));
+            resolve(JSON.parse(text));
           } catch {
             reject(new KubeError("K8S_ERROR", `${what.verb} ${what.resource}: the answer is not JSON`));
           }
@@ -167,7 +181,7 @@ function getJson(
       },
     );
     req.on("error", (err) => reject(unreachable(err, server, timeout.aborted)));
-    req.end();
+    req.end(payload);
   });
 }
 

@@ -198,6 +198,8 @@ function nodeStatusView(o: CalicoNodeStatusObject) {
     name: o.metadata.name,
     ...(o.spec?.node ? { node: o.spec.node } : {}),
     ...(o.status?.lastUpdated ? { lastUpdated: o.status.lastUpdated } : {}),
+    ...(o.status?.agent?.birdV6?.state ? { birdReady: o.status.agent.birdV6.state === "Ready" } : {}),
+    ...(o.spec?.updatePeriodSeconds !== undefined ? { updatePeriodSeconds: o.spec.updatePeriodSeconds } : {}),
     peers: peers.map((p) => ({
       address: p.peerIP,
       ...(p.type ? { type: p.type } : {}),

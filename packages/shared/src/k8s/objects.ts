@@ -154,6 +154,7 @@ export const calicoNodeStatusSchema = z.looseObject({
   status: z
     .looseObject({
       lastUpdated: z.string().nullable().optional(),
+      agent: z.looseObject({ birdV6: z.looseObject({ state: z.string().optional() }).optional() }).optional(),
       bgp: z
         .looseObject({
           peersV6: z.array(peerStatusSchema).optional(),

@@ -111,6 +111,9 @@ export const clusterSnapshotSchema = z.object({
         name: z.string(),
         node: z.string().optional(),
         lastUpdated: z.string().optional(),
+        /** status.agent.birdV6.state is Ready (absent when the Agent class is not asked for). */
+        birdReady: z.boolean().optional(),
+        updatePeriodSeconds: z.number().optional(),
         peers: z.array(
           z.object({
             address: z.string(),
