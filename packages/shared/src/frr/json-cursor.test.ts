@@ -9,7 +9,14 @@ function readAny(c: JsonCursor): unknown {
   const kind = c.kind();
   if (kind === "object") {
     const o: Record<string, unknown> = {};
-    for (let more = c.object(); more; more = c.member()) o[c.keyText()] = readAny(c);
+    // As JSON.parse does (CreateDataProperty): `__proto__` is an own key, not the prototype's setter.
+    for (let more = c.object(); more; more = c.member())
+      Object.defineProperty(o, c.keyText(), {
+        value: readAny(c),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return o;
   }
   if (kind === "array") {
@@ -45,6 +52,8 @@ describe("JsonCursor", () => {
       }),
       { numRuns: 500 },
     );
+    const proto = new JsonCursor('[{"__proto__":""}]');
+    expect(readAny(proto)).toEqual(JSON.parse('[{"__proto__":""}]'));
     const c = new JsonCursor(' {"a\\u0062":["\\"\\/\\n\\ud83d\\ude00", -0.5e+2, true, null, {}]} ');
     expect(readAny(c)).toEqual({ ab: ['"/\n😀', -50, true, null, {}] });
   });
