@@ -57,3 +57,18 @@ test("the Cluster page lists the nodes Ready and every way in to the API", async
   await expect(page.getByRole("heading", { name: "API endpoints" })).toBeVisible();
   await expect(page.getByRole("cell", { name: "VIP", exact: true })).toBeVisible({ timeout: 30_000 });
 });
+
+test("the BGP page offers CalicoNodeStatus objects, says what it creates, and creates them once", async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.getByRole("navigation").getByRole("link", { name: "BGP", exact: true }).click();
+  await page.getByRole("button", { name: "Create CalicoNodeStatus objects…" }).click();
+  await expect(page.getByText(/This creates 3 CalicoNodeStatus objects/)).toBeVisible();
+  await page.getByRole("button", { name: "Create them" }).click();
+  await expect(
+    page.getByRole("status").filter({ hasText: "Created for node01, node02, node03" }),
+  ).toBeVisible();
+  await page.getByRole("navigation").getByRole("link", { name: "Audit", exact: true }).click();
+  await expect(page.getByText("calico.create-node-statuses").first()).toBeVisible();
+});

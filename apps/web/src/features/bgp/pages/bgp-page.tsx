@@ -5,6 +5,7 @@ import type { BgpPeersResponse, BgpRoutesResponse } from "@k3s-ha/shared";
 import { useQuery } from "@tanstack/react-query";
 import { StaleNotice } from "../../../components/stale-notice";
 import { Card, CardTitle, LoadError, Loading, Mono, PageHeader } from "../../../components/ui";
+import { NodeStatusOffer } from "../../cluster/components/node-status-offer";
 import { AuditChecksCard } from "../../route-audit/components/audit-checks";
 import { SourceState } from "../../sources/components/source-state";
 import { RouteTable } from "../components/route-table";
@@ -234,6 +235,7 @@ export function BgpPage() {
           )}
         </Card>
         {peers.data && <NodeViews peers={peers.data.peers.filter((p) => p.source !== "router")} />}
+        <NodeStatusOffer />
         <AuditChecksCard />
         <Card>
           <CardTitle>Routes for the plan's ranges</CardTitle>
