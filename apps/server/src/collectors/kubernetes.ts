@@ -69,6 +69,8 @@ export function resourceFailure(err: unknown, r: WatchedResource, server: URL): 
 class ResourceWatch {
   state: ResourceState = { status: "syncing" };
   private informer: ListWatch<KubernetesObject> | undefined;
+  /** What the failed informer held, shown until a new list succeeds (a reconnect is not an empty cluster). */
+  private lastGood: readonly KubernetesObject[] = [];
   private retry: NodeJS.Timeout | undefined;
   private attempts = 0;
   private stopped = false;
@@ -100,9 +102,11 @@ class ResourceWatch {
     void informer.start();
   }
 
-  /** The informer's cache: kept while a watch reconnects (the state says it failed), emptied when absent. */
+  /** The informer's cache; while a watch reconnects, what it held last (the state says it failed); none if absent. */
   items(): readonly KubernetesObject[] {
-    return this.state.status === "absent" ? [] : (this.informer?.list() ?? []);
+    if (this.state.status === "absent") return [];
+    if (this.state.status !== "ok") return this.lastGood;
+    return this.informer?.list() ?? [];
   }
 
   stop(): void {
@@ -125,6 +129,7 @@ class ResourceWatch {
   private failed(err: unknown): void {
     if (this.stopped) return;
     const state = resourceFailure(err, this.resource, this.access.server);
+    if (this.state.status === "ok") this.lastGood = this.informer?.list() ?? [];
     this.setState(state);
     void this.informer?.stop();
     const delay =
@@ -134,8 +139,9 @@ class ResourceWatch {
           ? FORBIDDEN_RETRY_MS
           : backoffMs(this.attempts++);
     clearTimeout(this.retry);
+    // A new informer lists afresh: its list is what proves the resource readable again (a resumed watch would not).
     this.retry = setTimeout(() => {
-      if (!this.stopped) void this.informer?.start();
+      if (!this.stopped) this.start();
     }, delay);
     this.retry.unref();
   }

@@ -42,6 +42,11 @@ async function until<T>(what: string, read: () => Promise<T | undefined>, tries 
     ]);
     const v = await read();
     if (v !== undefined) return v;
+    console.log(
+      what,
+      JSON.stringify((await audit()).find((c) => c.id === "vip-paths-follow-ready-endpoints")),
+      JSON.stringify((await endpoints()).find((p) => p.target === "node:node02")?.tcp),
+    );
     await new Promise((r) => setTimeout(r, 1_000));
   }
   throw new Error(`timed out waiting for ${what}`);

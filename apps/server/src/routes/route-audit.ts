@@ -18,6 +18,18 @@ function auditSource<T>(s: SourceSnapshot<T> | undefined): AuditSource<T> {
   return { ...(s.data !== undefined ? { data: s.data } : {}), unavailable: `${s.status} (${why})` };
 }
 
+/**
+ * The cluster as the audit needs it: services and their EndpointSlices read (a resource the audit does not use, say
+ * MetalLB's pools forbidden, does not make its checks unknown).
+ */
+function clusterSource(s: SourceSnapshot<ClusterSnapshot> | undefined): AuditSource<ClusterSnapshot> {
+  const data = s?.data;
+  if (!s || !data || s.status === "stale") return auditSource(s);
+  const needed = (["services", "endpointslices"] as const).filter((r) => data.resources[r]?.status !== "ok");
+  if (needed.length === 0) return { data };
+  return auditSource(s);
+}
+
 /** The audit as the console sees it now (routes and metrics share it). */
 export function currentAudit(app: FastifyInstance): RouteAuditResponse {
   const plan = app.planSource.plan;
@@ -26,7 +38,7 @@ export function currentAudit(app: FastifyInstance): RouteAuditResponse {
     checks: routePolicyAudit({
       plan,
       router: auditSource(app.hub.source<RouterSnapshot>("router")),
-      cluster: auditSource(app.hub.source<ClusterSnapshot>("kubernetes")),
+      cluster: clusterSource(app.hub.source<ClusterSnapshot>("kubernetes")),
     }),
   };
 }
