@@ -23,7 +23,7 @@ export function NodeStatusOffer() {
   });
   const snapshot = cluster.data?.cluster;
   const nodes = plan.data?.plan?.nodes.map((n) => n.name) ?? [];
-  if (!snapshot || snapshot.resources.caliconodestatuses?.status !== "ok" || nodes.length === 0) return null;
+  if (snapshot?.resources.caliconodestatuses?.status !== "ok" || nodes.length === 0) return null;
   const covered = new Set(snapshot.calico.nodeStatuses.map((s) => s.node));
   const missing = nodes.filter((n) => !covered.has(n));
   if (missing.length === 0 && !create.data) return null;
