@@ -86,11 +86,13 @@ const routerParams = (): { [I in RouterCommandId]: CommandParams<I> } => ({
   "frr-show-bgp-neighbors": {},
   "frr-show-ipv6-route": {},
   "frr-show-bfd-peers": {},
+  "pfsense-ifconfig": {},
 });
 
 async function captureRouter(
   scenario: string,
-  ids: readonly RouterCommandId[] = routerCommandIds,
+  // pfSense's ifconfig only on a pfsense router (the lab's default is linux-frr).
+  ids: readonly RouterCommandId[] = routerCommandIds.filter((id) => id !== "pfsense-ifconfig"),
 ): Promise<void> {
   const plan = readPlan(planFile(t));
   const v = await versions();

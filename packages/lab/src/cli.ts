@@ -18,7 +18,7 @@ import {
 import { type Preset, presets } from "./kube-lab.js";
 import { isUp, labDown, labStatusOf, labUp } from "./lab.js";
 import { NotRootError, requireRoot } from "./packages.js";
-import { regenerateRouter } from "./router.js";
+import { regenerateRouter, setCarpState } from "./router.js";
 import {
   type BgpMode,
   bgpModes,
@@ -49,6 +49,7 @@ Usage:
       blackhole NODE --for SECONDS         drop all the node's packets (nftables), healing by itself after SECONDS
       heal NODE                            end a blackhole now
       bgp default|fast|bfd                 FRR timers 60/180, 1/3, or BFD 100 ms x 3 (a what-if: Calico renders no BFD)
+      carp-backup | carp-master            pfsense router only: CARP backup (FRR stopped, as the package does) | master
 
 Presets: before (default) = the design document's starting point: Calico peering with the router, mesh on, no
 filters, no MetalLB at all, tls-san with the node names only, no anonymous /readyz, no HA names in DNS (kubeconfig
@@ -111,6 +112,12 @@ async function fault(name: string, args: string[], seconds: string | undefined):
     const mode = parseMode(target);
     await setBgpMode(t, mode);
     return `BGP mode is now ${mode}`;
+  }
+  if (what === "carp-backup" || what === "carp-master") {
+    await setCarpState(t, what === "carp-backup" ? "BACKUP" : "MASTER");
+    return what === "carp-backup"
+      ? "the router is the CARP backup: FRR stopped"
+      : "the router is the CARP master again";
   }
   if (!target)
     throw new UsageError(`fault ${what ?? ""} needs a NODE (${t.nodes.map((n) => n.name).join(", ")})`);

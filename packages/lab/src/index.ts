@@ -17,7 +17,7 @@ export { startCluster, type TestCluster } from "./kube/testkit/index.js";
 export { installLabCrds, metallbCrds } from "./kube-state.js";
 export { labDown, labStatusOf, labUp } from "./lab.js";
 export { listNamespaces } from "./netns.js";
-export { regenerateRouter } from "./router.js";
+export { regenerateRouter, setCarpState } from "./router.js";
 export { fibNextHops, waitForConverged, waitForFib } from "./routes.js";
 export { planFile } from "./state.js";
 export { uniqueLabName } from "./testing.js";

@@ -1,5 +1,7 @@
 // The lab's router by kind (linux-frr, pfsense): its files, FRR config and sshd, BGP mode changes, and the pfSense
 // package's regeneration of frr.conf (which drops whatever was typed into vtysh).
+
+import { writeFile } from "node:fs/promises";
 import { applyFrrBgpMode, renderFrrConf, startFrr, stopFrr, waitForSessionsBack } from "./daemons/frr.js";
 import {
   defaultPackageSettings,
@@ -8,7 +10,7 @@ import {
   withBgpMode,
   writePackageSettings,
 } from "./daemons/pfsense-frr.js";
-import { routerViewMounts, writeRouterView } from "./daemons/router-view.js";
+import { carpStateFile, routerViewMounts, writeRouterView } from "./daemons/router-view.js";
 import { SYSTEM_PATH, startSshd } from "./daemons/sshd.js";
 import { waitForConverged } from "./routes.js";
 import { writeRouterFiles } from "./standin/wrappers.js";
@@ -68,6 +70,18 @@ export async function regenerateFrr(t: LabTopology): Promise<void> {
   await stopFrr(t);
   await startFrr(t, conf);
   await waitForSessionsBack(t, {}, 60_000);
+}
+
+/**
+ * The pfSense router becomes the backup (or the master) of a CARP pair: its `ifconfig` says so, and as the FRR package
+ * does, FRR stops on the backup and starts again on the master. pfsense routers only.
+ */
+export async function setCarpState(t: LabTopology, state: "MASTER" | "BACKUP"): Promise<void> {
+  if ((await routerKindOf(t)) !== "pfsense")
+    throw new Error(`lab ${t.name}'s router is linux-frr: only a pfsense router has CARP`);
+  await writeFile(carpStateFile(t), `${state}\n`);
+  if (state === "BACKUP") await stopFrr(t);
+  else await regenerateFrr(t);
 }
 
 /** regenerateFrr, then the lab's routes back in the router's FIB (what a drill or test waits for next). */

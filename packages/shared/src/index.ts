@@ -20,6 +20,7 @@ export * from "./k8s/cluster.js";
 export * from "./k8s/objects.js";
 export * from "./k8s/resources.js";
 export * from "./net/ip.js";
+export * from "./pfsense/carp.js";
 export * from "./plan/lint/finding.js";
 export * from "./plan/lint/index.js";
 export * from "./plan/path.js";

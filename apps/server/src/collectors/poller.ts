@@ -25,6 +25,7 @@ export class PartialRefresh<T> {
 const STATUS_BY_CODE: Record<string, FailureStatus> = {
   HOST_KEY_UNKNOWN: "host-key-unknown",
   HOST_KEY_CHANGED: "host-key-changed",
+  ROUTER_STANDBY: "standby",
 };
 
 export function failureOf(err: unknown): { code: string; message: string; status: FailureStatus } {

@@ -9,6 +9,7 @@ import {
   planFile,
   type RouterKind,
   regenerateRouter,
+  setCarpState,
   startBirdAgain,
   stopBirdGracefully,
   uniqueLabName,
@@ -127,6 +128,31 @@ describe.each<[RouterKind, string]>([
     }
     await pollUntil((peers, hops) => peers.get("node02") === "Established" && hops.length === 3);
   });
+
+  // CARP and the package's regeneration are pfSense's: these tests exist for that kind alone (not skips).
+  if (kind === "pfsense")
+    it("shows a CARP backup, whose package stops FRR, as standby — not as failing — and recovers on master", async () => {
+      await setCarpState(t, "BACKUP");
+      try {
+        let source = h.app.hub.source("router");
+        for (let i = 0; i < 20 && source?.status !== "standby"; i++) {
+          await h.app.collectors.router.pollNow();
+          source = h.app.hub.source("router");
+          if (source?.status !== "standby") await new Promise((r) => setTimeout(r, 250));
+        }
+        expect(source).toMatchObject({ status: "standby", lastError: { code: "ROUTER_STANDBY" } });
+        expect(source?.lastError?.message).toMatch(/CARP backup \(vhid 1 BACKUP on vtnet0\)/);
+        const audit = await get("/api/route-audit");
+        expect(audit.checks[0]).toMatchObject({ status: "unknown" });
+        expect(audit.checks[0].message).toContain("standby");
+      } finally {
+        await setCarpState(t, "MASTER");
+      }
+      await pollUntil(
+        (peers, hops) => [...peers.values()].every((x) => x === "Established") && hops.length === 3,
+      );
+      expect(h.app.hub.source("router")?.status).toBe("ok");
+    });
 
   // Only pfSense's package regenerates frr.conf: the test exists for that kind alone (not a skip).
   if (kind === "pfsense")

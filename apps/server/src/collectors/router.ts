@@ -56,7 +56,36 @@ function value<T>(r: Parsed<T>): T {
   return r.value;
 }
 
+/**
+ * A pfSense router whose FRR does not answer: if it is the backup of a CARP pair its FRR package keeps FRR stopped,
+ * and the source is `standby` (ROUTER_STANDBY) rather than failing. Anything else keeps the original error.
+ */
+async function standbyOr(pool: SshPool, plan: Plan, err: unknown, signal: AbortSignal): Promise<never> {
+  if (
+    plan.bgp.router.platform !== "pfsense-frr" ||
+    !(err instanceof CollectError) ||
+    err.code !== "COMMAND_FAILED"
+  )
+    throw err;
+  const out = await pool.exec("router", "pfsense-ifconfig", {}, signal).catch(() => undefined);
+  const carp = out ? commands["pfsense-ifconfig"].parse(out.stdout) : undefined;
+  if (!carp?.ok || !carp.value.standby) throw err;
+  const vhids = carp.value.vhids.map((v) => `vhid ${v.vhid} ${v.state} on ${v.interface}`).join(", ");
+  throw new CollectError(
+    "ROUTER_STANDBY",
+    `the router is the CARP backup (${vhids}): pfSense's FRR package runs FRR on the master only`,
+  );
+}
+
 export async function collectRouter(pool: SshPool, plan: Plan, signal: AbortSignal): Promise<RouterSnapshot> {
+  try {
+    return await collectRouterFrr(pool, plan, signal);
+  } catch (err) {
+    return standbyOr(pool, plan, err, signal);
+  }
+}
+
+async function collectRouterFrr(pool: SshPool, plan: Plan, signal: AbortSignal): Promise<RouterSnapshot> {
   const run = async <I extends RegisteredCommandId>(id: I, params: CommandParams<I>) => {
     const out = await pool.exec("router", id, params, signal);
     if (out.code !== 0 && out.stdout.trim() === "")

@@ -13,6 +13,25 @@ export const PFSENSE_VTYSH = "/usr/local/bin/vtysh";
 export const routerViewDir = (t: LabTopology) => path.join(t.router.dir, "view");
 const viewFile = (t: LabTopology, name: string) => path.join(routerViewDir(t), name);
 export const adminHome = (t: LabTopology) => path.join(routerViewDir(t), "home", ADMIN_USER);
+/** The router's CARP state (MASTER or BACKUP), which its `ifconfig` prints (lab fault carp-backup|carp-master). */
+export const carpStateFile = (t: LabTopology) => viewFile(t, "carp-state");
+
+/** FreeBSD's `ifconfig -a` for the router's LAN with its CARP vhid (sbin/ifconfig/carp.c's line), read at each run. */
+export function renderIfconfig(t: LabTopology): string {
+  return `#!/bin/sh
+# ifconfig as pfSense (FreeBSD) prints it for the lab router's LAN, with the CARP state in ${carpStateFile(t)}
+state=$(cat '${carpStateFile(t)}' 2>/dev/null || echo MASTER)
+skew=0; [ "$state" = BACKUP ] && skew=100
+printf 'vtnet0: flags=1008843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST,LOWER_UP> metric 0 mtu 1500\n'
+printf '\tdescription: LAN\n'
+printf '\tinet6 ${t.router.address} prefixlen 64 vhid 1\n'
+printf '\tcarp: %s vhid 1 advbase 1 advskew %s\n' "$state" "$skew"
+printf '\t      peer 224.0.0.18 peer6 ff02::12\n'
+printf '\tstatus: active\n'
+printf 'lo0: flags=1008049<UP,LOOPBACK,RUNNING,MULTICAST,LOWER_UP> metric 0 mtu 16384\n'
+printf '\tinet6 ::1 prefixlen 128\n'
+`;
+}
 
 /** The first uid (and gid) from 1000 that neither the host's passwd nor its group uses. */
 export function freeId(passwd: string, group: string): number {
@@ -77,6 +96,10 @@ export async function writeRouterView(t: LabTopology): Promise<void> {
     `#!/bin/sh\n# vtysh as pfSense's FRR package installs it, pointed at this router's FRR\nexec /usr/bin/vtysh --vty_socket ${frrDir(t)} --config_dir ${frrDir(t)} "$@"\n`,
   );
   await chmod(vtysh, 0o755);
+  const ifconfig = path.join(dir, "bin", "ifconfig");
+  await writeFile(ifconfig, renderIfconfig(t));
+  await chmod(ifconfig, 0o755);
+  await writeFile(carpStateFile(t), "MASTER\n");
 }
 
 /** Source → target of each bind mount in the router sshd's mount namespace. */

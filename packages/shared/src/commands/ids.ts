@@ -8,6 +8,7 @@ export const routerCommandIds = [
   "frr-show-bgp-neighbors",
   "frr-show-ipv6-route",
   "frr-show-bfd-peers",
+  "pfsense-ifconfig",
 ] as const;
 
 export const nodeCommandIds = ["calicoctl-node-status"] as const;

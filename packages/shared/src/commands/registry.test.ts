@@ -66,6 +66,11 @@ describe("command registry", () => {
     expect(line(buildCommand("frr-show-bgp-summary", {}, node))).toMatch(/runs on the router, not a node/);
   });
 
+  it("reads pfSense's CARP state without sudo (the sudo rule allows vtysh only), and on pfSense only", () => {
+    expect(line(buildCommand("pfsense-ifconfig", {}, pfsenseSudo))).toBe("ifconfig -a");
+    expect(line(buildCommand("pfsense-ifconfig", {}, linux))).toMatch(/runs on pfsense-frr routers only/);
+  });
+
   it("has an entry, a parser and bounds for every command id (fixture names follow the ids)", () => {
     for (const id of routerCommandIds) expect(commands[id].runsOn).toBe("router");
     for (const c of Object.values(commands)) {

@@ -11,6 +11,7 @@ import { parseIpv6Routes } from "../frr/ipv6-route.js";
 import type { Parsed } from "../frr/parsed.js";
 import { parseFrrVersion } from "../frr/version.js";
 import { formatCidr, parseCidr } from "../net/ip.js";
+import { parseCarpStatus } from "../pfsense/carp.js";
 import type { routerPlatforms } from "../plan/schema.js";
 import type { CommandId } from "./ids.js";
 
@@ -27,6 +28,8 @@ export interface CommandTarget {
 export interface Validating {
   id: string;
   runsOn: "router" | "node";
+  platforms?: readonly RouterPlatform[];
+  unprivileged?: boolean;
   maxOutputBytes: number;
   timeoutMs: number;
   validate(
@@ -37,6 +40,10 @@ export interface Validating {
 export interface CommandSpec<P, T> {
   id: string;
   runsOn: "router" | "node";
+  /** Only on these router platforms (default: every one). */
+  platforms?: readonly RouterPlatform[];
+  /** Runs without `sudo -n` even where the plan says sudo (a sudo rule may allow vtysh only). */
+  unprivileged?: boolean;
   /** Parameters, validated and normalised before the argv is built. */
   params: z.ZodType<P>;
   /** The vtysh command line (router) or the argv (node), from validated parameters. */
@@ -155,6 +162,18 @@ export const commands = {
     maxOutputBytes: 256 * MB,
     timeoutMs: 30_000,
   }),
+  // pfSense's CARP state (FreeBSD's ifconfig on the PATH, /sbin): its FRR package stops FRR on a CARP backup.
+  "pfsense-ifconfig": command({
+    id: "pfsense-ifconfig",
+    runsOn: "router",
+    platforms: ["pfsense-frr"],
+    unprivileged: true,
+    params: none,
+    build: () => ({ argv: ["ifconfig", "-a"] }),
+    parse: parseCarpStatus,
+    maxOutputBytes: 512 * KB,
+    timeoutMs: 5_000,
+  }),
   "calicoctl-node-status": command({
     id: "calicoctl-node-status",
     runsOn: "node",
@@ -203,6 +222,8 @@ export function buildCommand<I extends RegisteredCommandId>(
   const spec: Validating = commands[id];
   if (spec.runsOn !== target.kind)
     return { ok: false, message: `${id} runs on the ${spec.runsOn}, not a ${target.kind}` };
+  if (spec.platforms && !(target.platform && spec.platforms.includes(target.platform)))
+    return { ok: false, message: `${id} runs on ${spec.platforms.join(", ")} routers only` };
   const checked = spec.validate(params);
   if (!checked.ok) return checked;
   const built = checked.built;
@@ -211,7 +232,7 @@ export function buildCommand<I extends RegisteredCommandId>(
     if (!target.platform) return { ok: false, message: `${id} needs the router's platform` };
     argv = [VTYSH[target.platform], "-c", built.vtysh];
   } else argv = built.argv;
-  if (target.sudo) argv = ["sudo", "-n", ...argv];
+  if (target.sudo && !spec.unprivileged) argv = ["sudo", "-n", ...argv];
   return {
     ok: true,
     command: {

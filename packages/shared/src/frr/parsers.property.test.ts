@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCalicoNodeStatus } from "../calico/node-status.js";
+import { parseCarpStatus } from "../pfsense/carp.js";
 import { parseBfdPeers } from "./bfd-peers.js";
 import { parseBgpNeighbors } from "./bgp-neighbors.js";
 import { parseBgpPrefix, parseBgpTable } from "./bgp-routes.js";
@@ -22,12 +23,17 @@ const PARSERS: Record<string, Parser> = {
   "frr-show-ipv6-route": parseIpv6Routes,
   "frr-show-version": parseFrrVersion,
   "calicoctl-node-status": parseCalicoNodeStatus,
+  "pfsense-ifconfig": parseCarpStatus,
 };
 
 /** How many inputs each property tries, per parser; the closing note reports the total. */
 export const RUNS = { text: 400, tree: 400, bytes: 200 };
 
-const dirs = [new URL("./fixtures/", import.meta.url), new URL("../calico/fixtures/", import.meta.url)];
+const dirs = [
+  new URL("./fixtures/", import.meta.url),
+  new URL("../calico/fixtures/", import.meta.url),
+  new URL("../pfsense/fixtures/", import.meta.url),
+];
 const fixtures = dirs.flatMap((d) =>
   readdirSync(d)
     .filter((f) => /\.(json|txt)$/.test(f))

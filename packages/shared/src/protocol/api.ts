@@ -122,6 +122,8 @@ export const sourceStatuses = [
   "unconfigured",
   "host-key-unknown",
   "host-key-changed",
+  // A pfSense CARP backup: its FRR package keeps FRR stopped until the firewall becomes master.
+  "standby",
 ] as const;
 export type SourceStatus = (typeof sourceStatuses)[number];
 

@@ -30,6 +30,11 @@ const badge: Record<SourceStatus, { label: string; style: string }> = {
     style:
       "bg-amber-50 text-amber-900 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-800",
   },
+  standby: {
+    label: "CARP standby",
+    style:
+      "bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600",
+  },
   "host-key-changed": {
     label: "host key changed",
     style: "bg-red-50 text-red-800 ring-red-300 dark:bg-red-950 dark:text-red-200 dark:ring-red-800",
