@@ -11,7 +11,8 @@ COPY --from=build /src/apps/server/dist/ /app/server/
 COPY --from=build /src/apps/web/dist/ /app/web/
 ENV K3S_HA_WEB_DIR=/app/web \
     K3S_HA_DATA_DIR=/data \
-    NODE_ENV=production
+    NODE_ENV=production \
+    MALLOC_ARENA_MAX=2
 # The data folder belongs to the node user and only to it (the database holds the password hash and sessions);
 # a named volume mounted here starts with this owner and mode.
 RUN mkdir -p /data && chown node:node /data && chmod 700 /data

@@ -36,7 +36,9 @@ async function metrics(): Promise<string> {
 }
 
 function sample(text: string, name: string, label: string): number {
-  const m = new RegExp(`^${name}\\{[^}]*${label}[^}]*\\} (\\S+)$`, "m").exec(text);
+  const m = label
+    ? new RegExp(`^${name}\\{[^}]*${label}[^}]*\\} (\\S+)$`, "m").exec(text)
+    : new RegExp(`^${name} (\\S+)$`, "m").exec(text);
   return m ? Number(m[1]) : 0;
 }
 
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
 
     // 2. One page, then many: the same commands per minute; the server's RSS.
     const one = await commandsOver(30_000);
+    const rssOne = rssMb(server.pid ?? 0);
     const pages = [first];
     for (let i = 1; i < BROWSERS; i++) pages.push(await signedInOverview(browser));
     await sleep(5_000);
@@ -133,8 +136,10 @@ async function main(): Promise<void> {
         `${many.router}, node01 ${many.node01} (live subscribers: ${sample(m, "k3s_ha_live_subscribers", 'topic="sources"')}; ` +
         `SSH connections opened to the router: ${sample(m, "k3s_ha_ssh_connections_opened_total", 'host="router"')})\n`,
     );
+    const heapMb = sample(m, "k3s_ha_nodejs_heap_size_used_bytes", "") / 1024 / 1024;
     process.stdout.write(
-      `server RSS with ${pages.length} pages open: ${rssMb(server.pid ?? 0).toFixed(0)} MB\n`,
+      `server RSS with 1 page: ${rssOne.toFixed(0)} MB; with ${pages.length} pages: ` +
+        `${rssMb(server.pid ?? 0).toFixed(0)} MB (V8 heap used ${heapMb.toFixed(0)} MB)\n`,
     );
   } finally {
     await browser.close();

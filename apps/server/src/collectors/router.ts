@@ -77,15 +77,30 @@ async function standbyOr(pool: SshPool, plan: Plan, err: unknown, signal: AbortS
   );
 }
 
-export async function collectRouter(pool: SshPool, plan: Plan, signal: AbortSignal): Promise<RouterSnapshot> {
+export interface RouterPollOptions {
+  /** FRR's version from an earlier poll: `show version` is asked only now and then, not every 2 s. */
+  knownVersion?: string;
+}
+
+export async function collectRouter(
+  pool: SshPool,
+  plan: Plan,
+  signal: AbortSignal,
+  options: RouterPollOptions = {},
+): Promise<RouterSnapshot> {
   try {
-    return await collectRouterFrr(pool, plan, signal);
+    return await collectRouterFrr(pool, plan, signal, options);
   } catch (err) {
     return standbyOr(pool, plan, err, signal);
   }
 }
 
-async function collectRouterFrr(pool: SshPool, plan: Plan, signal: AbortSignal): Promise<RouterSnapshot> {
+async function collectRouterFrr(
+  pool: SshPool,
+  plan: Plan,
+  signal: AbortSignal,
+  options: RouterPollOptions,
+): Promise<RouterSnapshot> {
   const run = async <I extends RegisteredCommandId>(id: I, params: CommandParams<I>) => {
     const out = await pool.exec("router", id, params, signal);
     if (out.code !== 0 && out.stdout.trim() === "")
@@ -97,7 +112,7 @@ async function collectRouterFrr(pool: SshPool, plan: Plan, signal: AbortSignal):
   };
   const ranges = queryRanges(routerRanges(plan));
   const [version, summary, neighbors, bfd, ...rest] = await Promise.all([
-    run("frr-show-version", {}),
+    options.knownVersion ? Promise.resolve(undefined) : run("frr-show-version", {}),
     run("frr-show-bgp-summary", {}),
     run("frr-show-bgp-neighbors", {}),
     run("frr-show-bfd-peers", {}),
@@ -108,10 +123,11 @@ async function collectRouterFrr(pool: SshPool, plan: Plan, signal: AbortSignal):
     .slice(0, ranges.length)
     .map((t) => value(commands["frr-show-bgp-ipv6-unicast"].parse(t)));
   const fib = rest.slice(ranges.length).flatMap((t) => value(commands["frr-show-ipv6-route"].parse(t)));
-  const v = commands["frr-show-version"].parse(version);
+  const v = version === undefined ? undefined : commands["frr-show-version"].parse(version);
+  const frrVersion = v?.ok ? v.value.version : options.knownVersion;
   return routerSnapshotOf(
     {
-      ...(v.ok ? { frrVersion: v.value.version } : {}),
+      ...(frrVersion ? { frrVersion } : {}),
       summary: ipv6Peers(value(commands["frr-show-bgp-summary"].parse(summary))),
       neighbors: value(commands["frr-show-bgp-neighbors"].parse(neighbors)),
       bfd: value(commands["frr-show-bfd-peers"].parse(bfd)),

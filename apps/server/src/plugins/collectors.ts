@@ -40,14 +40,18 @@ declare module "fastify" {
 
 export default fp<CollectorOptions>(
   async (app, opts) => {
+    let routerPolls = 0;
     const router = new Poller<RouterSnapshot>(
       app.hub,
       "router",
       opts.routerIntervalMs ?? 2_000,
-      async (signal) => {
+      async (signal): Promise<RouterSnapshot> => {
         const plan = app.planSource.plan;
         if (!plan) throw new CollectError("PLAN_INVALID", "no valid plan: the router is not known");
-        return collectRouter(app.ssh, plan, signal);
+        // `show version` once a minute (and after a restart of the console), not with every poll.
+        const known: string | undefined =
+          routerPolls++ % 30 === 0 ? undefined : app.hub.source<RouterSnapshot>("router")?.data?.frrVersion;
+        return collectRouter(app.ssh, plan, signal, known ? { knownVersion: known } : {});
       },
       (err) => app.log.error({ err }, "router collector failed"),
     );

@@ -128,8 +128,17 @@ export class SshPool {
     for (const [name, h] of hosts) {
       if (h instanceof SshError) this.broken.set(name, h);
       else if (!this.hosts.has(name))
-        this.hosts.set(name, { host: h, conn: new HostConnection(h.config, this.options) });
+        this.hosts.set(name, { host: h, conn: new HostConnection(h.config, this.connectionOptions(h)) });
     }
+  }
+
+  /**
+   * The router's poll runs its ~10 commands at once (one round trip, not three): 8 channels, below OpenSSH's default
+   * MaxSessions of 10, which pfSense keeps; nodes run one or two commands at a time.
+   */
+  private connectionOptions(h: PlanHost): ConnectionOptions {
+    if (h.target.kind !== "router" || this.options.maxConcurrent !== undefined) return this.options;
+    return { ...this.options, maxConcurrent: 8 };
   }
 
   names(): string[] {

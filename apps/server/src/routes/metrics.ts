@@ -10,7 +10,7 @@ import {
   stateTopics,
 } from "@k3s-ha/shared";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
-import { Gauge, Registry } from "prom-client";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { NodeSnapshot } from "../collectors/node.js";
 import { AppError } from "../errors.js";
 import { safeEqual } from "../plugins/auth.js";
@@ -18,6 +18,8 @@ import { currentAudit } from "./route-audit.js";
 
 function metricsRegistry(app: FastifyInstance): Registry {
   const registry = new Registry();
+  // The process's own (memory, CPU, event loop lag), prefixed too: k3s_ha_process_resident_memory_bytes…
+  collectDefaultMetrics({ register: registry, prefix: "k3s_ha_" });
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void) =>
     new Gauge({
       name: `k3s_ha_${name}`,
