@@ -85,7 +85,9 @@ async function main(): Promise<void> {
       join(dir, "data"),
     ],
     {
+      // As scripts/up.sh and the image run it: two glibc malloc arenas (MALLOC_ARENA_MAX=0 measures glibc's default).
       env: {
+        MALLOC_ARENA_MAX: "2",
         ...process.env,
         K3S_HA_ADMIN_PASSWORD: PASSWORD,
         K3S_HA_API_TOKEN: TOKEN,
