@@ -6,6 +6,7 @@ export * from "./calico/node-status.js";
 export * from "./calico/versions.js";
 export * from "./commands/ids.js";
 export * from "./commands/registry.js";
+export * from "./commands/vtysh-batch.js";
 export * from "./dns/compare.js";
 export * from "./frr/asn.js";
 export * from "./frr/bfd-peers.js";

@@ -29,17 +29,23 @@ const VTYSH: [RegExp, string][] = [
 
 let ssh: TestSshServer;
 let scenario = "healthy";
+/** A command this vtysh refuses (as an FRR without bfdd would). */
+let refuse: RegExp | undefined;
 let plan: Plan;
 
 beforeAll(async () => {
+  // vtysh as FRR's: each `-c` in turn, stopping at the first unknown command.
   ssh = await startSshServer((command, stream, done) => {
-    const id = VTYSH.find(([re]) => re.test(command))?.[1];
-    if (!id) {
-      stream.stderr.write(`% Unknown command: ${command}\n`);
-      return done(1);
+    const parts = [...command.matchAll(/-c '([^']*)'/g)].map((m) => `'${m[1]}'`);
+    for (const part of parts) {
+      const id = VTYSH.find(([re]) => re.test(part))?.[1];
+      if (!id || refuse?.test(part)) {
+        stream.stderr.write(`% Unknown command: ${part}\n`);
+        return done(1);
+      }
+      stream.write(fixture(id, id === "frr-show-version" ? "healthy" : scenario));
     }
-    stream.write(fixture(id, id === "frr-show-version" ? "healthy" : scenario));
-    done(0);
+    done(parts.length ? 0 : 1);
   });
   const r = validatePlan(parse(readFileSync(join(REPO, "examples/lab.yaml"), "utf8")));
   if (!r.ok) throw new Error("examples/lab.yaml");
@@ -65,7 +71,10 @@ describe("router collector", () => {
     ]);
     const p = pool();
     scenario = "healthy";
+    const before = ssh.stats.commands.length;
     const snap = await collectRouter(p, plan, new AbortController().signal);
+    // Two channels: `show version`, and every JSON command in one vtysh.
+    expect(ssh.stats.commands.length - before).toBe(2);
     expect(snap.frrVersion).toBe("8.4.4");
     expect(snap.peers.map((x) => [x.name, x.state, x.holdTimeMs])).toEqual([
       ["node01", "Established", 180_000],
@@ -75,12 +84,36 @@ describe("router collector", () => {
     const vip = snap.routes.find((r) => r.prefix === "2001:db8:1162:79fb:ff01::1/128");
     expect(vip?.fib.nextHops.map((h) => h.node)).toEqual(["node01", "node02", "node03"]);
     expect(new Set(snap.routes.map((r) => r.prefix)).size).toBe(snap.routes.length);
-    const asked = ssh.stats.commands.filter((c) => c.includes("longer-prefixes"));
-    expect(asked.some((c) => c.includes("show bgp ipv6 unicast json'"))).toBe(false); // never the full table
-    expect(asked).toContain(
-      "vtysh -c 'show bgp ipv6 unicast 2001:db8:1162:79fb:ff01::/112 longer-prefixes json'",
+    const batch = ssh.stats.commands.at(-1) ?? "";
+    expect(batch).toMatch(
+      /^vtysh -c 'show bgp summary json' -c 'show bgp neighbors json' -c 'show bfd peers json' /,
     );
+    expect(batch).toContain("-c 'show bgp ipv6 unicast 2001:db8:1162:79fb:ff01::/112 longer-prefixes json'");
+    expect(batch).toContain("-c 'show ipv6 route 2001:db8:1162:79fb:ffcc::/112 longer-prefixes json'");
+    expect(batch.includes("show bgp ipv6 unicast json'")).toBe(false); // never the full table
     p.close();
+  });
+
+  it("runs the commands one by one when vtysh stops the batch at a failing one, naming it", async () => {
+    const p = pool();
+    scenario = "healthy";
+    refuse = /show bfd peers/;
+    const before = ssh.stats.commands.length;
+    try {
+      await expect(
+        collectRouter(p, plan, new AbortController().signal, { knownVersion: "8.4.4" }),
+      ).rejects.toMatchObject({
+        code: "COMMAND_FAILED",
+        message: expect.stringContaining("frr-show-bfd-peers exited 1"),
+      });
+      // The batch, then its parts on their own (up to 8 at once: the failing one ends the poll).
+      const after = ssh.stats.commands.slice(before);
+      expect(after[0]).toMatch(/^vtysh -c .* -c /);
+      expect(after.slice(1)).toContain("vtysh -c 'show bfd peers json'");
+    } finally {
+      refuse = undefined;
+      p.close();
+    }
   });
 
   it("publishes a change only when the router's answer changed, and shows a dropped session", async () => {

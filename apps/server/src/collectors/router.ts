@@ -1,6 +1,7 @@
 // The router source: FRR's sessions (summary, neighbor timers, BFD) and, for the plan's ranges only, the BGP table
 // and the FIB — so a router carrying a full Internet table costs nothing — parsed and named after the plan's nodes.
 import {
+  type BatchPart,
   type CommandParams,
   cidrContainsCidr,
   commands,
@@ -111,14 +112,21 @@ async function collectRouterFrr(
     return out.stdout;
   };
   const ranges = queryRanges(routerRanges(plan));
-  const [version, summary, neighbors, bfd, ...rest] = await Promise.all([
+  const parts: BatchPart[] = [
+    { id: "frr-show-bgp-summary", params: {} },
+    { id: "frr-show-bgp-neighbors", params: {} },
+    { id: "frr-show-bfd-peers", params: {} },
+    ...ranges.map((range): BatchPart => ({ id: "frr-show-bgp-ipv6-unicast", params: { range } })),
+    ...ranges.map((range): BatchPart => ({ id: "frr-show-ipv6-route", params: { range } })),
+  ];
+  // One channel for the JSON commands; if vtysh stopped at a failing one, each on its own names it.
+  const [version, outputs] = await Promise.all([
     options.knownVersion ? Promise.resolve(undefined) : run("frr-show-version", {}),
-    run("frr-show-bgp-summary", {}),
-    run("frr-show-bgp-neighbors", {}),
-    run("frr-show-bfd-peers", {}),
-    ...ranges.map((range) => run("frr-show-bgp-ipv6-unicast", { range })),
-    ...ranges.map((range) => run("frr-show-ipv6-route", { range })),
+    pool
+      .execVtyshBatch("router", parts, signal)
+      .then((o) => o ?? Promise.all(parts.map((p) => run(p.id, p.params as never)))),
   ]);
+  const [summary = "", neighbors = "", bfd = "", ...rest] = outputs;
   const tables = rest
     .slice(0, ranges.length)
     .map((t) => value(commands["frr-show-bgp-ipv6-unicast"].parse(t)));

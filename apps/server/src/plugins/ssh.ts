@@ -4,11 +4,14 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import {
+  type BatchPart,
   buildCommand,
+  buildVtyshBatch,
   type CommandParams,
   type CommandTarget,
   type Plan,
   type RegisteredCommandId,
+  splitVtyshBatch,
 } from "@k3s-ha/shared";
 import fp from "fastify-plugin";
 import { knownHostKeys } from "./known-hosts.js";
@@ -158,14 +161,20 @@ export class SshPool {
     if (!entry) throw new SshError("HOST_UNREACHABLE", `no host "${host}" in the plan`);
     const built = buildCommand(id, params, entry.host.target);
     if (!built.ok) throw new SshError("COMMAND_FAILED", built.message);
-    const { line, timeoutMs, maxOutputBytes } = built.command;
+    return this.run(host, entry.conn, built.command, signal);
+  }
+
+  /** One exec channel: counted, and a key the host offered when refused for it remembered (what an admin approves). */
+  private async run(
+    host: string,
+    conn: HostConnection,
+    command: { line: string; timeoutMs: number; maxOutputBytes: number },
+    signal?: AbortSignal,
+  ): Promise<ExecResult> {
+    const { line, timeoutMs, maxOutputBytes } = command;
     this.commandsRun.set(host, (this.commandsRun.get(host) ?? 0) + 1);
     try {
-      const result = await entry.conn.exec(line, {
-        timeoutMs,
-        maxOutputBytes,
-        ...(signal ? { signal } : {}),
-      });
+      const result = await conn.exec(line, { timeoutMs, maxOutputBytes, ...(signal ? { signal } : {}) });
       this.offered.delete(host);
       return result;
     } catch (err) {
@@ -173,6 +182,27 @@ export class SshPool {
         this.offered.set(host, { fingerprint: err.details.offered, key: err.details.offeredKey });
       throw err;
     }
+  }
+
+  /**
+   * Several vtysh commands on the router in one channel (`vtysh -c A -c B …`): each part's stdout, or undefined when
+   * the batch did not answer every part (vtysh stops at a failing command) — then run the parts one by one.
+   */
+  async execVtyshBatch(
+    host: string,
+    parts: readonly BatchPart[],
+    signal?: AbortSignal,
+  ): Promise<string[] | undefined> {
+    const broken = this.broken.get(host);
+    if (broken) throw broken;
+    const entry = this.hosts.get(host);
+    if (!entry) throw new SshError("HOST_UNREACHABLE", `no host "${host}" in the plan`);
+    const built = buildVtyshBatch(parts, entry.host.target);
+    if (!built.ok) throw new SshError("COMMAND_FAILED", built.message);
+    const result = await this.run(host, entry.conn, built.batch, signal);
+    if (result.code !== 0) return undefined;
+    const split = splitVtyshBatch(result.stdout, parts.length);
+    return split.ok ? split.outputs : undefined;
   }
 
   host(name: string): PlanHost | SshError | undefined {
