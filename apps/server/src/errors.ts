@@ -24,6 +24,7 @@ export type ErrorCode =
   | "CALICO_NOT_INSTALLED"
   | "K8S_FORBIDDEN"
   | "K8S_UNAVAILABLE"
+  | "ROUTER_UNAVAILABLE"
   | "INTERNAL";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -48,6 +49,7 @@ const STATUS: Record<ErrorCode, number> = {
   CALICO_NOT_INSTALLED: 409,
   K8S_FORBIDDEN: 403,
   K8S_UNAVAILABLE: 502,
+  ROUTER_UNAVAILABLE: 502,
   INTERNAL: 500,
 };
 

@@ -202,6 +202,21 @@ export const routeViewSchema = z.object({
 export const bgpRoutesResponseSchema = z.object({ routes: z.array(routeViewSchema) });
 export type BgpRoutesResponse = z.infer<typeof bgpRoutesResponseSchema>;
 
+/** `GET /api/bgp/table?contains=&limit=`: the router's whole IPv6 table, read on demand (not by the routine poll). */
+export const bgpTableResponseSchema = z.object({
+  /** The routes that match `contains` (a prefix or node substring), at most `limit`. */
+  routes: z.array(routeViewSchema.omit({ fib: true })),
+  /** Routes and paths in the whole table, and how many matched the filter. */
+  totalRoutes: z.number().int(),
+  totalPaths: z.number().int(),
+  matched: z.number().int(),
+  /** When the router was asked (a read is reused for 30 s). */
+  fetchedAt: z.string(),
+  /** How long reading and parsing took on the console. */
+  durationMs: z.number(),
+});
+export type BgpTableResponse = z.infer<typeof bgpTableResponseSchema>;
+
 /** Where a host's SSH pin comes from. */
 export const pinSources = ["plan", "known-hosts", "approved", "none"] as const;
 
