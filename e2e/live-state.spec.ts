@@ -75,3 +75,52 @@ test("the BGP page offers CalicoNodeStatus objects, says what it creates, and cr
     page.locator("code", { hasText: "calico.create-node-statuses" }).filter({ visible: true }).first(),
   ).toBeVisible();
 });
+
+test("the whole table: read from the lab router on demand, and 5,000 routes virtualised in Chromium", async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.getByRole("navigation").getByRole("link", { name: "BGP", exact: true }).click();
+  await page.getByRole("button", { name: "Read the whole table" }).click();
+  await expect(page.getByText(/^\d+ routes, \d+ paths, read/)).toBeVisible({ timeout: 20_000 });
+
+  // A large table (as a router with many routes would give) through the same page: only a window is in the DOM.
+  const routes = Array.from({ length: 5_000 }, (_, i) => ({
+    prefix: `2001:db8:${i.toString(16)}::/64`,
+    paths: [
+      {
+        nextHop: "2001:db8::11",
+        node: "node01",
+        peer: "2001:db8::11",
+        best: true,
+        multipath: false,
+        valid: true,
+        stale: false,
+      },
+    ],
+  }));
+  await page.route("**/api/bgp/table*", (route) =>
+    route.fulfill({
+      contentType: "application/json",
+      body: JSON.stringify({
+        routes,
+        totalRoutes: 5_000,
+        totalPaths: 5_000,
+        matched: 5_000,
+        fetchedAt: new Date().toISOString(),
+        durationMs: 42,
+      }),
+    }),
+  );
+  await page.getByLabel("Ask the server for routes containing").fill("2001:db8");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByText("5,000 routes, 5,000 paths, read")).toBeVisible();
+  const scroller = page.getByTestId("route-scroller").last();
+  const rendered = await scroller.locator("[data-index]").count();
+  expect(rendered).toBeGreaterThan(3);
+  expect(rendered).toBeLessThan(100);
+  await scroller.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await expect(scroller.getByText("2001:db8:1387::/64")).toBeVisible();
+});

@@ -1,5 +1,5 @@
 // The router's BGP sessions and routes, as the server's router collector last read them.
-import { bgpPeersResponseSchema, bgpRoutesResponseSchema } from "@k3s-ha/shared";
+import { bgpPeersResponseSchema, bgpRoutesResponseSchema, bgpTableResponseSchema } from "@k3s-ha/shared";
 import { queryOptions } from "@tanstack/react-query";
 import { apiFetch } from "../../lib/api";
 
@@ -10,6 +10,17 @@ export const bgpQueries = {
     queryOptions({
       queryKey: [...bgpQueries.all(), "peers"] as const,
       queryFn: ({ signal }) => apiFetch("/api/bgp/peers", { signal, schema: bgpPeersResponseSchema }),
+    }),
+  /** The whole table, read only when asked for (not refetched by the websocket: it is a snapshot on demand). */
+  table: (contains: string) =>
+    queryOptions({
+      queryKey: ["bgp-table", contains] as const,
+      queryFn: ({ signal }) =>
+        apiFetch(`/api/bgp/table?limit=5000${contains ? `&contains=${encodeURIComponent(contains)}` : ""}`, {
+          signal,
+          schema: bgpTableResponseSchema,
+        }),
+      staleTime: 30_000,
     }),
   routes: () =>
     queryOptions({

@@ -1,26 +1,30 @@
 // The router's routes, filterable by prefix or node, virtualised (TanStack Virtual) once the table is large, so a
 // router with many routes in the plan's ranges stays fast to scroll.
-import type { BgpRoutesResponse } from "@k3s-ha/shared";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type ReactNode, useId, useMemo, useRef, useState } from "react";
 import { formInputClass } from "../../../components/ui";
 
-type Route = BgpRoutesResponse["routes"][number];
+/** What the table needs of a route: the plan's ranges (with FIB) and the whole table (without) both fit. */
+export interface TableRoute {
+  prefix: string;
+  paths: readonly { nextHop: string; node?: string }[];
+  fib?: { nextHops: readonly { address: string; node?: string }[] };
+}
 
 /** Above this many routes the list is virtualised; below, every route is in the page (find-in-page works). */
 export const VIRTUALISE_ABOVE = 100;
 
-export function matchesFilter(route: Route, filter: string): boolean {
+export function matchesFilter(route: TableRoute, filter: string): boolean {
   const f = filter.trim().toLowerCase();
   if (!f) return true;
   return (
     route.prefix.toLowerCase().includes(f) ||
     route.paths.some((p) => (p.node ?? p.nextHop).toLowerCase().includes(f)) ||
-    route.fib.nextHops.some((h) => (h.node ?? h.address).toLowerCase().includes(f))
+    (route.fib?.nextHops ?? []).some((h) => (h.node ?? h.address).toLowerCase().includes(f))
   );
 }
 
-function VirtualList({ routes, render }: { routes: Route[]; render: (r: Route) => ReactNode }) {
+function VirtualList<R extends TableRoute>({ routes, render }: { routes: R[]; render: (r: R) => ReactNode }) {
   const parent = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: routes.length,
@@ -51,7 +55,13 @@ function VirtualList({ routes, render }: { routes: Route[]; render: (r: Route) =
   );
 }
 
-export function RouteTable({ routes, render }: { routes: Route[]; render: (r: Route) => ReactNode }) {
+export function RouteTable<R extends TableRoute>({
+  routes,
+  render,
+}: {
+  routes: R[];
+  render: (r: R) => ReactNode;
+}) {
   const [filter, setFilter] = useState("");
   const id = useId();
   const shown = useMemo(() => routes.filter((r) => matchesFilter(r, filter)), [routes, filter]);

@@ -8,6 +8,7 @@ import { Card, CardTitle, LoadError, Loading, Mono, PageHeader } from "../../../
 import { NodeStatusOffer } from "../../cluster/components/node-status-offer";
 import { AuditChecksCard } from "../../route-audit/components/audit-checks";
 import { SourceState } from "../../sources/components/source-state";
+import { FullTableCard } from "../components/full-table";
 import { RouteTable } from "../components/route-table";
 import { bgpQueries } from "../queries";
 
@@ -253,6 +254,7 @@ export function BgpPage() {
             <RouteTable routes={routes.data.routes} render={(r) => <RouteCard key={r.prefix} route={r} />} />
           )}
         </Card>
+        <FullTableCard />
       </div>
     </>
   );
