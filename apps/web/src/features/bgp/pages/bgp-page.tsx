@@ -173,7 +173,7 @@ export function pathGroups(route: Route) {
       invalid: g.invalid && !p.valid,
     });
   }
-  return [...groups.values()];
+  return [...groups.values()].sort((a, b) => a.via.localeCompare(b.via));
 }
 
 export function RouteCard({ route }: { route: Route }) {

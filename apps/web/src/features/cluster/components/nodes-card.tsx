@@ -13,7 +13,7 @@ function Ready({ node }: { node: ClusterNode }) {
   );
 }
 
-function Flags({ node }: { node: ClusterNode }) {
+function Flags({ node, dash = true }: { node: ClusterNode; dash?: boolean }) {
   const flags = [
     ...(node.unschedulable ? ["cordoned"] : []),
     ...(node.excludedFromLoadBalancers ? ["excluded from load balancers"] : []),
@@ -27,9 +27,9 @@ function Flags({ node }: { node: ClusterNode }) {
         </Pill>
       ))}
     </span>
-  ) : (
+  ) : dash ? (
     <span className="text-slate-500 dark:text-slate-400">—</span>
-  );
+  ) : null;
 }
 
 const why = (n: ClusterNode) =>
@@ -93,7 +93,7 @@ export function NodesCard({ nodes }: { nodes: ClusterNode[] }) {
                   {n.roles.join(", ") || "worker"} · <Mono>{n.kubeletVersion ?? "—"}</Mono>
                 </p>
                 <Mono className="block">{internal(n).join(", ")}</Mono>
-                <Flags node={n} />
+                <Flags node={n} dash={false} />
               </li>
             ))}
           </ul>
