@@ -15,7 +15,7 @@ import {
   uniqueLabName,
   waitForConverged,
 } from "@k3s-ha/lab";
-import { bgpPeersResponseSchema, bgpRoutesResponseSchema } from "@k3s-ha/shared";
+import { bgpPeersResponseSchema, bgpRoutesResponseSchema, routeAuditResponseSchema } from "@k3s-ha/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPlanFile } from "../plugins/plan.js";
 import { API_TOKEN, type Harness, startHarness } from "../test/harness.js";
@@ -112,6 +112,11 @@ describe.each<[RouterKind, string]>([
       await pollUntil(
         (peers, hops) => peers.get("node02") !== "Established" && hops.join() === "node01,node03",
       );
+      // The audit names the node whose session is down.
+      const audit = routeAuditResponseSchema.parse(await get("/api/route-audit"));
+      const sessions = audit.checks.find((c) => c.id === "sessions-established");
+      expect(sessions?.status).toBe("fail");
+      expect(sessions?.message).toMatch(/^node02 (Active|Connect|Idle|OpenSent|OpenConfirm)$/);
       // node01's Calico sees its mesh session to node02 gone as well.
       const node01 = h.app.collectors.nodes.get("node01");
       let mesh: string | undefined;
