@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { Hub } from "../plugins/hub.js";
 import { kubeAccess } from "../plugins/kube.js";
 import { REPO } from "../test/harness.js";
-import { collectEndpoints, endpointTargets, sameOutcomes } from "./endpoints.js";
+import { collectEndpoints, endpointTargets, probeEndpoint, sameOutcomes } from "./endpoints.js";
 import { Poller } from "./poller.js";
 
 let cluster: TestCluster;
@@ -51,9 +51,9 @@ describe("endpoint matrix", () => {
   it("lists each server, the VIP and every address of each name", () => {
     const targets = endpointTargets(plan, dns([{ kind: "round-robin", name: "localhost" }]));
     expect(targets).toEqual([
-      { target: "node:node01", address: "::1" },
-      { target: "vip", address: "::1" },
-      { target: "round-robin", name: "localhost", address: "::1" },
+      { target: "node:node01", address: "::1", planned: true },
+      { target: "vip", address: "::1", planned: true },
+      { target: "round-robin", name: "localhost", address: "::1", planned: true },
     ]);
   });
 
@@ -103,6 +103,32 @@ describe("endpoint matrix", () => {
     } finally {
       await other.stop();
     }
+  });
+
+  it("a DNS answer the plan does not name is probed without the kubeconfig's credentials", async () => {
+    const access = await accessFor(cluster.kubeconfig(0, { token: "good" }));
+    const port = Number(new URL(cluster.servers[0]?.url ?? "").port);
+    const [inPlan, outside] = await Promise.all([
+      probeEndpoint(
+        { target: "vip-name", name: "localhost", address: "::1", planned: true },
+        port,
+        access.tls,
+        signal,
+      ),
+      probeEndpoint(
+        { target: "vip-name", name: "localhost", address: "::1", planned: false },
+        port,
+        access.tls,
+        signal,
+      ),
+    ]);
+    expect(inPlan.readyz.status).toBe(200);
+    expect(outside).toMatchObject({
+      outsidePlan: true,
+      tcp: { ok: true },
+      tls: { ok: true, sanCovers: true },
+    });
+    expect(outside.readyz.status).toBe(401);
   });
 
   it("a port nothing listens on is a TCP failure with the error", async () => {

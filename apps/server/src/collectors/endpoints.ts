@@ -4,13 +4,24 @@
 import { request } from "node:https";
 import { checkServerIdentity, type TLSSocket } from "node:tls";
 import { isDeepStrictEqual } from "node:util";
-import { type DnsSnapshot, type EndpointProbe, endpointsResponseSchema, type Plan } from "@k3s-ha/shared";
+import {
+  canonicalIp,
+  type DnsSnapshot,
+  type EndpointProbe,
+  endpointsResponseSchema,
+  type Plan,
+} from "@k3s-ha/shared";
 import type { KubeTls } from "../plugins/kube.js";
 
 export interface ProbeTarget {
   target: EndpointProbe["target"];
   name?: string;
   address: string;
+  /**
+   * An address the plan names (a server, the VIP). A DNS answer outside the plan is still probed (TCP, TLS, SAN), but
+   * without the kubeconfig's credentials: a wrong or hostile record must not collect the console's token.
+   */
+  planned: boolean;
 }
 
 const ms = (start: number) => Math.round((performance.now() - start) * 10) / 10;
@@ -19,10 +30,17 @@ const ms = (start: number) => Math.round((performance.now() - start) * 10) / 10;
 export function endpointTargets(plan: Plan, dns: DnsSnapshot | undefined): ProbeTarget[] {
   const targets: ProbeTarget[] = plan.nodes
     .filter((n) => n.role === "server")
-    .map((n) => ({ target: `node:${n.name}` as const, address: n.address }));
-  targets.push({ target: "vip", address: plan.network.apiVip });
+    .map((n) => ({ target: `node:${n.name}` as const, address: n.address, planned: true }));
+  targets.push({ target: "vip", address: plan.network.apiVip, planned: true });
+  const known = new Set(targets.map((t) => canonicalIp(t.address) ?? t.address));
   for (const n of dns?.names ?? [])
-    for (const a of n.answers) targets.push({ target: n.kind, name: n.name, address: a.address });
+    for (const a of n.answers)
+      targets.push({
+        target: n.kind,
+        name: n.name,
+        address: a.address,
+        planned: known.has(canonicalIp(a.address) ?? a.address),
+      });
   return targets;
 }
 
@@ -33,8 +51,10 @@ export async function probeEndpoint(
   signal: AbortSignal,
   timeoutMs = 2_000,
 ): Promise<EndpointProbe> {
+  const { planned, ...where } = t;
   const out: EndpointProbe = {
-    ...t,
+    ...where,
+    ...(planned ? {} : { outsidePlan: true }),
     port,
     tcp: { ok: false },
     tls: { ok: false, sanCovers: false },
@@ -63,9 +83,9 @@ export async function probeEndpoint(
         // SNI only for names; the SAN check below is made for exactly what was dialled.
         ...(t.name ? { servername: t.name } : {}),
         ...(tls.ca ? { ca: tls.ca } : {}),
-        ...(tls.cert ? { cert: tls.cert } : {}),
-        ...(tls.key ? { key: tls.key } : {}),
-        headers: tls.headers,
+        ...(planned && tls.cert ? { cert: tls.cert } : {}),
+        ...(planned && tls.key ? { key: tls.key } : {}),
+        headers: planned ? tls.headers : {},
         rejectUnauthorized: false,
         checkServerIdentity: () => undefined,
         agent: false,

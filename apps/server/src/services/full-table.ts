@@ -79,6 +79,10 @@ export class FullTableReader {
     this.running = readFullTable(pool, plan)
       .then((table) => {
         this.last = { at: this.now(), table };
+        // A 100,000-route table holds tens of MB: let it go once it is no longer reused.
+        setTimeout(() => {
+          if (this.last?.table === table) this.last = undefined;
+        }, REUSE_MS).unref();
         return table;
       })
       .finally(() => {

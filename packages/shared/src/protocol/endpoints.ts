@@ -14,6 +14,8 @@ export const endpointProbeSchema = z.object({
   /** The DNS name dialled (for `vip-name` and `round-robin`). */
   name: z.string().optional(),
   address: z.string(),
+  /** A DNS answer the plan does not name: probed without the kubeconfig's credentials (readyz then answers 401). */
+  outsidePlan: z.boolean().optional(),
   port: z.number().int(),
   tcp: z.object({ ok: z.boolean(), ms: z.number().optional(), error: z.string().optional() }),
   tls: z.object({

@@ -14,6 +14,12 @@ export function targetLabel(e: Pick<EndpointProbe, "target" | "name">): string {
 
 /** The one-word verdict for a way in, with why when it is not "ready". */
 export function verdict(e: EndpointProbe): { tone: Tone; word: string; why?: string } {
+  if (e.outsidePlan)
+    return {
+      tone: "bad",
+      word: "not in the plan",
+      why: "DNS answers an address the plan does not name (probed without the kubeconfig's credentials)",
+    };
   if (!e.tcp.ok) return { tone: "bad", word: "unreachable", why: `TCP: ${e.tcp.error ?? "failed"}` };
   if (!e.tls.ok && e.tls.ms === undefined) return { tone: "bad", word: "TLS failed", why: e.tls.error };
   if (!e.tls.ok) return { tone: "bad", word: "untrusted", why: e.tls.error };
