@@ -50,7 +50,11 @@ export class Hub {
       this.listeners.set(topic, set);
     }
     set.add(listener);
-    return () => set.delete(listener);
+    return () => {
+      set.delete(listener);
+      // Topics nobody listens to any more (a node that left the plan, a page's `node:<name>`) leave no trace.
+      if (set.size === 0 && this.listeners.get(topic) === set) this.listeners.delete(topic);
+    };
   }
 
   /** Announce that `topic` changed; every subscriber gets the next sequence number. */
@@ -59,6 +63,11 @@ export class Hub {
     this.seqs.set(topic, event.seq);
     for (const listener of this.listeners.get(topic) ?? []) listener(event);
     return event;
+  }
+
+  /** Topics with at least one listener (tests: nothing lingers once a socket closes). */
+  topicsListenedTo(): Topic[] {
+    return [...this.listeners.keys()];
   }
 
   subscriberCount(topic: Topic): number {

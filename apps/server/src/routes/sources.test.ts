@@ -62,4 +62,23 @@ describe("source topics on the websocket", () => {
     expect(err).toMatchObject({ code: "BAD_MESSAGE", message: expect.stringMatching(/topics\.0/) });
     ws.terminate();
   });
+
+  it("refuses a socket more than 512 topics, and leaves no listener behind once it closes", async () => {
+    const s = await signIn(h.app);
+    const ws = await h.app.injectWS("/api/ws", { headers: { cookie: s.cookie } });
+    const inbox = collector(ws);
+    for (let batch = 0; batch < 17; batch++) {
+      const topics = Array.from({ length: 32 }, (_, i) => `node:n${batch * 32 + i}`);
+      ws.send(JSON.stringify({ type: "subscribe", topics }));
+    }
+    const err = await inbox.waitFor((m) => m.type === "error");
+    expect(err).toMatchObject({ code: "TOO_MANY_TOPICS", message: expect.stringContaining("at most 512") });
+    expect(h.app.hub.subscriberCount("node:n0")).toBe(1);
+    expect(h.app.hub.subscriberCount("node:n530")).toBe(0);
+    ws.terminate();
+    for (let i = 0; i < 50 && h.app.hub.subscriberCount("node:n0") > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(h.app.hub.subscriberCount("node:n0")).toBe(0);
+    expect(h.app.hub.topicsListenedTo()).not.toContain("node:n0");
+  });
 });

@@ -4,6 +4,9 @@ import type { FastifyPluginAsync } from "fastify";
 
 const MAX_MESSAGE_BYTES = 4096;
 
+/** The state topics and a plan's node topics fit many times over; a socket asking for more is refused. */
+export const MAX_TOPICS_PER_SOCKET = 512;
+
 export const wsRoutes: FastifyPluginAsync = async (app) => {
   app.get("/api/ws", { websocket: true }, (socket, request) => {
     const p = request.principal;
@@ -42,6 +45,15 @@ export const wsRoutes: FastifyPluginAsync = async (app) => {
       if (msg.type === "ping") {
         send({ type: "pong", id: msg.id });
       } else if (msg.type === "subscribe") {
+        const fresh = msg.topics.filter((t) => !subscriptions.has(t));
+        if (subscriptions.size + fresh.length > MAX_TOPICS_PER_SOCKET) {
+          send({
+            type: "error",
+            code: "TOO_MANY_TOPICS",
+            message: `A socket may hold at most ${MAX_TOPICS_PER_SOCKET} topics (it holds ${subscriptions.size})`,
+          });
+          return;
+        }
         for (const topic of msg.topics) {
           if (subscriptions.has(topic)) continue;
           subscriptions.set(
