@@ -1,24 +1,14 @@
 // The router's whole IPv6 BGP table on demand (the routine poll asks only for the plan's ranges): one read at a time,
 // reused for 30 s, parsed with the lean table reader (100,000 routes in well under a second), named after the plan.
-import { commands, type NameOf, type Plan } from "@k3s-ha/shared";
+import { commands, type NameOf, type Plan, type RouteView } from "@k3s-ha/shared";
 import { CollectError } from "../collectors/poller.js";
 import { planNames } from "../collectors/router.js";
 import type { SshPool } from "../plugins/ssh.js";
 
 const REUSE_MS = 30_000;
 
-export interface FullTableRoute {
-  prefix: string;
-  paths: {
-    nextHop: string;
-    node?: string;
-    peer: string;
-    best: boolean;
-    multipath: boolean;
-    valid: boolean;
-    stale: boolean;
-  }[];
-}
+/** A route as the ranges' view has it, without the FIB (the whole FIB is not read). */
+export type FullTableRoute = Omit<RouteView, "fib">;
 
 export interface FullTable {
   routes: FullTableRoute[];
