@@ -8,6 +8,8 @@ export * from "./commands/ids.js";
 export * from "./commands/registry.js";
 export * from "./commands/vtysh-batch.js";
 export * from "./dns/compare.js";
+export * from "./failover/downsample.js";
+export * from "./failover/samples.js";
 export * from "./frr/asn.js";
 export * from "./frr/bfd-peers.js";
 export * from "./frr/bgp-neighbors.js";

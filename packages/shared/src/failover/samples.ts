@@ -1,0 +1,122 @@
+// Failover samples and what they add up to, pure: per endpoint and connection mode, the disruption intervals (from
+// the start of the first failed probe to the start of the next successful one — OpenShift's disruption sampler's
+// definition), downtime, the longest gap, errors by kind, latency percentiles, and the times from an action.
+
+export const probeModes = ["new", "reused"] as const;
+export type ProbeMode = (typeof probeModes)[number];
+
+/** `ok`, a transport failure, or `http-<status>` (a 401/403 is its own outcome, never ok). */
+export type Outcome = "ok" | "timeout" | "refused" | "reset" | "tls-error" | "dns-error" | `http-${number}`;
+
+export interface Sample {
+  seq: number;
+  /** `vip`, `vip-name`, `round-robin`, `node:<name>`. */
+  endpoint: string;
+  mode: ProbeMode;
+  address?: string;
+  /** When the probe started, in ms on the run's one monotonic clock. */
+  startedAtMs: number;
+  durationMs: number;
+  outcome: Outcome;
+}
+
+export interface DisruptionInterval {
+  beganAtMs: number;
+  /** The start of the next successful probe; absent while the disruption lasts (or the run ended in it). */
+  endedAtMs?: number;
+  /** The first failed probe's outcome. */
+  kind: Outcome;
+  failedProbes: number;
+}
+
+export interface Summary {
+  endpoint: string;
+  mode: ProbeMode;
+  samples: number;
+  failures: number;
+  downtimeMs: number;
+  longestGapMs: number;
+  intervals: DisruptionInterval[];
+  errors: Partial<Record<Outcome, number>>;
+  /** Of the successful probes' durations. */
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null };
+  /** From the action (a fault) to the first failure after it, and to the recovery that followed. */
+  firstFailureAfterMs?: number;
+  recoveredAfterMs?: number;
+}
+
+/** The nearest-rank percentile of `values` (unsorted), or null when there are none. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] ?? null;
+}
+
+/** Intervals of one endpoint-mode's samples, taken in start order (probes may complete out of order). */
+export function disruptionIntervals(samples: readonly Sample[]): DisruptionInterval[] {
+  const ordered = [...samples].sort((a, b) => a.startedAtMs - b.startedAtMs || a.seq - b.seq);
+  const out: DisruptionInterval[] = [];
+  let open: DisruptionInterval | undefined;
+  for (const s of ordered) {
+    if (s.outcome === "ok") {
+      if (open) {
+        open.endedAtMs = s.startedAtMs;
+        out.push(open);
+        open = undefined;
+      }
+    } else if (open) open.failedProbes++;
+    else open = { beganAtMs: s.startedAtMs, kind: s.outcome, failedProbes: 1 };
+  }
+  if (open) out.push(open);
+  return out;
+}
+
+const length = (i: DisruptionInterval, endMs: number) => (i.endedAtMs ?? endMs) - i.beganAtMs;
+
+/**
+ * Every endpoint-mode's summary. `endMs` (the run's end) closes an interval still open; without it the last sample's
+ * start does. `actionAtMs` gives the times from the action.
+ */
+export function summarizeSamples(
+  samples: readonly Sample[],
+  options: { endMs?: number; actionAtMs?: number } = {},
+): Summary[] {
+  const groups = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const key = `${s.endpoint}\u0000${s.mode}`;
+    const list = groups.get(key);
+    if (list) list.push(s);
+    else groups.set(key, [s]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0] as Sample;
+    const intervals = disruptionIntervals(group);
+    const lastStart = Math.max(...group.map((s) => s.startedAtMs));
+    const endMs = Math.max(options.endMs ?? lastStart, lastStart);
+    const errors: Partial<Record<Outcome, number>> = {};
+    for (const s of group) if (s.outcome !== "ok") errors[s.outcome] = (errors[s.outcome] ?? 0) + 1;
+    const ok = group.filter((s) => s.outcome === "ok").map((s) => s.durationMs);
+    const summary: Summary = {
+      endpoint: first.endpoint,
+      mode: first.mode,
+      samples: group.length,
+      failures: group.length - ok.length,
+      downtimeMs: intervals.reduce((a, i) => a + length(i, endMs), 0),
+      longestGapMs: intervals.reduce((a, i) => Math.max(a, length(i, endMs)), 0),
+      intervals,
+      errors,
+      latencyMs: { p50: percentile(ok, 50), p95: percentile(ok, 95), p99: percentile(ok, 99) },
+    };
+    const action = options.actionAtMs;
+    if (action !== undefined) {
+      // The first disruption still going at the action or begun after it (one already going counts from 0).
+      const hit = intervals.find((i) => (i.endedAtMs ?? Number.POSITIVE_INFINITY) > action);
+      if (hit) {
+        summary.firstFailureAfterMs = Math.max(0, hit.beganAtMs - action);
+        if (hit.endedAtMs !== undefined) summary.recoveredAfterMs = hit.endedAtMs - action;
+      }
+    }
+    return summary;
+  });
+}
