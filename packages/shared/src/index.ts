@@ -11,6 +11,7 @@ export * from "./dns/compare.js";
 export * from "./failover/downsample.js";
 export * from "./failover/preflight.js";
 export * from "./failover/samples.js";
+export * from "./failover/scenarios.js";
 export * from "./frr/asn.js";
 export * from "./frr/bfd-peers.js";
 export * from "./frr/bgp-neighbors.js";
