@@ -39,3 +39,29 @@ test("a dropped live channel makes the pages say they are not live, and the noti
   await expect(page.getByTestId("live-status")).toHaveText(/Live/, { timeout: 15_000 });
   await expect(page.getByTestId("stale-notice")).toHaveCount(0);
 });
+
+test("on a phone, the header fits while the live channel reconnects", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  let linkUp = true;
+  const open: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/api\/ws$/, (ws) => {
+    if (!linkUp) {
+      void ws.close({ code: 4000, reason: "test: link down" });
+      return;
+    }
+    ws.connectToServer();
+    open.push(ws);
+  });
+  await signIn(page);
+  linkUp = false;
+  for (const ws of open.splice(0)) await ws.close({ code: 4000, reason: "test: link down" });
+  const status = page.getByTestId("live-status");
+  await expect(status).toHaveAttribute("data-status", /reconnecting|connecting/);
+  // The word stays for screen readers; the header must not push the page wider than the screen.
+  await expect(status).toContainText(/Connecting…|Reconnecting…/);
+  const widths = await page.evaluate(() => [
+    document.documentElement.scrollWidth,
+    document.documentElement.clientWidth,
+  ]);
+  expect(widths[0]).toBeLessThanOrEqual(widths[1] ?? 0);
+});

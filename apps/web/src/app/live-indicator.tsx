@@ -29,7 +29,9 @@ export function LiveIndicator() {
       className="inline-flex items-center gap-1.5 rounded-full border border-slate-200 px-2.5 py-1 text-xs font-medium text-slate-700 dark:border-slate-700 dark:text-slate-200"
     >
       <span aria-hidden="true" className={`size-2 rounded-full motion-reduce:animate-none ${dot}`} />
-      {text}
+      {/* On a phone the longer words would push the header past the screen (seen at 390 px while connecting):
+          there the dot and the title tell it, and the status text stays for screen readers. */}
+      <span className={status === "live" ? undefined : "max-sm:sr-only"}>{text}</span>
     </span>
   );
 }
