@@ -40,8 +40,7 @@ declare module "fastify" {
 
 export default fp<CollectorOptions>(
   async (app, opts) => {
-    let routerPolls = 0;
-    const router = new Poller<RouterSnapshot>(
+    const router: Poller<RouterSnapshot> = new Poller<RouterSnapshot>(
       app.hub,
       "router",
       opts.routerIntervalMs ?? 2_000,
@@ -50,7 +49,7 @@ export default fp<CollectorOptions>(
         if (!plan) throw new CollectError("PLAN_INVALID", "no valid plan: the router is not known");
         // `show version` once a minute (and after a restart of the console), not with every poll.
         const known: string | undefined =
-          routerPolls++ % 30 === 0 ? undefined : app.hub.source<RouterSnapshot>("router")?.data?.frrVersion;
+          router.polls % 30 === 0 ? undefined : app.hub.source<RouterSnapshot>("router")?.data?.frrVersion;
         return collectRouter(app.ssh, plan, signal, known ? { knownVersion: known } : {});
       },
       (err) => app.log.error({ err }, "router collector failed"),

@@ -1,6 +1,6 @@
 // The router's whole IPv6 BGP table on demand (the routine poll asks only for the plan's ranges): one read at a time,
 // reused for 30 s, parsed with the lean table reader (100,000 routes in well under a second), named after the plan.
-import { commands, type NameOf, type Plan, type RouteView } from "@k3s-ha/shared";
+import { commands, type NameOf, type Plan, pathViews, type RouteView } from "@k3s-ha/shared";
 import { CollectError } from "../collectors/poller.js";
 import { planNames } from "../collectors/router.js";
 import type { SshPool } from "../plugins/ssh.js";
@@ -30,21 +30,7 @@ async function readFullTable(pool: SshPool, plan: Plan): Promise<FullTable> {
   if (!parsed.ok)
     throw new CollectError(parsed.error.code, `${parsed.error.commandId}: ${parsed.error.message}`);
   const nameOf: NameOf = planNames(plan);
-  const routes = parsed.value.routes.map((r) => ({
-    prefix: r.prefix,
-    paths: r.paths.map((p) => {
-      const node = nameOf(p.nextHop);
-      return {
-        nextHop: p.nextHop,
-        ...(node ? { node } : {}),
-        peer: p.peer,
-        best: p.best,
-        multipath: p.multipath,
-        valid: p.valid,
-        stale: p.stale,
-      };
-    }),
-  }));
+  const routes = parsed.value.routes.map((r) => ({ prefix: r.prefix, paths: pathViews(r, nameOf) }));
   return {
     routes,
     totalRoutes: parsed.value.totalRoutes,

@@ -120,24 +120,29 @@ export function routerPeerViews(
   });
 }
 
+/** A prefix's BGP paths as the pages show them, each named after the plan's node (by next hop, else by peer). */
+export function pathViews(route: BgpRoute, nameOf: NameOf): RouteView["paths"] {
+  return route.paths.map((p) => {
+    const node = nameOf(p.nextHop) ?? nameOf(p.peer);
+    return {
+      nextHop: p.nextHop,
+      ...(node ? { node } : {}),
+      peer: p.peer,
+      best: p.best,
+      multipath: p.multipath,
+      valid: p.valid,
+      stale: p.stale,
+    };
+  });
+}
+
 /** Each BGP prefix with its paths and what the FIB does with it, next hops named. */
 export function routeViews(bgp: readonly BgpRoute[], fib: readonly Ipv6Route[], nameOf: NameOf): RouteView[] {
   return bgp.map((r) => {
     const installed = fib.find((f) => f.prefix === r.prefix && f.selected);
     return {
       prefix: r.prefix,
-      paths: r.paths.map((p) => {
-        const node = nameOf(p.nextHop) ?? nameOf(p.peer);
-        return {
-          nextHop: p.nextHop,
-          ...(node ? { node } : {}),
-          peer: p.peer,
-          best: p.best,
-          multipath: p.multipath,
-          valid: p.valid,
-          stale: p.stale,
-        };
-      }),
+      paths: pathViews(r, nameOf),
       fib: {
         nextHops: (installed?.nextHops ?? [])
           .filter((h): h is typeof h & { address: string } => h.address !== undefined)
