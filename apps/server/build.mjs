@@ -1,9 +1,11 @@
-// Bundles the server and CLI into dist/cli.js (one file, dependencies included) for production and the container.
+// Bundles the server and CLI into dist/cli.js (dependencies included) and the probe worker into dist/probe-worker.js,
+// for production and the container.
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["src/cli.ts"],
-  outfile: "dist/cli.js",
+  // The probe worker thread is its own file beside the CLI (engine.ts starts dist/probe-worker.js).
+  entryPoints: { cli: "src/cli.ts", "probe-worker": "src/services/failover/probe/worker.ts" },
+  outdir: "dist",
   bundle: true,
   platform: "node",
   target: "node22",

@@ -1,0 +1,132 @@
+// A run's probes in their worker thread against the lab's Kubernetes API on [::1] and a real BIND9: every stream on
+// its grid, samples numbered without gap, a silent target that never delays the others, a name dialled through the
+// plan's DNS server (re-resolved per its 1 s TTL) with an answer outside the plan never dialled, and a stop that
+// ends the run early with every sample handed on.
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
+import { startCluster, type TestCluster } from "@k3s-ha/lab";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startNamed, type TestNamed } from "../../../test/named.js";
+import { monotonicMs } from "./clock.js";
+import { startProbes } from "./engine.js";
+import type { ProbeRunSpec, WireSample } from "./scheduler.js";
+
+let cluster: TestCluster;
+let named: TestNamed;
+let silent: Server;
+let silentPort: number;
+const held: Socket[] = [];
+let base: Omit<ProbeRunSpec, "originMs" | "targets">;
+
+beforeAll(async () => {
+  cluster = await startCluster(1);
+  named = await startNamed("localhost", ["@ IN AAAA ::1", "@ IN AAAA 2001:db8::99"], 1);
+  silent = createServer((s) => held.push(s));
+  await new Promise<void>((resolve) => silent.listen({ host: "::1", port: 0 }, resolve));
+  silentPort = (silent.address() as AddressInfo).port;
+  base = {
+    intervalMs: 100,
+    timeoutMs: 500,
+    request: "readyz",
+    dial: "go",
+    credentials: {
+      ca: readFileSync(cluster.certs.ca.cert, "utf8"),
+      headers: { authorization: "Bearer admin-token" },
+      rejectUnauthorized: true,
+    },
+    modes: ["new", "reused"],
+    dns: { address: "::1", port: named.port },
+    allowed: ["::1"],
+    durationMs: 1_500,
+    batchMs: 100,
+  };
+}, 30_000);
+afterAll(async () => {
+  for (const s of held) s.destroy();
+  await new Promise((r) => silent?.close(r));
+  await named?.stop();
+  await cluster?.stop();
+});
+
+const apiPort = () => Number(new URL(cluster.servers[0]?.url ?? "").port);
+
+describe("the probe engine", () => {
+  it("probes every stream on its grid from the worker, and a silent target delays no other", async () => {
+    const batches: WireSample[][] = [];
+    const run = startProbes(
+      {
+        ...base,
+        originMs: monotonicMs(),
+        targets: [
+          { endpoint: "node:node01", address: "::1", port: apiPort() },
+          { endpoint: "node:node02", address: "::1", port: silentPort },
+          { endpoint: "round-robin", name: "localhost", port: apiPort() },
+        ],
+      },
+      (s) => batches.push(s),
+    );
+    const stats = await run.done;
+    const samples = batches.flat();
+    expect(batches.length).toBeGreaterThan(3);
+    expect(samples.map((s) => s.seq)).toEqual(samples.map((_, i) => i + 1));
+    const of = (endpoint: string, mode: string) =>
+      samples.filter((s) => s.endpoint === endpoint && s.mode === mode);
+    // 15 grid points in 1.5 s at 100 ms; a loaded machine may lose one or two.
+    for (const endpoint of ["node:node01", "round-robin"]) {
+      const fresh = of(endpoint, "new");
+      expect(fresh.length).toBeGreaterThanOrEqual(13);
+      expect(fresh.length).toBeLessThanOrEqual(15);
+      expect(fresh.every((s) => s.outcome === "ok" && s.address === "::1")).toBe(true);
+      expect(of(endpoint, "reused").every((s) => s.outcome === "ok")).toBe(true);
+    }
+    // The silent server: new probes time out one per tick; the reused stream lets ticks pass while its request hangs.
+    const hung = of("node:node02", "new");
+    expect(hung.length).toBeGreaterThanOrEqual(12);
+    expect(hung.every((s) => s.outcome === "timeout")).toBe(true);
+    expect(of("node:node02", "reused").length).toBeLessThanOrEqual(4);
+    expect(stats.passed).toBeGreaterThanOrEqual(8);
+    // A 1 s TTL: the name was looked up again during the run, but not per probe.
+    expect(stats.dnsLookups).toBeGreaterThanOrEqual(2);
+    expect(stats.dnsLookups).toBeLessThanOrEqual(4);
+    const starts = of("node:node01", "new").map((s) => s.startedAtMs);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1] as number);
+  }, 20_000);
+
+  it("never dials a name's answer outside the plan: with none left the probe is dns-error", async () => {
+    const batches: WireSample[][] = [];
+    const run = startProbes(
+      {
+        ...base,
+        allowed: ["2001:db8::1"],
+        durationMs: 300,
+        originMs: monotonicMs(),
+        targets: [{ endpoint: "vip-name", name: "localhost", port: apiPort() }],
+      },
+      (s) => batches.push(s),
+    );
+    await run.done;
+    const samples = batches.flat();
+    expect(samples.length).toBeGreaterThan(0);
+    expect(samples.every((s) => s.outcome === "dns-error")).toBe(true);
+    expect(samples[0]?.error).toMatch(/no address the plan names.*::1/);
+  }, 20_000);
+
+  it("stops early with every sample taken handed on", async () => {
+    const batches: WireSample[][] = [];
+    const run = startProbes(
+      {
+        ...base,
+        durationMs: 60_000,
+        originMs: monotonicMs(),
+        targets: [{ endpoint: "vip", address: "::1", port: apiPort() }],
+      },
+      (s) => batches.push(s),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const stats = await run.stop();
+    expect(batches.flat().length).toBe(stats.fired);
+    expect(stats.fired).toBeGreaterThanOrEqual(6);
+    expect(stats.fired).toBeLessThanOrEqual(14);
+  }, 20_000);
+});

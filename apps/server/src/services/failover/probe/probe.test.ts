@@ -1,0 +1,151 @@
+// One probe against the lab's Kubernetes API on [::1] and against servers that misbehave on purpose: ok with the
+// kubeconfig's credentials on both requests, 401 with a refused token, refused, a silent server (timeout at the
+// probe's deadline, not later), a reset, an untrusted CA; a reused stream keeps one connection and dials again after
+// a timeout broke it; a new stream dials per probe.
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
+import { startCluster, type TestCluster } from "@k3s-ha/lab";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monotonicMs } from "./clock.js";
+import { PROBE_PATHS, type ProbeCredentials, probeAgent, probeOnce } from "./probe.js";
+
+let cluster: TestCluster;
+let port: number;
+let credentials: ProbeCredentials;
+const sockets: Socket[] = [];
+const servers: Server[] = [];
+
+async function tcpServer(onSocket: (s: Socket) => void): Promise<number> {
+  const server = createServer((s) => {
+    sockets.push(s);
+    onSocket(s);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen({ host: "::1", port: 0 }, resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+beforeAll(async () => {
+  cluster = await startCluster(1);
+  port = Number(new URL(cluster.servers[0]?.url ?? "").port);
+  credentials = {
+    ca: readFileSync(cluster.certs.ca.cert, "utf8"),
+    headers: { authorization: "Bearer admin-token" },
+    rejectUnauthorized: true,
+  };
+});
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await cluster?.stop();
+});
+
+const now = monotonicMs;
+const probe = (targetPort: number, creds = credentials, mode: "new" | "reused" = "new", path = "/readyz") =>
+  probeOnce(
+    probeAgent({ endpoint: "node:a", address: "::1", port: targetPort }, mode, creds, "go", undefined, now),
+    path,
+    400,
+  );
+
+describe("one probe", () => {
+  it("is ok on /readyz and on the watch-cache namespace GET with the kubeconfig's token", async () => {
+    const readyz = await probe(port);
+    expect(readyz).toMatchObject({ outcome: "ok", address: "::1" });
+    expect(readyz.durationMs).toBeGreaterThan(0);
+    expect((await probe(port, credentials, "new", PROBE_PATHS.namespace)).outcome).toBe("ok");
+  });
+
+  it("reports a refused token as http-401, never ok", async () => {
+    const r = await probe(
+      port,
+      { ...credentials, headers: { authorization: "Bearer wrong" } },
+      "new",
+      PROBE_PATHS.namespace,
+    );
+    expect(r.outcome).toBe("http-401");
+  });
+
+  it("reports a closed port as refused", async () => {
+    const closed = await tcpServer(() => {});
+    await new Promise((r) => servers.pop()?.close(r));
+    expect(await probe(closed)).toMatchObject({ outcome: "refused", address: "::1" });
+  });
+
+  it("gives up on a silent server at the probe's timeout", async () => {
+    const silent = await tcpServer(() => {});
+    const r = await probe(silent);
+    expect(r.outcome).toBe("timeout");
+    expect(r.durationMs).toBeGreaterThanOrEqual(395);
+    expect(r.durationMs).toBeLessThan(1_500);
+  });
+
+  it("reports a connection the server drops as reset", async () => {
+    const rude = await tcpServer((s) => s.resetAndDestroy());
+    expect((await probe(rude)).outcome).toBe("reset");
+  });
+
+  it("reports a certificate the kubeconfig's CA does not trust as tls-error", async () => {
+    const r = await probe(port, { ...credentials, ca: readFileSync(cluster.certs.server.cert, "utf8") });
+    expect(r.outcome).toBe("tls-error");
+    expect(r.error).toMatch(/certificate/i);
+  });
+});
+
+describe("connection modes", () => {
+  /** A TCP relay to the API that counts the connections made through it and can stall them. */
+  async function relay() {
+    const { connect } = await import("node:net");
+    const state = { connections: 0, stall: false };
+    const relayPort = await tcpServer((s) => {
+      state.connections++;
+      if (state.stall) return;
+      const up = connect({ host: "::1", port });
+      sockets.push(up);
+      s.pipe(up).pipe(s);
+      s.on("error", () => up.destroy());
+      up.on("error", () => s.destroy());
+    });
+    return { state, relayPort };
+  }
+
+  it("a reused stream keeps one connection, and dials again after a timeout broke it", async () => {
+    const { state, relayPort } = await relay();
+    const agent = probeAgent(
+      { endpoint: "vip", address: "::1", port: relayPort },
+      "reused",
+      credentials,
+      "go",
+      undefined,
+      now,
+    );
+    for (let i = 0; i < 3; i++) expect((await probeOnce(agent, "/readyz", 1_000)).outcome).toBe("ok");
+    expect(state.connections).toBe(1);
+    // The connection hangs (as under a silent drop): the probe times out and the connection is given up.
+    const held = sockets.at(-1);
+    held?.pause();
+    sockets.at(-2)?.pause();
+    state.stall = true;
+    expect((await probeOnce(agent, "/readyz", 300)).outcome).toBe("timeout");
+    state.stall = false;
+    expect((await probeOnce(agent, "/readyz", 1_000)).outcome).toBe("ok");
+    expect(state.connections).toBe(2);
+    agent.destroy();
+  });
+
+  it("a new stream dials for every probe", async () => {
+    const { state, relayPort } = await relay();
+    const agent = probeAgent(
+      { endpoint: "vip", address: "::1", port: relayPort },
+      "new",
+      credentials,
+      "go",
+      undefined,
+      now,
+    );
+    for (let i = 0; i < 3; i++) expect((await probeOnce(agent, "/readyz", 1_000)).outcome).toBe("ok");
+    expect(state.connections).toBe(3);
+    agent.destroy();
+  });
+});

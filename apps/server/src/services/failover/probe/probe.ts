@@ -1,0 +1,235 @@
+// One API probe as a client makes it: the target's addresses (a name resolved per its TTL), dialled in the client's
+// order, TLS checked against the kubeconfig's CA for what was dialled, one GET; its outcome classified. A stream's
+// agent is either a fresh connection per probe (`new`) or one kept-alive connection (`reused`) that is dialled again
+// after it breaks — the probe that hit the break fails.
+import { Agent, type RequestOptions, request } from "node:https";
+import { type Socket, connect as tcpConnect } from "node:net";
+import type { Duplex } from "node:stream";
+import { type TLSSocket, connect as tlsConnect } from "node:tls";
+import { DialError, type DialPolicy, dialInOrder, ProbeTimeout } from "./dial.js";
+import { type NameCache, NameLookupError } from "./names.js";
+
+export type ProbeOutcome =
+  | "ok"
+  | "timeout"
+  | "refused"
+  | "reset"
+  | "tls-error"
+  | "dns-error"
+  | `http-${number}`;
+
+export interface ProbeCredentials {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  /** The kubeconfig's bearer token or basic auth, as headers. */
+  headers: Record<string, string>;
+  rejectUnauthorized: boolean;
+}
+
+export interface ProbeTarget {
+  endpoint: string;
+  /** An address the plan names (the VIP, a server), or a name resolved at the plan's DNS server. */
+  address?: string;
+  name?: string;
+  port: number;
+}
+
+export interface ProbeResult {
+  outcome: ProbeOutcome;
+  /** The address that answered, or the one whose failure this is. */
+  address?: string;
+  durationMs: number;
+  error?: string;
+}
+
+export const PROBE_PATHS = {
+  readyz: "/readyz",
+  namespace: "/api/v1/namespaces/default?resourceVersion=0",
+} as const;
+export type ProbeRequest = keyof typeof PROBE_PATHS;
+
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/;
+const REFUSED = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "EADDRNOTAVAIL"]);
+
+/** A failure's outcome: the transport's error codes mapped to the outcomes the API reports. */
+export function classifyError(err: unknown): { outcome: ProbeOutcome; error: string } {
+  const inner = err instanceof DialError ? err.cause : err;
+  const e = inner as NodeJS.ErrnoException & { reason?: string };
+  const code = e?.code ?? "";
+  const text = code && !String(e?.message).includes(code) ? `${code}: ${e.message}` : String(e?.message ?? e);
+  if (inner instanceof ProbeTimeout || code === "ETIMEDOUT") return { outcome: "timeout", error: text };
+  if (inner instanceof NameLookupError) return { outcome: "dns-error", error: text };
+  if (REFUSED.has(code)) return { outcome: "refused", error: text };
+  if (TLS_CODES.test(code) || /certificate|ssl|tls/i.test(String(e?.message)))
+    return { outcome: "tls-error", error: text };
+  return { outcome: "reset", error: text || "the connection broke" };
+}
+
+interface DialContext {
+  target: ProbeTarget;
+  credentials: ProbeCredentials;
+  policy: DialPolicy;
+  names: NameCache | undefined;
+  now: () => number;
+}
+
+function connectOne(address: string, port: number, deadlineMs: number, now: () => number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host: address, port, family: 6, noDelay: true });
+    const timer = setTimeout(
+      () => {
+        socket.destroy();
+        reject(new ProbeTimeout(`no TCP answer from [${address}]:${port}`));
+      },
+      Math.max(0, deadlineMs - now()),
+    );
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once("error", (err) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(err);
+    });
+  });
+}
+
+/** TCP in the client's order, then TLS for what was dialled (the name when there is one), all before `deadlineMs`. */
+async function dialTarget(ctx: DialContext, deadlineMs: number): Promise<TLSSocket> {
+  const { target, credentials, now } = ctx;
+  let addresses: string[];
+  if (target.address) addresses = [target.address];
+  else {
+    if (!ctx.names || !target.name) throw new NameLookupError("NO_NAME", `${target.endpoint} has no name`);
+    addresses = (await ctx.names.resolve(target.name)).addresses;
+  }
+  const { socket, address } = await dialInOrder(
+    addresses,
+    deadlineMs,
+    ctx.policy,
+    (a, until) => connectOne(a, target.port, until, now),
+    now,
+  );
+  return new Promise((resolve, reject) => {
+    const secure = tlsConnect({
+      socket,
+      ...(target.name ? { servername: target.name } : {}),
+      ...(credentials.ca ? { ca: credentials.ca } : {}),
+      ...(credentials.cert ? { cert: credentials.cert } : {}),
+      ...(credentials.key ? { key: credentials.key } : {}),
+      rejectUnauthorized: credentials.rejectUnauthorized,
+      ALPNProtocols: ["http/1.1"],
+    });
+    const timer = setTimeout(
+      () => {
+        secure.destroy();
+        reject(new ProbeTimeout(`no TLS handshake from [${address}]:${target.port}`));
+      },
+      Math.max(0, deadlineMs - now()),
+    );
+    secure.once("secureConnect", () => {
+      clearTimeout(timer);
+      resolve(secure);
+    });
+    secure.once("error", (err) => {
+      clearTimeout(timer);
+      secure.destroy();
+      reject(err);
+    });
+  });
+}
+
+/** An https.Agent whose connections are dialled as the client would (order, deadline, TLS for what was dialled). */
+export class ProbeAgent extends Agent {
+  constructor(
+    private readonly ctx: DialContext,
+    readonly mode: "new" | "reused",
+  ) {
+    super({ keepAlive: mode === "reused", maxSockets: mode === "reused" ? 1 : Number.POSITIVE_INFINITY });
+  }
+
+  // Node's Agent calls createConnection(options, oncreate) and accepts the socket through the callback.
+  override createConnection(
+    options: RequestOptions,
+    oncreate?: (err: Error | null, socket: Duplex) => void,
+  ): undefined {
+    // The deadline of the probe the connection is dialled for (the Agent copies the request's options).
+    const deadline = (options as { probeDeadlineMs?: number }).probeDeadlineMs ?? this.ctx.now() + 1_000;
+    dialTarget(this.ctx, deadline).then(
+      (s) => oncreate?.(null, s),
+      (err: Error) => oncreate?.(err, undefined as unknown as Duplex),
+    );
+    return undefined;
+  }
+}
+
+export function probeAgent(
+  target: ProbeTarget,
+  mode: "new" | "reused",
+  credentials: ProbeCredentials,
+  policy: DialPolicy,
+  names: NameCache | undefined,
+  now: () => number,
+): ProbeAgent {
+  return new ProbeAgent({ target, credentials, policy, names, now }, mode);
+}
+
+/** One GET on `agent`, given up after `timeoutMs`; never throws. */
+export function probeOnce(agent: ProbeAgent, path: string, timeoutMs: number): Promise<ProbeResult> {
+  const { target, credentials, now } = (agent as unknown as { ctx: DialContext }).ctx;
+  const start = now();
+  return new Promise((resolve) => {
+    let done = false;
+    let address: string | undefined = target.address;
+    const finish = (r: Omit<ProbeResult, "durationMs">) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      const addr = r.address ?? address;
+      resolve({
+        ...r,
+        ...(addr ? { address: addr } : {}),
+        durationMs: Math.round((now() - start) * 10) / 10,
+      });
+    };
+    const options: RequestOptions & { probeDeadlineMs: number } = {
+      agent,
+      host: target.address ?? target.name ?? "probe",
+      port: target.port,
+      path,
+      method: "GET",
+      probeDeadlineMs: start + timeoutMs,
+      headers: {
+        ...credentials.headers,
+        host: target.name ?? `[${target.address}]:${target.port}`,
+        accept: "application/json",
+        "user-agent": "k3s-ha-console/failover-probe",
+        ...(agent.mode === "new" ? { connection: "close" } : {}),
+      },
+    };
+    const req = request(options, (res) => {
+      const status = res.statusCode ?? 0;
+      res.resume();
+      res.once("end", () => finish({ outcome: status === 200 ? "ok" : `http-${status}` }));
+      res.once("error", (err) => finish(classifyError(err)));
+    });
+    const timer = setTimeout(() => {
+      finish({ outcome: "timeout", error: `no answer within ${timeoutMs} ms` });
+      req.destroy(new ProbeTimeout());
+    }, timeoutMs);
+    req.once("socket", (s) => {
+      const remember = () => {
+        if (s.remoteAddress) address = s.remoteAddress;
+      };
+      if (s.remoteAddress) remember();
+      else s.once("secureConnect", remember);
+    });
+    req.once("error", (err) => {
+      const c = classifyError(err);
+      finish(err instanceof DialError ? { ...c, address: err.address } : c);
+    });
+    req.end();
+  });
+}
