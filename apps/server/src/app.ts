@@ -12,6 +12,7 @@ import { AppError, registerErrorHandler } from "./errors.js";
 import auditPlugin from "./plugins/audit.js";
 import authPlugin from "./plugins/auth.js";
 import collectorsPlugin from "./plugins/collectors.js";
+import failoverPlugin from "./plugins/failover.js";
 import hubPlugin from "./plugins/hub.js";
 import kubePlugin from "./plugins/kube.js";
 import { hostAllowed } from "./plugins/origin.js";
@@ -27,6 +28,7 @@ import { calicoRoutes } from "./routes/calico.js";
 import { clusterRoutes } from "./routes/cluster.js";
 import { dnsRoutes } from "./routes/dns.js";
 import { endpointsRoutes } from "./routes/endpoints.js";
+import { failoverRoutes } from "./routes/failover.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostsRoutes } from "./routes/hosts.js";
 import { metricsRoutes } from "./routes/metrics.js";
@@ -129,6 +131,9 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   await app.register(sshPlugin);
   await app.register(kubePlugin);
   await app.register(collectorsPlugin, { enabled: options.collectors ?? false });
+  await app.register(failoverPlugin, {
+    ...(config.runRetentionDays ? { retentionDays: config.runRetentionDays } : {}),
+  });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   // Public routes.
@@ -150,6 +155,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await api.register(routeAuditRoutes);
     await api.register(dnsRoutes);
     await api.register(endpointsRoutes);
+    await api.register(failoverRoutes);
     await api.register(hostsRoutes);
     await api.register(wsRoutes);
   });

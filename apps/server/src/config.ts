@@ -28,6 +28,8 @@ export interface ServerConfig {
   publicUrl?: string;
   /** Requests per minute per client (network, session or token) across the API; sign-ins have their own ceiling. */
   rateLimitPerMinute?: number;
+  /** From K3S_HA_RUN_RETENTION_DAYS: finished failover runs older than this are deleted (default 90). */
+  runRetentionDays?: number;
 }
 
 export class ConfigError extends Error {}
@@ -94,7 +96,14 @@ export function configFromEnv(options: {
       `K3S_HA_RATE_LIMIT must be a whole number of requests per minute, got "${env.K3S_HA_RATE_LIMIT}"`,
     );
   }
+  const retention = env.K3S_HA_RUN_RETENTION_DAYS ? Number(env.K3S_HA_RUN_RETENTION_DAYS) : undefined;
+  if (retention !== undefined && (!Number.isInteger(retention) || retention < 1 || retention > 3650)) {
+    throw new ConfigError(
+      `K3S_HA_RUN_RETENTION_DAYS must be a whole number of days from 1 to 3650, got "${env.K3S_HA_RUN_RETENTION_DAYS}"`,
+    );
+  }
   return {
+    runRetentionDays: retention,
     tlsCert: tlsCert ? resolve(tlsCert) : undefined,
     tlsKey: tlsKey ? resolve(tlsKey) : undefined,
     trustProxy: parseTrustProxy(options.trustProxy ?? env.K3S_HA_TRUST_PROXY),

@@ -60,8 +60,33 @@ export class Poller<T> {
     if (this.timer) return;
     this.hub.registerSource(this.id, { intervalMs: this.intervalMs });
     void this.pollNow();
-    this.timer = setInterval(() => void this.pollNow(), this.intervalMs);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    clearInterval(this.timer);
+    this.timer = setInterval(() => void this.pollNow(), this.hurried.at(-1) ?? this.intervalMs);
     this.timer.unref();
+  }
+
+  private readonly hurried: number[] = [];
+
+  /** Polls every `ms` until the returned function is called (a failover run watches the router every 250 ms). */
+  hurry(ms: number): () => void {
+    this.hurried.push(ms);
+    if (this.timer) this.schedule();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.hurried.splice(this.hurried.indexOf(ms), 1);
+      if (this.timer) this.schedule();
+    };
+  }
+
+  /** The interval in force now. */
+  get currentIntervalMs(): number {
+    return this.hurried.at(-1) ?? this.intervalMs;
   }
 
   /** One poll now, or the running one if a poll is already under way. */

@@ -37,6 +37,8 @@ export interface KubeAccess {
   getJson(path: string, what: { verb: string; resource: string }, signal?: AbortSignal): Promise<unknown>;
   /** POST a JSON body (create); a 201 or 200 answers the object. */
   postJson(path: string, body: unknown, what: { verb: string; resource: string }): Promise<unknown>;
+  /** A JSON merge patch (RFC 7386); the answer is the patched object. */
+  mergePatch(path: string, body: unknown, what: { verb: string; resource: string }): Promise<unknown>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -88,6 +90,7 @@ export async function kubeAccess(plan: Plan): Promise<KubeAccess> {
     tls,
     getJson: (path, what, signal) => requestJson(server, tls, "GET", path, what, undefined, signal),
     postJson: (path, body, what) => requestJson(server, tls, "POST", path, what, body),
+    mergePatch: (path, body, what) => requestJson(server, tls, "PATCH", path, what, body),
   };
 }
 
@@ -127,12 +130,13 @@ function httpError(status: number, body: string, what: { verb: string; resource:
 function requestJson(
   server: URL,
   tls: KubeTls,
-  method: "GET" | "POST",
+  method: "GET" | "POST" | "PATCH",
   path: string,
   what: { verb: string; resource: string },
   body?: unknown,
   signal?: AbortSignal,
 ): Promise<unknown> {
+  const contentType = method === "PATCH" ? "application/merge-patch+json" : "application/json";
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const timeout = AbortSignal.timeout(DEFAULT_TIMEOUT_MS);
@@ -151,7 +155,7 @@ function requestJson(
           ...tls.headers,
           accept: "application/json",
           ...(payload !== undefined
-            ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(payload)) }
+            ? { "content-type": contentType, "content-length": String(Buffer.byteLength(payload)) }
             : {}),
         },
         signal: abort,

@@ -40,6 +40,44 @@ const MIGRATIONS: string[] = [
      approved_by TEXT NOT NULL,
      approved_at TEXT NOT NULL
    );`,
+  // Failover runs: the run, every sample (batched writes), and the events on its time axis.
+  `CREATE TABLE failover_runs (
+     id TEXT PRIMARY KEY,
+     scenario TEXT NOT NULL,
+     node TEXT,
+     state TEXT NOT NULL,
+     started_by TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     ended_at TEXT,
+     request TEXT NOT NULL,
+     action_at_ms REAL,
+     steps_ran INTEGER NOT NULL DEFAULT 0,
+     restore TEXT NOT NULL,
+     error TEXT,
+     probe_stats TEXT
+   );
+   CREATE INDEX failover_runs_started ON failover_runs(started_at);
+   CREATE TABLE failover_samples (
+     run_id TEXT NOT NULL REFERENCES failover_runs(id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     endpoint TEXT NOT NULL,
+     mode TEXT NOT NULL,
+     address TEXT,
+     started_at_ms REAL NOT NULL,
+     duration_ms REAL NOT NULL,
+     outcome TEXT NOT NULL,
+     error TEXT,
+     PRIMARY KEY (run_id, seq)
+   ) WITHOUT ROWID;
+   CREATE TABLE failover_events (
+     run_id TEXT NOT NULL REFERENCES failover_runs(id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     at_ms REAL NOT NULL,
+     kind TEXT NOT NULL,
+     summary TEXT NOT NULL,
+     detail TEXT,
+     PRIMARY KEY (run_id, seq)
+   ) WITHOUT ROWID;`,
 ];
 
 export interface SessionRow {

@@ -5,6 +5,7 @@ import { bgpQueries } from "../features/bgp/queries";
 import { clusterQueries } from "../features/cluster/queries";
 import { dnsQueries } from "../features/dns/queries";
 import { endpointQueries } from "../features/endpoints/queries";
+import { failoverQueries } from "../features/failover/queries";
 import { hostQueries } from "../features/hosts/queries";
 import { planQueries } from "../features/plan/queries";
 import { routeAuditQueries } from "../features/route-audit/queries";
@@ -22,6 +23,8 @@ export const liveTopicKeys: TopicQueryKeys = {
   kubernetes: [clusterQueries.all(), routeAuditQueries.all(), sourceQueries.all()],
   dns: [dnsQueries.all(), sourceQueries.all()],
   endpoints: [endpointQueries.all(), sourceQueries.all()],
+  // A run started, changed state or ended (its samples stream as data, not through this topic).
+  failover: [failoverQueries.all()],
   // Each node's Calico sessions are listed with the router's peers.
   node: [bgpQueries.all(), sourceQueries.all()],
 };

@@ -15,6 +15,7 @@ const keys: TopicQueryKeys = {
   kubernetes: [["cluster"]],
   dns: [["dns"]],
   endpoints: [["endpoints"]],
+  failover: [["failover"]],
   node: [["nodes"]],
 };
 const at = "2026-05-01T10:00:00.000Z";

@@ -1,8 +1,8 @@
 // routePolicyAudit: from the plan, the live cluster and the router's table, the routes the router must and must not
 // have — each check pass | fail | unknown with a one-line message and the evidence it rests on. Unknown is honest:
 // when a source it needs is not fresh, the check says which and why instead of guessing.
-import type { RouterSnapshot, RouteView } from "../bgp/views.js";
-import { cidrContainsCidr, cidrContainsIp, parseCidr, parseIp } from "../net/ip.js";
+import { bestRouteFor, type RouterSnapshot, type RouteView } from "../bgp/views.js";
+import { cidrContainsCidr, parseCidr } from "../net/ip.js";
 import type { Plan } from "../plan/schema.js";
 import type { ClusterSnapshot, ServiceView } from "../protocol/cluster.js";
 import type { AuditCheck, Evidence } from "../protocol/route-audit.js";
@@ -61,19 +61,6 @@ function routesInside(routes: readonly RouteView[], range: string): RouteView[] 
 }
 
 /** The most specific route that covers `address`. */
-function bestMatch(routes: readonly RouteView[], address: string): RouteView | undefined {
-  const ip = parseIp(address);
-  if (!ip) return undefined;
-  let best: { r: RouteView; len: number } | undefined;
-  for (const r of routes) {
-    const c = parseCidr(r.prefix);
-    if (!c || c.family !== ip.family) continue;
-    if (!cidrContainsIp(c, ip)) continue;
-    if (!best || c.prefix > best.len) best = { r, len: c.prefix };
-  }
-  return best?.r;
-}
-
 const validNodes = (r: RouteView) =>
   [...new Set(r.paths.filter((p) => p.valid).map((p) => p.node ?? p.nextHop))].sort();
 
@@ -116,7 +103,7 @@ function vipPaths(plan: Plan, router: RouterSnapshot, cluster: ClusterSnapshot):
         text: `${s.namespace}/${s.name}: ${s.loadBalancerIPs.join(", ") || "no IP"}`,
       })),
     };
-  const route = bestMatch(router.routes, vip);
+  const route = bestRouteFor(router.routes, vip);
   const ready = [
     ...new Set(service.endpoints.filter((e) => e.ready && e.node).map((e) => e.node ?? "")),
   ].sort();
@@ -229,7 +216,7 @@ function sessions(plan: Plan, router: RouterSnapshot): AuditCheck[] {
 }
 
 function vipMultipath(plan: Plan, router: RouterSnapshot): AuditCheck {
-  const route = bestMatch(router.routes, plan.network.apiVip);
+  const route = bestRouteFor(router.routes, plan.network.apiVip);
   const base = { id: "vip-load-shared", title: "VIP load-shared" };
   if (!route)
     return { ...base, status: "fail", severity: "info", message: "no route to the VIP", evidence: [] };

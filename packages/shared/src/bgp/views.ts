@@ -7,7 +7,7 @@ import type { BgpRoute } from "../frr/bgp-routes.js";
 import type { BgpState } from "../frr/bgp-state.js";
 import type { BgpSummaryPeer } from "../frr/bgp-summary.js";
 import type { Ipv6Route } from "../frr/ipv6-route.js";
-import { canonicalIp } from "../net/ip.js";
+import { canonicalIp, cidrContainsIp, parseCidr, parseIp } from "../net/ip.js";
 
 export interface BgpPeerView {
   /** Whose view: the router's, or a node's Calico (`node:<name>`). */
@@ -175,4 +175,18 @@ export function routerSnapshotOf(
     peers: routerPeerViews(parts.summary, parts.neighbors, parts.bfd, nameOf),
     routes: routeViews(routes, parts.fib, nameOf).sort((a, b) => a.prefix.localeCompare(b.prefix)),
   };
+}
+
+/** The most specific route that covers `address` (the VIP's /128, else the range it lies in). */
+export function bestRouteFor(routes: readonly RouteView[], address: string): RouteView | undefined {
+  const ip = parseIp(address);
+  if (!ip) return undefined;
+  let best: { r: RouteView; len: number } | undefined;
+  for (const r of routes) {
+    const c = parseCidr(r.prefix);
+    if (!c || c.family !== ip.family) continue;
+    if (!cidrContainsIp(c, ip)) continue;
+    if (!best || c.prefix > best.len) best = { r, len: c.prefix };
+  }
+  return best?.r;
 }

@@ -11,7 +11,12 @@ export const routerCommandIds = [
   "pfsense-ifconfig",
 ] as const;
 
-export const nodeCommandIds = ["calicoctl-node-status"] as const;
+export const nodeCommandIds = [
+  "calicoctl-node-status",
+  "systemctl-k3s",
+  "k3s-kill",
+  "node-drop-traffic",
+] as const;
 
 export type RouterCommandId = (typeof routerCommandIds)[number];
 export type NodeCommandId = (typeof nodeCommandIds)[number];

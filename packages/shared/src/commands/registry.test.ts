@@ -1,6 +1,8 @@
 // The command registry: argv per platform and sudo, validated parameters, no way to smuggle text into a command.
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { routerCommandIds } from "./ids.js";
+import { DROP_SCRIPT } from "./node-actions.js";
 import { buildCommand, commands, shellQuote } from "./registry.js";
 
 const pfsense = { kind: "router", platform: "pfsense-frr", sudo: false } as const;
@@ -76,8 +78,35 @@ describe("command registry", () => {
     for (const c of Object.values(commands)) {
       expect(c.maxOutputBytes).toBeGreaterThan(0);
       expect(c.timeoutMs).toBeGreaterThan(0);
-      expect(c.parse("").ok).toBe(false);
+      // A command that reads parses data (empty output is no answer); one that changes the host keeps its text.
+      expect(c.parse("").ok).toBe("changes" in c);
     }
+  });
+
+  it("builds the failover actions from validated parameters only", () => {
+    expect(line(buildCommand("systemctl-k3s", { verb: "stop" }, node))).toBe("sudo -n systemctl stop k3s");
+    expect(line(buildCommand("systemctl-k3s", { verb: "disable" } as never, node))).toMatch(/verb/);
+    expect(line(buildCommand("k3s-kill", {}, { ...node, sudo: false }))).toBe(
+      "systemctl kill --kill-whom=main --signal=SIGKILL k3s",
+    );
+    const drop = buildCommand("node-drop-traffic", { seconds: 2 }, { ...node, sudo: false });
+    expect(drop.ok && drop.command.argv.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(drop.ok && drop.command.argv.slice(3)).toEqual(["k3s-ha-fault", "2"]);
+    for (const seconds of [0, 601, 1.5, "2; reboot"])
+      expect(line(buildCommand("node-drop-traffic", { seconds } as never, node))).toMatch(
+        /^error: node-drop-traffic: seconds: /,
+      );
+  });
+
+  it("writes a drop script that a POSIX shell parses, that removes itself and starts the drop after the removal", () => {
+    const script = DROP_SCRIPT;
+    execFileSync("sh", ["-n", "-c", script]);
+    const heal = script.indexOf("nft delete table inet k3s_ha_fault");
+    const drop = script.indexOf('nft -f "$1"');
+    expect(heal).toBeGreaterThan(0);
+    expect(drop).toBeGreaterThan(heal);
+    expect(script).toContain('iifname != "lo" drop');
+    expect(script).not.toMatch(/\$\{?seconds/);
   });
 
   it("quotes for a POSIX shell so the remote side sees each argument as it was", () => {

@@ -14,6 +14,7 @@ import { formatCidr, parseCidr } from "../net/ip.js";
 import { parseCarpStatus } from "../pfsense/carp.js";
 import type { routerPlatforms } from "../plan/schema.js";
 import type { CommandId } from "./ids.js";
+import { DROP_SCRIPT, dropParams, k3sVerbParams, parseText } from "./node-actions.js";
 
 export type RouterPlatform = (typeof routerPlatforms)[number];
 
@@ -30,6 +31,7 @@ export interface Validating {
   runsOn: "router" | "node";
   platforms?: readonly RouterPlatform[];
   unprivileged?: boolean;
+  changes?: true;
   maxOutputBytes: number;
   timeoutMs: number;
   validate(
@@ -44,6 +46,8 @@ export interface CommandSpec<P, T> {
   platforms?: readonly RouterPlatform[];
   /** Runs without `sudo -n` even where the plan says sudo (a sudo rule may allow vtysh only). */
   unprivileged?: boolean;
+  /** Changes the host (a failover action): audited by the service that runs it; its stdout is text, not data. */
+  changes?: true;
   /** Parameters, validated and normalised before the argv is built. */
   params: z.ZodType<P>;
   /** The vtysh command line (router) or the argv (node), from validated parameters. */
@@ -182,6 +186,39 @@ export const commands = {
     parse: parseCalicoNodeStatus,
     maxOutputBytes: 256 * KB,
     timeoutMs: 10_000,
+  }),
+  // systemd waits for k3s's readiness notification on start: it may take a minute on a busy server.
+  "systemctl-k3s": command({
+    id: "systemctl-k3s",
+    runsOn: "node",
+    changes: true,
+    params: k3sVerbParams,
+    build: (p: { verb: string }) => ({ argv: ["systemctl", p.verb, "k3s"] }),
+    parse: parseText,
+    maxOutputBytes: 16 * KB,
+    timeoutMs: 120_000,
+  }),
+  "k3s-kill": command({
+    id: "k3s-kill",
+    runsOn: "node",
+    changes: true,
+    params: none,
+    build: () => ({ argv: ["systemctl", "kill", "--kill-whom=main", "--signal=SIGKILL", "k3s"] }),
+    parse: parseText,
+    maxOutputBytes: 16 * KB,
+    timeoutMs: 15_000,
+  }),
+  "node-drop-traffic": command({
+    id: "node-drop-traffic",
+    runsOn: "node",
+    changes: true,
+    params: dropParams,
+    build: (p: { seconds: number }) => ({
+      argv: ["sh", "-c", DROP_SCRIPT, "k3s-ha-fault", String(p.seconds)],
+    }),
+    parse: parseText,
+    maxOutputBytes: 16 * KB,
+    timeoutMs: 15_000,
   }),
 };
 

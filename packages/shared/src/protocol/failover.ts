@@ -33,6 +33,8 @@ export const runRequestSchema = z
       .optional(),
     endpoints: z.array(endpointTarget).min(1).max(32).optional(),
     request: z.enum(["readyz", "namespace"]).default("readyz"),
+    /** How the names are dialled: as Go's dialer (kubectl, client-go) or as Node's happy eyeballs. */
+    dial: z.enum(["go", "happy-eyeballs"]).default("go"),
     intervalMs: z.number().int().min(50).max(5_000).default(100),
     timeoutMs: z.number().int().min(100).max(10_000).default(1_000),
     durationS: z.number().int().min(1).max(1_800).default(120),
@@ -52,3 +54,127 @@ export const runRequestSchema = z
       ctx.addIssue({ code: "custom", path: ["faultS"], message: "faultS must be shorter than durationS" });
   });
 export type RunRequest = z.output<typeof runRequestSchema>;
+
+export const probeModeSchema = z.enum(["new", "reused"]);
+export const outcomeSchema = z.union([
+  z.enum(["ok", "timeout", "refused", "reset", "tls-error", "dns-error"]),
+  z.string().regex(/^http-\d{3}$/) as z.ZodType<`http-${number}`>,
+]);
+
+/** One probe as stored and streamed: start on the run's clock (ms after `startedAt`). */
+export const sampleSchema = z.object({
+  seq: z.number().int().min(1),
+  endpoint: z.string(),
+  mode: probeModeSchema,
+  address: z.string().optional(),
+  startedAtMs: z.number(),
+  durationMs: z.number(),
+  outcome: outcomeSchema,
+  error: z.string().optional(),
+});
+
+export const runEventKinds = [
+  "action",
+  "action-done",
+  "wait",
+  "router-path",
+  "bgp-session",
+  "node",
+  "endpoint",
+  "restore",
+  "note",
+] as const;
+
+/** Something on the run's time axis besides samples: its actions and waits, and what the live sources saw. */
+export const runEventSchema = z.object({
+  seq: z.number().int().min(1),
+  atMs: z.number(),
+  kind: z.enum(runEventKinds),
+  /** One sentence for the timeline. */
+  summary: z.string(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type RunEvent = z.infer<typeof runEventSchema>;
+
+export const restoreStepSchema = z.object({
+  action: z.string(),
+  state: z.enum(["pending", "running", "done", "failed"]),
+  error: z.string().optional(),
+});
+export const restoreSchema = z.object({
+  state: z.enum(["not-needed", "pending", "running", "done", "failed"]),
+  steps: z.array(restoreStepSchema),
+});
+
+const latencySchema = z.object({
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+});
+
+export const runResultSchema = z.object({
+  endpoint: z.string(),
+  mode: probeModeSchema,
+  samples: z.number().int(),
+  failures: z.number().int(),
+  downtimeMs: z.number(),
+  longestGapMs: z.number(),
+  intervals: z.array(
+    z.object({
+      beganAtMs: z.number(),
+      endedAtMs: z.number().optional(),
+      kind: outcomeSchema,
+      failedProbes: z.number().int(),
+    }),
+  ),
+  errors: z.record(z.string(), z.number().int()),
+  latencyMs: latencySchema,
+  firstFailureAfterMs: z.number().optional(),
+  recoveredAfterMs: z.number().optional(),
+  /** Which server answered is known only for a node's own address (every server shows the same certificate). */
+  answeredBy: z.string().nullable(),
+});
+
+export const runStateSchema = z.enum(runStates);
+export type RunState = z.infer<typeof runStateSchema>;
+
+export const runSummarySchema = z.object({
+  id: z.string(),
+  scenario: z.enum(failoverScenarios),
+  node: z.string().nullable(),
+  state: runStateSchema,
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  startedBy: z.string(),
+  samples: z.number().int(),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+export const runDetailSchema = runSummarySchema.extend({
+  request: z.object({
+    endpoints: z.array(z.string()),
+    request: z.enum(["readyz", "namespace"]),
+    intervalMs: z.number(),
+    timeoutMs: z.number(),
+    durationS: z.number(),
+    faultS: z.number().nullable(),
+    dial: z.enum(["go", "happy-eyeballs"]),
+  }),
+  /** When the scenario's first action took effect, on the run's clock. */
+  actionAtMs: z.number().nullable(),
+  results: z.array(runResultSchema),
+  events: z.array(runEventSchema),
+  restore: restoreSchema,
+  error: z.string().nullable(),
+  probeStats: z
+    .object({
+      fired: z.number(),
+      passed: z.number(),
+      lateMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+      dnsLookups: z.number(),
+    })
+    .nullable(),
+});
+export type RunDetail = z.infer<typeof runDetailSchema>;
+
+export const runListSchema = z.object({ runs: z.array(runSummarySchema) });

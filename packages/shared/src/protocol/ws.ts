@@ -1,12 +1,24 @@
 // The one websocket at /api/ws: typed client and server messages, and topic names.
 import { z } from "zod";
+import { runEventSchema, runStateSchema, sampleSchema } from "./failover.js";
+
+const RUN_ID = /^[a-z0-9-]{1,64}$/;
 
 /**
  * State topics carry change events; the client refetches the matching queries. `sources` changes when a source's
  * status changes, and beats every 10 s so pages can show ages. Topics with a parameter (`node:<name>`) belong to a
  * family (`node`) that the web maps to its queries.
  */
-export const stateTopics = ["plan", "audit", "sources", "router", "kubernetes", "dns", "endpoints"] as const;
+export const stateTopics = [
+  "plan",
+  "audit",
+  "sources",
+  "router",
+  "kubernetes",
+  "dns",
+  "endpoints",
+  "failover",
+] as const;
 export type StateTopic = (typeof stateTopics)[number];
 
 /** Parameterised topic families: `node:<name>` (a Kubernetes node name). */
@@ -33,6 +45,17 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("subscribe"), topics: z.array(topicSchema).min(1).max(32) }),
   z.strictObject({ type: z.literal("unsubscribe"), topics: z.array(topicSchema).min(1).max(32) }),
   z.strictObject({ type: z.literal("ping"), id: z.number().int().optional() }),
+  /**
+   * A run's samples and events as data: everything after `since` (the last sample seq the client holds) and
+   * `eventsSince`, then live — no gap, no duplicate.
+   */
+  z.strictObject({
+    type: z.literal("follow-run"),
+    runId: z.string().regex(RUN_ID, "a run id"),
+    since: z.number().int().min(0).default(0),
+    eventsSince: z.number().int().min(0).default(0),
+  }),
+  z.strictObject({ type: z.literal("unfollow-run"), runId: z.string().regex(RUN_ID, "a run id") }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -43,6 +66,11 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
   /** Something under `topic` changed; `seq` grows per topic so stale events can be ignored. */
   z.object({ type: z.literal("changed"), topic: topicSchema, seq: z.number().int(), at: z.string() }),
   z.object({ type: z.literal("pong"), id: z.number().int().optional() }),
+  /** A batch of a run's samples, in seq order, each seq exactly once per follow. */
+  z.object({ type: z.literal("run-samples"), runId: z.string(), samples: z.array(sampleSchema) }),
+  z.object({ type: z.literal("run-events"), runId: z.string(), events: z.array(runEventSchema) }),
+  /** The run's state now (sent on follow and whenever it changes). */
+  z.object({ type: z.literal("run-state"), runId: z.string(), state: runStateSchema }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

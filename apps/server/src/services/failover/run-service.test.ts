@@ -1,0 +1,192 @@
+// The run service on [::1] (the lab's Kubernetes API as every server and the VIP, a real BIND9 for the names, a
+// real SQLite): an observe run stores every sample and summarises each endpoint and mode; a follower that joins
+// late gets the backlog and then the live batches with no gap and no duplicate; the lock refuses a second run;
+// abort ends a run at once; a bad endpoint or node is refused before anything runs; a run a restart left behind is
+// `interrupted` with its restore tried and audited.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startCluster, type TestCluster } from "@k3s-ha/lab";
+import { type Plan, type RunRequest, runRequestSchema, validatePlan } from "@k3s-ha/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { kubeAccess } from "../../plugins/kube.js";
+import { SshPool } from "../../plugins/ssh.js";
+import { Store } from "../../plugins/store.js";
+import { REPO } from "../../test/harness.js";
+import { startNamed, type TestNamed } from "../../test/named.js";
+import { OperationLock } from "../operation-lock.js";
+import { startProbes } from "./probe/engine.js";
+import type { WireSample } from "./probe/scheduler.js";
+import { FailoverService, type FollowerMessage } from "./run-service.js";
+import { RunStore } from "./run-store.js";
+
+let cluster: TestCluster;
+let named: TestNamed;
+let plan: Plan;
+let dir: string;
+let store: Store;
+let service: FailoverService;
+let runs: RunStore;
+const audits: { action: string; outcome: string; detail?: string }[] = [];
+const lock = new OperationLock();
+
+const request = (body: Record<string, unknown>): RunRequest =>
+  runRequestSchema.parse({ confirm: true, ...body });
+
+beforeAll(async () => {
+  cluster = await startCluster(1);
+  named = await startNamed("localhost", ["@ IN AAAA ::1"], 1);
+  const kubeconfig = await cluster.kubeconfig(0, { token: "admin-token" });
+  const r = validatePlan(parse(readFileSync(join(REPO, "examples/lab.yaml"), "utf8")));
+  if (!r.ok) throw new Error("examples/lab.yaml");
+  plan = {
+    ...r.plan,
+    network: { ...r.plan.network, apiVip: "::1" },
+    nodes: r.plan.nodes.slice(0, 2).map((n) => ({ ...n, address: "::1" })),
+    dns: {
+      ...r.plan.dns,
+      server: "::1",
+      port: named.port,
+      vipName: "localhost",
+      roundRobinName: "localhost",
+    },
+    kubernetes: { kubeconfig },
+  };
+  dir = mkdtempSync(join(tmpdir(), "k3s-ha-runs-"));
+  store = new Store(join(dir, "console.db"));
+  runs = new RunStore(store.db);
+  service = new FailoverService({
+    store: runs,
+    lock,
+    ssh: new SshPool(),
+    kube: () => kubeAccess(plan),
+    plan: () => plan,
+    router: () => undefined,
+    cluster: () => undefined,
+    subscribe: () => () => {},
+    publish: () => {},
+    audit: (action, _user, _target, outcome, detail) =>
+      audits.push({ action, outcome, ...(detail ? { detail } : {}) }),
+    startProbes,
+    nodeApiReady: async () => false,
+    hurryRouter: () => () => {},
+    log: () => {},
+  });
+}, 30_000);
+afterAll(async () => {
+  await service?.close(5_000);
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+  await named?.stop();
+  await cluster?.stop();
+});
+
+const until = async (what: () => boolean, ms = 15_000) => {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe("failover runs", () => {
+  it("observes: every sample stored, results per endpoint and mode, and a late follower misses nothing", async () => {
+    const { id } = await service.start(
+      request({ scenario: "observe", durationS: 2, intervalMs: 100 }),
+      "admin",
+    );
+    // The same run cannot start twice: the cluster's operation lock is taken.
+    await expect(
+      service.start(request({ scenario: "observe", durationS: 2 }), "admin"),
+    ).rejects.toMatchObject({
+      code: "OPERATION_IN_PROGRESS",
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    const got: WireSample[] = [];
+    const states: string[] = [];
+    const off = service.follow(id, 0, 0, (m: FollowerMessage) => {
+      if (m.type === "run-samples") got.push(...m.samples);
+      if (m.type === "run-state") states.push(m.state);
+    });
+    expect(off).toBeDefined();
+    await until(() => runs.get(id)?.state === "done");
+    off?.();
+    const stored = runs.samples(id);
+    expect(got.map((s) => s.seq)).toEqual(stored.map((s) => s.seq));
+    expect(stored.map((s) => s.seq)).toEqual(stored.map((_, i) => i + 1));
+    expect(states).toEqual(["running", "done"]);
+    const detail = service.detail(id);
+    expect(detail.request.endpoints).toEqual([
+      "vip",
+      "vip-name",
+      "round-robin",
+      "node:node01",
+      "node:node02",
+    ]);
+    expect(detail.results).toHaveLength(10);
+    for (const r of detail.results) {
+      expect(r.failures).toBe(0);
+      expect(r.downtimeMs).toBe(0);
+      expect(r.latencyMs.p50).toBeGreaterThan(0);
+      expect(r.answeredBy).toBe(r.endpoint.startsWith("node:") ? r.endpoint : null);
+    }
+    const fresh = detail.results.find((r) => r.endpoint === "vip" && r.mode === "new");
+    expect(fresh?.samples).toBeGreaterThanOrEqual(17);
+    expect(fresh?.samples).toBeLessThanOrEqual(20);
+    expect(detail.probeStats?.fired).toBe(stored.length);
+    expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(["failover.start", "failover.end"]));
+    // A follower that already holds up to seq 10 gets exactly the rest.
+    const rest: number[] = [];
+    service.follow(id, 10, 0, (m) => m.type === "run-samples" && rest.push(...m.samples.map((s) => s.seq)));
+    expect(rest).toEqual(stored.slice(10).map((s) => s.seq));
+  }, 30_000);
+
+  it("aborts at once and records who aborted", async () => {
+    const { id } = await service.start(request({ scenario: "observe", durationS: 600 }), "admin");
+    await new Promise((r) => setTimeout(r, 300));
+    service.abort(id, "alice");
+    await until(() => runs.get(id)?.state === "aborted", 5_000);
+    expect(runs.get(id)?.error).toBe("aborted: aborted by alice");
+    expect(audits.some((a) => a.action === "failover.abort")).toBe(true);
+    expect(() => service.abort(id, "alice")).toThrow(/aborted: there is nothing to abort/);
+    expect(lock.current()).toBeUndefined();
+  }, 15_000);
+
+  it("refuses an endpoint or a node the plan lacks, and an agent, before anything runs", async () => {
+    await expect(
+      service.start(request({ scenario: "observe", endpoints: ["node:node09"] }), "admin"),
+    ).rejects.toThrow(/node:node09 is not a server of the plan/);
+    await expect(
+      service.start(request({ scenario: "stop-k3s", node: "node09" }), "admin"),
+    ).rejects.toMatchObject({
+      code: "PREFLIGHT_FAILED",
+      details: { reasons: expect.arrayContaining([expect.objectContaining({ id: "node-not-in-plan" })]) },
+    });
+    expect(runs.list().filter((r) => r.scenario === "stop-k3s")).toEqual([]);
+  });
+
+  it("marks a run a restart left behind interrupted and tries its restore", async () => {
+    runs.create({
+      id: "left-behind",
+      scenario: "stop-k3s",
+      node: "node01",
+      state: "running",
+      startedBy: "admin",
+      startedAt: new Date(Date.now() - 5_000).toISOString(),
+      request: { ...request({ scenario: "stop-k3s", node: "node01" }), endpoints: ["vip"] },
+      restore: { state: "pending", steps: [] },
+    });
+    runs.update("left-behind", { stepsRan: 1 });
+    await service.recoverInterrupted();
+    const row = runs.get("left-behind");
+    expect(row?.state).toBe("interrupted");
+    // The SSH pool knows no hosts here: the restore (start k3s) is tried and fails, and says so.
+    expect(row?.restore.state).toBe("failed");
+    expect(row?.restore.steps).toEqual([expect.objectContaining({ action: "start-k3s", state: "failed" })]);
+    expect(audits.at(-1)).toMatchObject({ action: "failover.restore", outcome: "failed" });
+    expect(runs.events("left-behind").map((e) => e.summary)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/restarted during this run/)]),
+    );
+  }, 15_000);
+});

@@ -1,0 +1,412 @@
+// Failover runs as a service: the preflight and the cluster's operation lock, one active run at a time, the run's
+// detail with its results computed from the stored samples, followers that catch up from the database and then
+// receive live batches (no gap, no duplicate), the restore of runs a server restart interrupted, and retention.
+import { randomUUID } from "node:crypto";
+import {
+  type ClusterSnapshot,
+  dialableAddresses,
+  type Plan,
+  preflight,
+  type RouterSnapshot,
+  type RunDetail,
+  type RunEvent,
+  type RunRequest,
+  type RunState,
+  type RunSummary,
+  runTargets,
+  scenarios,
+  summarizeSamples,
+} from "@k3s-ha/shared";
+import { AppError } from "../../errors.js";
+import type { KubeAccess } from "../../plugins/kube.js";
+import type { SshPool } from "../../plugins/ssh.js";
+import type { OperationLock } from "../operation-lock.js";
+import { supportedActions } from "./actions.js";
+import { monotonicMs } from "./probe/clock.js";
+import type { ProbeRun } from "./probe/engine.js";
+import type { ProbeRunSpec, WireSample } from "./probe/scheduler.js";
+import { ActiveRun } from "./run.js";
+import type { RunRow, RunStore } from "./run-store.js";
+
+export interface FailoverDeps {
+  store: RunStore;
+  lock: OperationLock;
+  ssh: SshPool;
+  kube: () => Promise<KubeAccess>;
+  plan: () => Plan | undefined;
+  router: () => RouterSnapshot | undefined;
+  cluster: () => ClusterSnapshot | undefined;
+  subscribe: (topic: "router" | "kubernetes", listener: () => void) => () => void;
+  /** The `failover` topic: a run started, changed state or ended. */
+  publish: () => void;
+  audit: (action: string, user: string, target: string, outcome: "ok" | "failed", detail?: string) => void;
+  startProbes: (spec: ProbeRunSpec, onSamples: (s: WireSample[]) => void) => ProbeRun;
+  nodeApiReady: (node: string) => Promise<boolean>;
+  /** Polls the router every 250 ms while a run is active; returns the undo. */
+  hurryRouter: () => () => void;
+  log: (msg: string, err?: unknown) => void;
+}
+
+export type FollowerMessage =
+  | { type: "run-samples"; runId: string; samples: WireSample[] }
+  | { type: "run-events"; runId: string; events: RunEvent[] }
+  | { type: "run-state"; runId: string; state: RunState };
+
+interface Follower {
+  send: (m: FollowerMessage) => void;
+  lastSeq: number;
+  lastEventSeq: number;
+}
+
+/** A follower catching up gets the backlog in frames of at most this many samples. */
+const CATCH_UP_FRAME = 2_000;
+
+export class FailoverService {
+  private active: ActiveRun | undefined;
+  private readonly followers = new Map<string, Set<Follower>>();
+  private readonly cache = new Map<string, { key: string; results: RunDetail["results"] }>();
+
+  constructor(private readonly deps: FailoverDeps) {}
+
+  /** The preflight's reasons, plus what only the service knows (the scenario's actions, a server to act on). */
+  private check(plan: Plan, request: RunRequest): { id: string; message: string }[] {
+    const scenario = scenarios[request.scenario];
+    const reasons: { id: string; message: string }[] = preflight({
+      plan,
+      cluster: this.deps.cluster(),
+      scenario: request.scenario,
+      ...(request.node ? { node: request.node } : {}),
+      ...(this.deps.lock.describe() ? { lockHeldBy: this.deps.lock.describe() } : {}),
+    });
+    const missing = scenario.steps.flatMap((s) => [s.action, ...(s.restore ? [s.restore.action] : [])]);
+    const unsupported = missing.filter((a) => !supportedActions.has(a));
+    if (unsupported.length)
+      reasons.push({
+        id: "scenario-unavailable",
+        message: `${request.scenario} needs ${[...new Set(unsupported)].join(", ")}, which this console version cannot run yet`,
+      });
+    const node = plan.nodes.find((n) => n.name === request.node);
+    if (request.scenario !== "observe" && node && node.role !== "server")
+      reasons.push({
+        id: "node-not-server",
+        message: `${node.name} is an agent: it serves no API to measure`,
+      });
+    return reasons;
+  }
+
+  async start(request: RunRequest, user: string): Promise<{ id: string }> {
+    const plan = this.deps.plan();
+    if (!plan) throw new AppError("PLAN_UNAVAILABLE", "No valid plan is loaded: nothing to probe");
+    const targets = runTargets(plan, request.endpoints, request.node);
+    if (!targets.ok) throw new AppError("BAD_REQUEST", `endpoints: ${targets.message}`);
+    const reasons = this.check(plan, request);
+    if (reasons.length) {
+      this.deps.audit(
+        "failover.start",
+        user,
+        request.node ?? request.scenario,
+        "failed",
+        reasons[0]?.message,
+      );
+      const lockOnly = reasons.every((r) => r.id === "operation-in-progress");
+      throw new AppError(
+        lockOnly ? "OPERATION_IN_PROGRESS" : "PREFLIGHT_FAILED",
+        `The preflight failed: ${reasons.map((r) => r.message).join("; ")}`,
+        { reasons },
+      );
+    }
+    const access = await this.deps.kube().catch((err: unknown) => {
+      throw new AppError("K8S_UNAVAILABLE", `The kubeconfig cannot be used: ${(err as Error).message}`);
+    });
+    const id = randomUUID();
+    const scenario = scenarios[request.scenario];
+    const release = this.deps.lock.acquire({
+      kind: "failover-run",
+      id,
+      user,
+      what: `${request.scenario}${request.node ? ` on ${request.node}` : ""}`,
+    });
+    const endpoints = targets.targets.map((t) => t.endpoint);
+    const startedAt = new Date().toISOString();
+    const originMs = monotonicMs();
+    const { confirm: _confirm, ...rest } = request;
+    this.deps.store.create({
+      id,
+      scenario: request.scenario,
+      node: request.node ?? null,
+      state: "running",
+      startedBy: user,
+      startedAt,
+      request: { ...rest, endpoints },
+      restore: { state: "pending", steps: [] },
+    });
+    this.deps.audit(
+      "failover.start",
+      user,
+      request.node ?? request.scenario,
+      "ok",
+      `${request.scenario} run ${id}: ${scenario.effect}`,
+    );
+    const port = Number(access.server.port || 443);
+    const tls = access.tls;
+    const text = (v: Buffer | string | undefined) => (v === undefined ? undefined : v.toString());
+    const spec: ProbeRunSpec = {
+      originMs,
+      intervalMs: request.intervalMs,
+      timeoutMs: request.timeoutMs,
+      request: request.request,
+      dial: request.dial,
+      credentials: {
+        ...(tls.ca ? { ca: text(tls.ca) as string } : {}),
+        ...(tls.cert ? { cert: text(tls.cert) as string } : {}),
+        ...(tls.key ? { key: text(tls.key) as string } : {}),
+        headers: tls.headers,
+        rejectUnauthorized: tls.rejectUnauthorized,
+      },
+      targets: targets.targets.map((t) => ({ ...t, port })),
+      modes: ["new", "reused"],
+      dns: { address: plan.dns.server, port: plan.dns.port },
+      allowed: dialableAddresses(plan),
+      durationMs: request.durationS * 1_000,
+      batchMs: 100,
+    };
+    const unhurry = this.deps.hurryRouter();
+    const run = new ActiveRun(id, scenario, request, originMs, this.environment(plan, id), (onSamples) =>
+      this.deps.startProbes(spec, onSamples),
+    );
+    this.active = run;
+    this.deps.publish();
+    void run.finished
+      .catch((err: unknown) => this.deps.log("the run ended with an error", err))
+      .finally(() => {
+        unhurry();
+        release();
+        if (this.active === run) this.active = undefined;
+        const row = this.deps.store.get(id);
+        this.deps.audit(
+          "failover.end",
+          user,
+          request.node ?? request.scenario,
+          row?.state === "done" ? "ok" : "failed",
+          `run ${id} ${row?.state}; restore ${row?.restore.state}`,
+        );
+        this.followers.delete(id);
+        this.deps.publish();
+      });
+    return { id };
+  }
+
+  private environment(plan: Plan, id: string) {
+    return {
+      store: this.deps.store,
+      plan,
+      router: this.deps.router,
+      cluster: this.deps.cluster,
+      subscribe: this.deps.subscribe,
+      action: { ssh: this.deps.ssh, kube: this.deps.kube },
+      nodeApiReady: this.deps.nodeApiReady,
+      stateChanged: (state: RunState) => {
+        this.broadcast(id, { type: "run-state", runId: id, state });
+        this.deps.publish();
+      },
+      samplesAdded: (samples: WireSample[]) => {
+        for (const f of this.followers.get(id) ?? []) {
+          const fresh = samples.filter((s) => s.seq > f.lastSeq);
+          if (fresh.length === 0) continue;
+          f.lastSeq = fresh.at(-1)?.seq ?? f.lastSeq;
+          f.send({ type: "run-samples", runId: id, samples: fresh });
+        }
+      },
+      eventAdded: (event: RunEvent) => {
+        for (const f of this.followers.get(id) ?? []) {
+          if (event.seq <= f.lastEventSeq) continue;
+          f.lastEventSeq = event.seq;
+          f.send({ type: "run-events", runId: id, events: [event] });
+        }
+      },
+      log: this.deps.log,
+    };
+  }
+
+  private broadcast(id: string, m: FollowerMessage): void {
+    for (const f of this.followers.get(id) ?? []) f.send(m);
+  }
+
+  abort(id: string, user: string): void {
+    const run = this.active;
+    if (!run || run.id !== id) {
+      const row = this.deps.store.get(id);
+      if (!row) throw new AppError("NOT_FOUND", `No failover run ${id}`);
+      throw new AppError("RUN_NOT_ACTIVE", `Run ${id} is ${row.state}: there is nothing to abort`);
+    }
+    this.deps.audit("failover.abort", user, run.request.node ?? run.request.scenario, "ok", `run ${id}`);
+    run.requestAbort(`aborted by ${user}`);
+  }
+
+  /**
+   * Sends everything after `since` / `eventsSince` from the database, then the live batches: synchronous from the
+   * read to the registration, so no batch can fall between them.
+   */
+  follow(
+    runId: string,
+    since: number,
+    eventsSince: number,
+    send: (m: FollowerMessage) => void,
+  ): (() => void) | undefined {
+    const row = this.deps.store.get(runId);
+    if (!row) return undefined;
+    let last = since;
+    for (;;) {
+      const page = this.deps.store.samples(runId, last, CATCH_UP_FRAME);
+      if (page.length === 0) break;
+      send({ type: "run-samples", runId, samples: page });
+      last = page.at(-1)?.seq ?? last;
+      if (page.length < CATCH_UP_FRAME) break;
+    }
+    const events = this.deps.store.events(runId, eventsSince);
+    if (events.length) send({ type: "run-events", runId, events });
+    send({ type: "run-state", runId, state: row.state });
+    if (this.active?.id !== runId) return () => {};
+    const follower: Follower = { send, lastSeq: last, lastEventSeq: events.at(-1)?.seq ?? eventsSince };
+    const set = this.followers.get(runId) ?? new Set<Follower>();
+    this.followers.set(runId, set);
+    set.add(follower);
+    return () => set.delete(follower);
+  }
+
+  list(): RunSummary[] {
+    return this.deps.store.list().map((r) => summaryOf(r, r.samples));
+  }
+
+  detail(id: string): RunDetail {
+    const row = this.deps.store.get(id);
+    if (!row) throw new AppError("NOT_FOUND", `No failover run ${id}`);
+    const count = this.deps.store.sampleCount(id);
+    const key = `${count}:${row.state}`;
+    const cached = this.cache.get(id);
+    let results: RunDetail["results"];
+    if (cached?.key === key) results = cached.results;
+    else {
+      const samples = this.deps.store.samples(id);
+      const endMs = samples.reduce((a, s) => Math.max(a, s.startedAtMs), 0);
+      results = summarizeSamples(samples, {
+        endMs,
+        ...(row.actionAtMs !== null ? { actionAtMs: row.actionAtMs } : {}),
+      }).map((r) => ({
+        ...r,
+        errors: Object.fromEntries(
+          Object.entries(r.errors).filter((e): e is [string, number] => e[1] !== undefined),
+        ),
+        answeredBy: r.endpoint.startsWith("node:") ? r.endpoint : null,
+      }));
+      results.sort((a, b) => a.endpoint.localeCompare(b.endpoint) || a.mode.localeCompare(b.mode));
+      this.cache.set(id, { key, results });
+    }
+    const { stepsRan: _s, request, probeStats, ...rest } = row;
+    return {
+      ...rest,
+      samples: count,
+      request: { ...request, faultS: request.faultS ?? null },
+      results,
+      events: this.deps.store.events(id),
+      probeStats,
+    };
+  }
+
+  /** Runs a restart left running or restoring: `interrupted`, and their restores run now (under the lock). */
+  async recoverInterrupted(): Promise<void> {
+    const plan = this.deps.plan();
+    for (const row of this.deps.store.unfinished()) {
+      const scenario = scenarios[row.scenario];
+      const request = { ...row.request, confirm: true as const } as RunRequest;
+      this.deps.store.update(row.id, { state: "interrupted", endedAt: new Date().toISOString() });
+      if (!plan) {
+        this.deps.store.update(row.id, {
+          restore: { state: "failed", steps: [] },
+          error: "interrupted by a restart; no valid plan to restore with",
+        });
+        continue;
+      }
+      const release = this.deps.lock.acquire({
+        kind: "failover-restore",
+        id: row.id,
+        user: row.startedBy,
+        what: `restore of ${row.scenario}`,
+      });
+      try {
+        const originMs = monotonicMs() - (Date.now() - Date.parse(row.startedAt));
+        const run = new ActiveRun(
+          row.id,
+          scenario,
+          request,
+          originMs,
+          this.environment(plan, row.id),
+          undefined,
+          {
+            stepsRan: row.stepsRan,
+          },
+        );
+        await run.finished;
+        const after = this.deps.store.get(row.id);
+        this.deps.audit(
+          "failover.restore",
+          "console",
+          row.node ?? row.scenario,
+          after?.restore.state === "failed" ? "failed" : "ok",
+          `run ${row.id} interrupted by a restart; restore ${after?.restore.state}`,
+        );
+      } finally {
+        release();
+      }
+      this.deps.publish();
+    }
+  }
+
+  /** The console is stopping: abort the active run and give its restore up to `waitMs`. */
+  async close(waitMs = 30_000): Promise<void> {
+    const run = this.active;
+    if (!run) return;
+    run.requestAbort("the console is shutting down");
+    await Promise.race([run.finished, new Promise((r) => setTimeout(r, waitMs))]);
+  }
+
+  /** A run's samples in seq order, read lazily (the CSV of a 30-minute run is not held in memory). */
+  samples(id: string): Iterable<WireSample> {
+    return this.deps.store.iterateSamples(id);
+  }
+
+  /** Deletes a finished run with its samples and events (audited); the active one cannot be. */
+  remove(id: string, user: string): void {
+    if (this.active?.id === id)
+      throw new AppError("RUN_ACTIVE", `Run ${id} is active: abort it first, then delete it`);
+    const row = this.deps.store.get(id);
+    if (!row) throw new AppError("NOT_FOUND", `No failover run ${id}`);
+    this.deps.store.delete(id);
+    this.cache.delete(id);
+    this.deps.audit(
+      "failover.delete",
+      user,
+      row.node ?? row.scenario,
+      "ok",
+      `run ${id} (${row.scenario}, ${row.startedAt})`,
+    );
+    this.deps.publish();
+  }
+
+  activeRun(): string | undefined {
+    return this.active?.id;
+  }
+}
+
+export function summaryOf(r: RunRow, samples: number): RunSummary {
+  return {
+    id: r.id,
+    scenario: r.scenario,
+    node: r.node,
+    state: r.state,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    startedBy: r.startedBy,
+    samples,
+  };
+}

@@ -1,0 +1,348 @@
+// One failover run while it is active: probes in the worker, a baseline, the scenario's steps with their waits, the
+// fault phase, the restore (also on abort, failure or lost quorum), and the time axis the live sources add. Every
+// sample and event is stored as it arrives and handed to the followers; the row's state says where the run is.
+import {
+  type ClusterDigest,
+  type ClusterSnapshot,
+  clusterDigest,
+  clusterEvents,
+  type Plan,
+  type RouterDigest,
+  type RouterSnapshot,
+  type RunEvent,
+  type RunRequest,
+  type RunState,
+  restorePlan,
+  routerDigest,
+  routerEvents,
+  type Scenario,
+  type ScenarioStep,
+  type TimelineEvent,
+  type WaitCondition,
+} from "@k3s-ha/shared";
+import { type ActionContext, ActionError, actions } from "./actions.js";
+import { monotonicMs } from "./probe/clock.js";
+import type { ProbeRun } from "./probe/engine.js";
+import type { ProbeStats, WireSample } from "./probe/scheduler.js";
+import type { RestoreRecord, RunStore } from "./run-store.js";
+
+export interface RunEnvironment {
+  store: RunStore;
+  plan: Plan;
+  /** The hub's latest snapshots. */
+  router: () => RouterSnapshot | undefined;
+  cluster: () => ClusterSnapshot | undefined;
+  subscribe: (topic: "router" | "kubernetes", listener: () => void) => () => void;
+  action: Omit<ActionContext, "node" | "faultS" | "signal">;
+  /** A direct `/readyz` to the node's own address with the kubeconfig's credentials (when no probe says so). */
+  nodeApiReady: (node: string) => Promise<boolean>;
+  /** Called after the row changed state (the `failover` topic, followers). */
+  stateChanged: (state: RunState) => void;
+  samplesAdded: (samples: WireSample[]) => void;
+  eventAdded: (event: RunEvent) => void;
+  log: (msg: string, err?: unknown) => void;
+}
+
+export class RunAborted extends Error {}
+
+/** The baseline before the first action: a tenth of the run, between 1 and 10 s. */
+export function leadInMs(durationMs: number): number {
+  return Math.min(10_000, Math.max(1_000, Math.round(durationMs / 10)));
+}
+
+/** How long a stopped k3s (or a withdrawn session) stays so when the request names no faultS: a third, ≤ 60 s. */
+export function holdMs(request: RunRequest): number {
+  return (request.faultS ?? Math.min(60, Math.max(1, Math.floor(request.durationS / 3)))) * 1_000;
+}
+
+/** Scenarios whose last step leaves the node broken until the restore: they hold the fault for `holdMs`. */
+const holdsFault = (s: Scenario) => s.steps.some((step) => step.restore && !step.waitFor);
+
+export class ActiveRun {
+  private eventSeq = 0;
+  private readonly abort = new AbortController();
+  private abortReason: string | undefined;
+  private failure: string | undefined;
+  private routerSeen: RouterDigest | undefined;
+  private clusterSeen: ClusterDigest | undefined;
+  private lastOkAtMs = new Map<string, number>();
+  private stepsRan = 0;
+  private actionAtMs: number | undefined;
+  probes: ProbeRun | undefined;
+  readonly finished: Promise<void>;
+
+  constructor(
+    readonly id: string,
+    readonly scenario: Scenario,
+    readonly request: RunRequest,
+    readonly originMs: number,
+    private readonly env: RunEnvironment,
+    /** Absent when recovering a run a server restart interrupted: then only its restore runs. */
+    startProbes?: (onSamples: (s: WireSample[]) => void) => ProbeRun,
+    recovering?: { stepsRan: number },
+  ) {
+    if (recovering) {
+      this.stepsRan = recovering.stepsRan;
+      this.eventSeq = env.store.events(id).at(-1)?.seq ?? 0;
+      this.finished = this.recover();
+    } else {
+      this.probes = startProbes?.((samples) => this.onSamples(samples));
+      this.finished = this.execute();
+    }
+  }
+
+  /** After a server restart: the run stays `interrupted`, its restore runs now and says how it went. */
+  private async recover(): Promise<void> {
+    this.event({
+      kind: "note",
+      summary: "The console restarted during this run: it is interrupted; restoring",
+    });
+    try {
+      await this.restore("interrupted");
+    } finally {
+      this.setState("interrupted");
+    }
+  }
+
+  private now(): number {
+    return Math.round((monotonicMs() - this.originMs) * 10) / 10;
+  }
+
+  private onSamples(samples: WireSample[]): void {
+    try {
+      this.env.store.addSamples(this.id, samples);
+    } catch (err) {
+      this.env.log("storing samples failed", err);
+      return;
+    }
+    for (const s of samples)
+      if (s.outcome === "ok")
+        this.lastOkAtMs.set(s.endpoint, Math.max(this.lastOkAtMs.get(s.endpoint) ?? 0, s.startedAtMs));
+    this.env.samplesAdded(samples);
+  }
+
+  event(e: TimelineEvent, atMs = this.now()): void {
+    const event: RunEvent = { seq: ++this.eventSeq, atMs, ...e };
+    this.env.store.addEvent(this.id, event);
+    this.env.eventAdded(event);
+  }
+
+  /** Abort from the operator (or the console shutting down): the current step stops, the restore runs. */
+  requestAbort(reason: string): void {
+    if (this.abortReason) return;
+    this.abortReason = reason;
+    this.abort.abort(new RunAborted(reason));
+  }
+
+  private fail(reason: string): void {
+    if (this.failure || this.abortReason) return;
+    this.failure = reason;
+    this.abort.abort(new RunAborted(reason));
+  }
+
+  private setState(state: RunState, patch: Parameters<RunStore["update"]>[1] = {}): void {
+    this.env.store.update(this.id, { state, ...patch });
+    this.env.stateChanged(state);
+  }
+
+  private watchSources(): () => void {
+    const { plan } = this.env;
+    const onRouter = () => {
+      const snap = this.env.router();
+      if (!snap) return;
+      const digest = routerDigest(snap, { vip: plan.network.apiVip, serviceCidr: plan.network.serviceCidr });
+      for (const e of routerEvents(this.routerSeen, digest)) this.event(e);
+      this.routerSeen = digest;
+    };
+    const onCluster = () => {
+      const snap = this.env.cluster();
+      if (!snap) return;
+      const digest = clusterDigest(snap, plan.network.apiVip);
+      for (const e of clusterEvents(this.clusterSeen, digest)) this.event(e);
+      this.clusterSeen = digest;
+      this.checkQuorum(snap);
+    };
+    onRouter();
+    onCluster();
+    const offs = [this.env.subscribe("router", onRouter), this.env.subscribe("kubernetes", onCluster)];
+    return () => {
+      for (const off of offs) off();
+    };
+  }
+
+  /** Embedded etcd losing quorum beyond the node under test ends the run: the restore brings the node back. */
+  private checkQuorum(snap: ClusterSnapshot): void {
+    const members = snap.nodes.filter((n) => n.etcd);
+    if (members.length === 0 || this.stepsRan === 0) return;
+    const quorum = Math.floor(members.length / 2) + 1;
+    const others = members.filter((n) => n.name !== this.request.node && n.ready === "ready").length;
+    if (others < quorum)
+      this.fail(
+        `embedded etcd lost quorum: ${others} of ${members.length} members Ready besides ${this.request.node}`,
+      );
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    const signal = this.abort.signal;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  private async met(condition: WaitCondition, sinceMs: number): Promise<boolean> {
+    const node = this.request.node ?? "";
+    const vipNodes = this.routerSeen?.paths[`the VIP ${this.env.plan.network.apiVip}`] ?? [];
+    switch (condition) {
+      case "node-api-ready":
+        return (this.lastOkAtMs.get(`node:${node}`) ?? -1) > sinceMs || (await this.env.nodeApiReady(node));
+      case "fault-over":
+        return this.now() >= sinceMs + (this.request.faultS ?? 0) * 1_000;
+      case "node-ready":
+        return this.clusterSeen?.nodes[node]?.ready === "ready";
+      case "router-vip-path-withdrawn":
+        return !vipNodes.includes(node);
+      case "router-vip-path-back":
+        return vipNodes.includes(node);
+      case "bird-back":
+        return this.routerSeen?.sessions[node] === "Established";
+    }
+  }
+
+  /** Waits for `condition` (checked every 100 ms) until `deadlineMs` on the run's clock. */
+  private async waitFor(condition: WaitCondition, deadlineMs: number, abortable = true): Promise<void> {
+    const began = this.now();
+    this.event({ kind: "wait", summary: `Waiting: ${condition}`, detail: { condition, state: "begun" } });
+    while (!(await this.met(condition, began))) {
+      if (this.now() >= deadlineMs) {
+        this.event({
+          kind: "wait",
+          summary: `Gave up waiting: ${condition}`,
+          detail: { condition, state: "timed-out" },
+        });
+        throw new ActionError(`${condition} did not happen within the run's time`);
+      }
+      if (abortable) await this.sleep(100);
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    this.event({
+      kind: "wait",
+      summary: `Met: ${condition}`,
+      detail: { condition, state: "met", afterMs: this.now() - began },
+    });
+  }
+
+  private context(signal: AbortSignal): ActionContext {
+    return { ...this.env.action, node: this.request.node ?? "", faultS: this.request.faultS ?? 1, signal };
+  }
+
+  private async step(
+    step: Pick<ScenarioStep, "action" | "waitFor">,
+    deadlineMs: number,
+    signal: AbortSignal,
+  ) {
+    const run = actions[step.action];
+    if (!run) throw new ActionError(`the console cannot run ${step.action} yet`);
+    this.event({
+      kind: "action",
+      summary: `${step.action} on ${this.request.node ?? "the cluster"}`,
+      detail: { action: step.action },
+    });
+    const outcome = await run(this.context(signal));
+    const at = this.now() + (outcome.effectDelayMs ?? 0);
+    this.event({ kind: "action-done", summary: outcome.summary, detail: { action: step.action } }, at);
+    return at;
+  }
+
+  private async execute(): Promise<void> {
+    const durationMs = this.request.durationS * 1_000;
+    const unwatch = this.watchSources();
+    let final: RunState = "done";
+    try {
+      if (this.scenario.id !== "observe") {
+        await this.sleep(leadInMs(durationMs));
+        for (const [i, step] of this.scenario.steps.entries()) {
+          // Counted before it runs: a step that failed half-way is restored too (every restore is idempotent).
+          this.stepsRan = i + 1;
+          this.env.store.update(this.id, { stepsRan: this.stepsRan });
+          const at = await this.step(step, durationMs, this.abort.signal);
+          if (this.actionAtMs === undefined) {
+            this.actionAtMs = at;
+            this.env.store.update(this.id, { actionAtMs: at });
+          }
+          if (step.waitFor) await this.waitFor(step.waitFor, durationMs);
+        }
+        if (holdsFault(this.scenario)) await this.sleep(holdMs(this.request));
+        await this.restore("restoring");
+        this.setState("running");
+      }
+      await Promise.race([this.probes?.done, this.sleep(durationMs + 60_000)]);
+    } catch (err) {
+      if (!(err instanceof RunAborted || err instanceof ActionError)) this.env.log("the run failed", err);
+      if (!this.abortReason && !this.failure) this.failure = err instanceof Error ? err.message : String(err);
+      final = this.abortReason ? "aborted" : "failed";
+      if (this.failure) this.event({ kind: "note", summary: `The run failed: ${this.failure}` });
+      if (this.abortReason) this.event({ kind: "note", summary: `Aborted: ${this.abortReason}` });
+      // Probes go on through the restore (the recovery is measured too), bounded by the run's duration.
+      await this.restore("restoring").catch((e: unknown) => this.env.log("the restore failed", e));
+      await this.probes?.stop();
+    } finally {
+      unwatch();
+    }
+    const stats: ProbeStats | undefined = await this.probes?.done.catch(() => undefined);
+    this.setState(final, {
+      endedAt: new Date().toISOString(),
+      ...(stats ? { probeStats: stats } : {}),
+      error: this.failure ?? (this.abortReason ? `aborted: ${this.abortReason}` : null),
+    });
+  }
+
+  private restoreDone = false;
+
+  /** The restores of the steps that ran, last first; never aborted part-way (a half restore is worse). */
+  private async restore(state: RunState): Promise<void> {
+    if (this.restoreDone) return;
+    this.restoreDone = true;
+    const plan = restorePlan(this.scenario, this.stepsRan);
+    const record: RestoreRecord = {
+      state: plan.length ? "running" : "not-needed",
+      steps: plan.map((r) => ({ action: r?.action ?? "", state: "pending" })),
+    };
+    if (plan.length === 0) {
+      this.env.store.update(this.id, { restore: record });
+      return;
+    }
+    this.setState(state, { restore: record });
+    this.event({ kind: "restore", summary: `Restoring: ${plan.map((r) => r?.action).join(", ")}` });
+    const signal = new AbortController().signal;
+    const deadline = this.now() + 180_000;
+    for (const [i, r] of plan.entries()) {
+      const entry = record.steps[i];
+      if (!r || !entry) continue;
+      entry.state = "running";
+      this.env.store.update(this.id, { restore: record });
+      try {
+        await this.step(r, deadline, signal);
+        if (r.waitFor) await this.waitFor(r.waitFor, deadline, false);
+        entry.state = "done";
+      } catch (err) {
+        entry.state = "failed";
+        entry.error = err instanceof Error ? err.message : String(err);
+        record.state = "failed";
+        this.event({ kind: "restore", summary: `Restore step ${r.action} failed: ${entry.error}` });
+      }
+      this.env.store.update(this.id, { restore: record });
+    }
+    if (record.state !== "failed") record.state = "done";
+    this.env.store.update(this.id, { restore: record });
+    this.event({ kind: "restore", summary: `Restore ${record.state}` });
+  }
+}

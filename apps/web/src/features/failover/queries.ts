@@ -1,0 +1,20 @@
+// Failover runs: the list and one run's detail (results, events, restore). Samples arrive over the websocket as data.
+import { runDetailSchema, runListSchema } from "@k3s-ha/shared";
+import { queryOptions } from "@tanstack/react-query";
+import { apiFetch } from "../../lib/api";
+
+export const failoverQueries = {
+  /** Refetched when the websocket says a run started, changed state or ended. */
+  all: () => ["failover"] as const,
+  runs: () =>
+    queryOptions({
+      queryKey: [...failoverQueries.all(), "runs"] as const,
+      queryFn: ({ signal }) => apiFetch("/api/failover/runs", { signal, schema: runListSchema }),
+    }),
+  run: (id: string) =>
+    queryOptions({
+      queryKey: [...failoverQueries.all(), "run", id] as const,
+      queryFn: ({ signal }) =>
+        apiFetch(`/api/failover/runs/${encodeURIComponent(id)}`, { signal, schema: runDetailSchema }),
+    }),
+};
