@@ -32,6 +32,13 @@ async function nodeCommand(
 
 export const stopK3s = (t: LabTopology, node: string) => nodeCommand(t, node, "systemctl", ["stop", "k3s"]);
 export const startK3s = (t: LabTopology, node: string) => nodeCommand(t, node, "systemctl", ["start", "k3s"]);
+/** `systemctl is-active k3s` on the node: true when k3s runs. */
+export async function k3sActive(t: LabTopology, nodeName: string): Promise<boolean> {
+  const node = findNode(t, nodeName);
+  const [cmd, argv] = wrapperArgs(node, "systemctl", ["is-active", "k3s"]);
+  const r = await run(cmd, argv, { ns: node.ns, env: wrapperEnv(node), timeoutMs: 20_000, allowFail: true });
+  return r.stdout.trim() === "active";
+}
 
 async function birdGone(t: LabTopology, nodeName: string): Promise<void> {
   const pid = readPid(birdPidFile(findNode(t, nodeName)));

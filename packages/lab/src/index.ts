@@ -5,6 +5,7 @@ export {
   blackholeNode,
   cutLink,
   healBlackhole,
+  k3sActive,
   killBird,
   restoreLink,
   startBirdAgain,

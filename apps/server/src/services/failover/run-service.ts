@@ -40,7 +40,11 @@ export interface FailoverDeps {
   /** The `failover` topic: a run started, changed state or ended. */
   publish: () => void;
   audit: (action: string, user: string, target: string, outcome: "ok" | "failed", detail?: string) => void;
-  startProbes: (spec: ProbeRunSpec, onSamples: (s: WireSample[]) => void) => ProbeRun;
+  startProbes: (
+    spec: ProbeRunSpec,
+    onSamples: (s: WireSample[]) => void,
+    onProbeError?: (message: string) => void,
+  ) => ProbeRun;
   nodeApiReady: (node: string) => Promise<boolean>;
   /** Polls the router every 250 ms while a run is active; returns the undo. */
   hurryRouter: () => () => void;
@@ -171,8 +175,13 @@ export class FailoverService {
       batchMs: 100,
     };
     const unhurry = this.deps.hurryRouter();
-    const run = new ActiveRun(id, scenario, request, originMs, this.environment(plan, id), (onSamples) =>
-      this.deps.startProbes(spec, onSamples),
+    const run = new ActiveRun(
+      id,
+      scenario,
+      request,
+      originMs,
+      this.environment(plan, id),
+      (onSamples, onProbeError) => this.deps.startProbes(spec, onSamples, onProbeError),
     );
     this.active = run;
     this.deps.publish();

@@ -78,7 +78,7 @@ export class ActiveRun {
     readonly originMs: number,
     private readonly env: RunEnvironment,
     /** Absent when recovering a run a server restart interrupted: then only its restore runs. */
-    startProbes?: (onSamples: (s: WireSample[]) => void) => ProbeRun,
+    startProbes?: (onSamples: (s: WireSample[]) => void, onProbeError: (message: string) => void) => ProbeRun,
     recovering?: { stepsRan: number },
   ) {
     if (recovering) {
@@ -86,7 +86,11 @@ export class ActiveRun {
       this.eventSeq = env.store.events(id).at(-1)?.seq ?? 0;
       this.finished = this.recover();
     } else {
-      this.probes = startProbes?.((samples) => this.onSamples(samples));
+      this.probes = startProbes?.(
+        (samples) => this.onSamples(samples),
+        (message) =>
+          this.event({ kind: "note", summary: `A probe failed unexpectedly (probing goes on): ${message}` }),
+      );
       this.finished = this.execute();
     }
   }
@@ -218,8 +222,14 @@ export class ActiveRun {
   }
 
   /** Waits for `condition` (checked every 100 ms) until `deadlineMs` on the run's clock. */
-  private async waitFor(condition: WaitCondition, deadlineMs: number, abortable = true): Promise<void> {
-    const began = this.now();
+  /** `sinceMs`: when the action took effect (a wait for what follows it counts from there). */
+  private async waitFor(
+    condition: WaitCondition,
+    deadlineMs: number,
+    abortable = true,
+    sinceMs = this.now(),
+  ): Promise<void> {
+    const began = sinceMs;
     this.event({ kind: "wait", summary: `Waiting: ${condition}`, detail: { condition, state: "begun" } });
     while (!(await this.met(condition, began))) {
       if (this.now() >= deadlineMs) {
@@ -278,7 +288,7 @@ export class ActiveRun {
             this.actionAtMs = at;
             this.env.store.update(this.id, { actionAtMs: at });
           }
-          if (step.waitFor) await this.waitFor(step.waitFor, durationMs);
+          if (step.waitFor) await this.waitFor(step.waitFor, durationMs, true, at);
         }
         if (holdsFault(this.scenario)) await this.sleep(holdMs(this.request));
         await this.restore("restoring");
@@ -293,7 +303,7 @@ export class ActiveRun {
       if (this.abortReason) this.event({ kind: "note", summary: `Aborted: ${this.abortReason}` });
       // Probes go on through the restore (the recovery is measured too), bounded by the run's duration.
       await this.restore("restoring").catch((e: unknown) => this.env.log("the restore failed", e));
-      await this.probes?.stop();
+      await this.probes?.stop().catch(() => undefined);
     } finally {
       unwatch();
     }
@@ -330,8 +340,8 @@ export class ActiveRun {
       entry.state = "running";
       this.env.store.update(this.id, { restore: record });
       try {
-        await this.step(r, deadline, signal);
-        if (r.waitFor) await this.waitFor(r.waitFor, deadline, false);
+        const at = await this.step(r, deadline, signal);
+        if (r.waitFor) await this.waitFor(r.waitFor, deadline, false, at);
         entry.state = "done";
       } catch (err) {
         entry.state = "failed";

@@ -20,20 +20,27 @@ function workerEntry(): { url: URL; execArgv: string[] } {
   return { url: new URL("./probe-worker.js", here), execArgv: [] };
 }
 
-export function startProbes(spec: ProbeRunSpec, onSamples: (samples: WireSample[]) => void): ProbeRun {
+type WorkerMessage =
+  | { type: "samples"; samples: WireSample[] }
+  | { type: "done"; stats: ProbeStats }
+  | { type: "probe-error"; message: string };
+
+export function startProbes(
+  spec: ProbeRunSpec,
+  onSamples: (samples: WireSample[]) => void,
+  onProbeError: (message: string) => void = () => {},
+): ProbeRun {
   const { url, execArgv } = workerEntry();
   const worker = new Worker(url, { execArgv, name: "k3s-ha-probes" });
   const done = new Promise<ProbeStats>((resolve, reject) => {
-    worker.on(
-      "message",
-      (m: { type: "samples"; samples: WireSample[] } | { type: "done"; stats: ProbeStats }) => {
-        if (m.type === "samples") onSamples(m.samples);
-        else {
-          resolve(m.stats);
-          void worker.terminate();
-        }
-      },
-    );
+    worker.on("message", (m: WorkerMessage) => {
+      if (m.type === "samples") onSamples(m.samples);
+      else if (m.type === "probe-error") onProbeError(m.message);
+      else {
+        resolve(m.stats);
+        void worker.terminate();
+      }
+    });
     worker.once("error", reject);
     worker.once("exit", (code) =>
       reject(new Error(`the probe worker exited (${code}) before the run ended`)),

@@ -86,6 +86,8 @@ function connectOne(address: string, port: number, deadlineMs: number, now: () =
     );
     socket.once("connect", () => {
       clearTimeout(timer);
+      // Later errors reach the TLS socket and the request above it; none may go unheard.
+      socket.on("error", () => {});
       resolve(socket);
     });
     socket.once("error", (err) => {
@@ -133,7 +135,7 @@ async function dialTarget(ctx: DialContext, deadlineMs: number): Promise<TLSSock
       clearTimeout(timer);
       resolve(secure);
     });
-    secure.once("error", (err) => {
+    secure.on("error", (err) => {
       clearTimeout(timer);
       secure.destroy();
       reject(err);
@@ -213,7 +215,7 @@ export function probeOnce(agent: ProbeAgent, path: string, timeoutMs: number): P
       const status = res.statusCode ?? 0;
       res.resume();
       res.once("end", () => finish({ outcome: status === 200 ? "ok" : `http-${status}` }));
-      res.once("error", (err) => finish(classifyError(err)));
+      res.on("error", (err) => finish(classifyError(err)));
     });
     const timer = setTimeout(() => {
       finish({ outcome: "timeout", error: `no answer within ${timeoutMs} ms` });
@@ -226,7 +228,8 @@ export function probeOnce(agent: ProbeAgent, path: string, timeoutMs: number): P
       if (s.remoteAddress) remember();
       else s.once("secureConnect", remember);
     });
-    req.once("error", (err) => {
+    // `on`, not `once`: a request destroyed after its timeout may report a second error (socket hang up).
+    req.on("error", (err) => {
       const c = classifyError(err);
       finish(err instanceof DialError ? { ...c, address: err.address } : c);
     });

@@ -8,6 +8,11 @@ if (!parentPort) throw new Error("the probe worker runs as a worker thread");
 const port = parentPort;
 let scheduler: ProbeScheduler | undefined;
 
+// A probe's stray error must not end the run's measurement: it is reported (the run records it) and probing goes on.
+process.on("uncaughtException", (err) => {
+  port.postMessage({ type: "probe-error", message: err instanceof Error ? err.message : String(err) });
+});
+
 port.on("message", (m: { type: "start"; spec: ProbeRunSpec } | { type: "stop" }) => {
   if (m.type === "start" && !scheduler) {
     scheduler = new ProbeScheduler(
