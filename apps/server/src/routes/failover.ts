@@ -47,6 +47,8 @@ export const failoverRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).header("location", `/api/failover/runs/${id}`).send({ id });
   });
 
+  app.get("/api/failover/scenarios", async () => app.failover.catalog());
+
   app.get("/api/failover/runs", async () => ({ runs: app.failover.list() }));
 
   app.get("/api/failover/runs/:id", async (request) => app.failover.detail(runId(request.params)));

@@ -23,6 +23,8 @@ import { Shell } from "./shell";
 
 // Pages with charts load on demand so recharts stays out of the initial bundle.
 const FailoverPage = lazy(() => import("../features/failover/pages/failover-page"));
+const RunPage = lazy(() => import("../features/failover/pages/run-page"));
+const ComparePage = lazy(() => import("../features/failover/pages/compare-page"));
 // The Cluster page's YAML views bring the yaml library: loaded on demand too.
 const ClusterPage = lazy(() => import("../features/cluster/pages/cluster-page"));
 
@@ -52,6 +54,8 @@ function SignedInRoutes({ session }: { session: SessionInfo }) {
           <Route path="/setup">
             <NotBuiltPage section={plannedSections.setup} />
           </Route>
+          <Route path="/failover/runs/:id" component={RunPage} />
+          <Route path="/failover/compare" component={ComparePage} />
           <Route path="/failover" component={FailoverPage} />
           <Route path="/hosts" component={HostsPage} />
           <Route path="/audit" component={AuditPage} />

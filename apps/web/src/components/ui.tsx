@@ -9,6 +9,15 @@ export const formInputClass =
 /** The one main action of a form. */
 export const primaryButtonClass =
   "rounded-lg bg-sky-700 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-500 dark:text-slate-950 dark:hover:bg-sky-400";
+/** A second action beside the main one (cancel, export). */
+export const secondaryButtonClass =
+  "rounded-lg px-3 py-2 text-sm font-semibold text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50 disabled:opacity-60 dark:text-slate-200 dark:ring-slate-600 dark:hover:bg-slate-800";
+/** An action that breaks something on purpose (start a fault, abort). */
+export const dangerButtonClass =
+  "rounded-lg bg-red-700 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-red-800 disabled:opacity-60 dark:bg-red-500 dark:text-slate-950 dark:hover:bg-red-400";
+/** A select of a form. */
+export const selectClass =
+  "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-2 py-2 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
 /** A form's error message. */
 export function FormAlert({ children }: { children: ReactNode }) {
   return (

@@ -59,7 +59,43 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+const sample = (seq: number) => ({
+  seq,
+  endpoint: "vip",
+  mode: "new" as const,
+  startedAtMs: seq * 100,
+  durationMs: 3,
+  outcome: "ok" as const,
+});
+
 describe("createLiveSocket", () => {
+  it("follows a run and, after a reconnect, asks only for what came after the last sample and event it delivered", () => {
+    const socket = liveSocket();
+    socket.start();
+    latest().open();
+    const got: number[] = [];
+    const stop = socket.followRun("r1", (m) => {
+      if (m.type === "run-samples") got.push(...m.samples.map((s) => s.seq));
+    });
+    expect(latest().sent.at(-1)).toEqual({ type: "follow-run", runId: "r1", since: 0, eventsSince: 0 });
+    latest().receive({ type: "run-samples", runId: "r1", samples: [sample(1), sample(2), sample(3)] });
+    latest().receive({
+      type: "run-events",
+      runId: "r1",
+      events: [{ seq: 1, atMs: 50, kind: "action", summary: "stop-k3s on node02" }],
+    });
+    // Another run's frames are not this listener's.
+    latest().receive({ type: "run-samples", runId: "r2", samples: [sample(9)] });
+    latest().drop();
+    vi.advanceTimersByTime(60_000);
+    latest().open();
+    expect(latest().sent).toContainEqual({ type: "follow-run", runId: "r1", since: 3, eventsSince: 1 });
+    latest().receive({ type: "run-samples", runId: "r1", samples: [sample(4)] });
+    expect(got).toEqual([1, 2, 3, 4]);
+    stop();
+    expect(latest().sent.at(-1)).toEqual({ type: "unfollow-run", runId: "r1" });
+  });
+
   it("subscribes to its topics once open and passes valid server messages on", () => {
     const onMessage = vi.fn();
     const socket = liveSocket(onMessage);

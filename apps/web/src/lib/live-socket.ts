@@ -28,7 +28,14 @@ export interface LiveSocket {
   onStatus(listener: () => void): () => void;
   /** Subscribes to more topics (a plan's `node:<name>`s): now if connected, and again after every reconnect. */
   addTopics(topics: readonly Topic[]): void;
+  /**
+   * Follows a failover run: its samples and events as data. After a reconnect the socket asks for what came after
+   * the last sequence numbers it delivered (`since`), so the listener sees no gap and no duplicate.
+   */
+  followRun(runId: string, listener: (message: RunStreamMessage) => void): () => void;
 }
+
+export type RunStreamMessage = Extract<ServerMessage, { type: "run-samples" | "run-events" | "run-state" }>;
 
 export function liveSocketUrl(location: Pick<Location, "protocol" | "host">): string {
   return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/api/ws`;
@@ -40,6 +47,10 @@ export function createLiveSocket(options: LiveSocketOptions): LiveSocket {
   const pingMs = (options.pingSeconds ?? 25) * 1000;
   const listeners = new Set<() => void>();
   const topics = new Set<Topic>(options.topics);
+  const follows = new Map<
+    string,
+    { since: number; eventsSince: number; listeners: Set<(m: RunStreamMessage) => void> }
+  >();
 
   let status: LiveStatus = "stopped";
   let socket: WebSocket | null = null;
@@ -99,6 +110,8 @@ export function createLiveSocket(options: LiveSocketOptions): LiveSocket {
       // The server takes at most 32 topics per message.
       const all = [...topics];
       for (let i = 0; i < all.length; i += 32) send({ type: "subscribe", topics: all.slice(i, i + 32) });
+      for (const [runId, f] of follows)
+        send({ type: "follow-run", runId, since: f.since, eventsSince: f.eventsSince });
       pingTimer = setInterval(heartbeat, pingMs);
     };
     ws.onmessage = (event) => {
@@ -114,7 +127,16 @@ export function createLiveSocket(options: LiveSocketOptions): LiveSocket {
       if (!parsed.success) return;
       // Only a confirmed subscription proves the link works; until then keep backing off.
       if (parsed.data.type === "subscribed") attempt = 0;
-      options.onMessage(parsed.data);
+      const m = parsed.data;
+      if (m.type === "run-samples" || m.type === "run-events" || m.type === "run-state") {
+        const f = follows.get(m.runId);
+        if (!f) return;
+        if (m.type === "run-samples") f.since = Math.max(f.since, m.samples.at(-1)?.seq ?? 0);
+        if (m.type === "run-events") f.eventsSince = Math.max(f.eventsSince, m.events.at(-1)?.seq ?? 0);
+        for (const listener of f.listeners) listener(m);
+        return;
+      }
+      options.onMessage(m);
     };
     ws.onclose = (event) => {
       if (socket !== ws) return;
@@ -150,6 +172,23 @@ export function createLiveSocket(options: LiveSocketOptions): LiveSocket {
     onStatus(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    followRun(runId, listener) {
+      let f = follows.get(runId);
+      if (!f) {
+        f = { since: 0, eventsSince: 0, listeners: new Set() };
+        follows.set(runId, f);
+        send({ type: "follow-run", runId, since: 0, eventsSince: 0 });
+      }
+      const entry = f;
+      entry.listeners.add(listener);
+      return () => {
+        entry.listeners.delete(listener);
+        if (entry.listeners.size === 0) {
+          follows.delete(runId);
+          send({ type: "unfollow-run", runId });
+        }
+      };
     },
     addTopics(more) {
       const fresh = more.filter((t) => !topics.has(t));

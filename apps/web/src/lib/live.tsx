@@ -63,6 +63,11 @@ export function LiveSync({
   return <LiveSocketContext.Provider value={socket}>{children}</LiveSocketContext.Provider>;
 }
 
+/** The page's one websocket (null outside LiveSync, e.g. in tests of a single component). */
+export function useLiveSocket(): LiveSocket | null {
+  return useContext(LiveSocketContext);
+}
+
 const noSocket = () => () => {};
 
 export function useLiveStatus(): LiveStatus {

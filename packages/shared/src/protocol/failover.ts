@@ -178,3 +178,30 @@ export const runDetailSchema = runSummarySchema.extend({
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
 export const runListSchema = z.object({ runs: z.array(runSummarySchema) });
+
+/** `GET /api/failover/scenarios`: what the console can run, who holds the cluster's operation lock, the active run. */
+export const failoverCatalogSchema = z.object({
+  scenarios: z.array(
+    z.object({
+      id: z.enum(failoverScenarios),
+      title: z.string(),
+      effect: z.string(),
+      destructive: z.boolean(),
+      /** What the restore does after the fault (and on abort or failure), in order; empty when the fault heals itself. */
+      restore: z.array(z.string()),
+      available: z.boolean(),
+      unavailableReason: z.string().optional(),
+    }),
+  ),
+  lock: z
+    .object({
+      kind: z.string(),
+      id: z.string(),
+      user: z.string(),
+      what: z.string(),
+      since: z.string(),
+      description: z.string(),
+    })
+    .nullable(),
+  activeRun: z.string().nullable(),
+});

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import {
   type ClusterSnapshot,
   dialableAddresses,
+  type failoverCatalogSchema,
   type Plan,
   preflight,
   type RouterSnapshot,
@@ -13,10 +14,12 @@ import {
   type RunRequest,
   type RunState,
   type RunSummary,
+  restorePlan,
   runTargets,
   scenarios,
   summarizeSamples,
 } from "@k3s-ha/shared";
+import type { z } from "zod";
 import { AppError } from "../../errors.js";
 import type { KubeAccess } from "../../plugins/kube.js";
 import type { SshPool } from "../../plugins/ssh.js";
@@ -379,6 +382,33 @@ export class FailoverService {
     await Promise.race([run.finished, new Promise((r) => setTimeout(r, waitMs))]);
   }
 
+  /** What the console can run and who holds the operation lock (the page offers only what would start). */
+  catalog(): FailoverCatalog {
+    const holder = this.deps.lock.current();
+    return {
+      scenarios: Object.values(scenarios).map((s) => {
+        const needs = s.steps.flatMap((step) => [
+          step.action,
+          ...(step.restore ? [step.restore.action] : []),
+        ]);
+        const missing = [...new Set(needs.filter((a) => !supportedActions.has(a)))];
+        return {
+          id: s.id,
+          title: s.title,
+          effect: s.effect,
+          destructive: s.destructive,
+          restore: restorePlan(s, s.steps.length).map((r) => r?.action ?? ""),
+          available: missing.length === 0,
+          ...(missing.length
+            ? { unavailableReason: `needs ${missing.join(", ")}, not in this console version yet` }
+            : {}),
+        };
+      }),
+      lock: holder ? { ...holder, description: this.deps.lock.describe(holder) ?? "" } : null,
+      activeRun: this.active?.id ?? null,
+    };
+  }
+
   /** A run's samples in seq order, read lazily (the CSV of a 30-minute run is not held in memory). */
   samples(id: string): Iterable<WireSample> {
     return this.deps.store.iterateSamples(id);
@@ -406,6 +436,8 @@ export class FailoverService {
     return this.active?.id;
   }
 }
+
+export type FailoverCatalog = z.infer<typeof failoverCatalogSchema>;
 
 export function summaryOf(r: RunRow, samples: number): RunSummary {
   return {

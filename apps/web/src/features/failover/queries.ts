@@ -1,11 +1,16 @@
 // Failover runs: the list and one run's detail (results, events, restore). Samples arrive over the websocket as data.
-import { runDetailSchema, runListSchema } from "@k3s-ha/shared";
+import { failoverCatalogSchema, runDetailSchema, runListSchema } from "@k3s-ha/shared";
 import { queryOptions } from "@tanstack/react-query";
 import { apiFetch } from "../../lib/api";
 
 export const failoverQueries = {
   /** Refetched when the websocket says a run started, changed state or ended. */
   all: () => ["failover"] as const,
+  catalog: () =>
+    queryOptions({
+      queryKey: [...failoverQueries.all(), "catalog"] as const,
+      queryFn: ({ signal }) => apiFetch("/api/failover/scenarios", { signal, schema: failoverCatalogSchema }),
+    }),
   runs: () =>
     queryOptions({
       queryKey: [...failoverQueries.all(), "runs"] as const,

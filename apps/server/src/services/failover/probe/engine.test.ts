@@ -21,7 +21,7 @@ let base: Omit<ProbeRunSpec, "originMs" | "targets">;
 
 beforeAll(async () => {
   cluster = await startCluster(1);
-  named = await startNamed("localhost", ["@ IN AAAA ::1", "@ IN AAAA 2001:db8::99"], 1);
+  named = await startNamed("localhost", ["@ IN AAAA ::1", "@ IN AAAA 2001:db8::99", "api IN AAAA ::1"], 1);
   silent = createServer((s) => held.push(s));
   await new Promise<void>((resolve) => silent.listen({ host: "::1", port: 0 }, resolve));
   silentPort = (silent.address() as AddressInfo).port;
@@ -110,6 +110,24 @@ describe("the probe engine", () => {
     expect(samples.length).toBeGreaterThan(0);
     expect(samples.every((s) => s.outcome === "dns-error")).toBe(true);
     expect(samples[0]?.error).toMatch(/no address the plan names.*::1/);
+  }, 20_000);
+
+  it("checks the certificate for the name dialled: one it does not cover is tls-error", async () => {
+    const batches: WireSample[][] = [];
+    const run = startProbes(
+      {
+        ...base,
+        durationMs: 300,
+        originMs: monotonicMs(),
+        targets: [{ endpoint: "vip-name", name: "api.localhost", port: apiPort() }],
+      },
+      (s) => batches.push(s),
+    );
+    await run.done;
+    const samples = batches.flat();
+    expect(samples.length).toBeGreaterThan(0);
+    expect(samples.every((s) => s.outcome === "tls-error")).toBe(true);
+    expect(samples[0]?.error).toMatch(/api\.localhost/);
   }, 20_000);
 
   it("stops early with every sample taken handed on", async () => {

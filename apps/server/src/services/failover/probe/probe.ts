@@ -5,7 +5,13 @@
 import { Agent, type RequestOptions, request } from "node:https";
 import { type Socket, connect as tcpConnect } from "node:net";
 import type { Duplex } from "node:stream";
-import { type TLSSocket, connect as tlsConnect } from "node:tls";
+import {
+  checkServerIdentity,
+  createSecureContext,
+  type SecureContext,
+  type TLSSocket,
+  connect as tlsConnect,
+} from "node:tls";
 import { DialError, type DialPolicy, dialInOrder, ProbeTimeout } from "./dial.js";
 import { type NameCache, NameLookupError } from "./names.js";
 
@@ -69,6 +75,8 @@ export function classifyError(err: unknown): { outcome: ProbeOutcome; error: str
 interface DialContext {
   target: ProbeTarget;
   credentials: ProbeCredentials;
+  /** The CA, certificate and key parsed once per stream, not per connection. */
+  secureContext: SecureContext;
   policy: DialPolicy;
   names: NameCache | undefined;
   now: () => number;
@@ -118,10 +126,10 @@ async function dialTarget(ctx: DialContext, deadlineMs: number): Promise<TLSSock
     const secure = tlsConnect({
       socket,
       ...(target.name ? { servername: target.name } : {}),
-      ...(credentials.ca ? { ca: credentials.ca } : {}),
-      ...(credentials.cert ? { cert: credentials.cert } : {}),
-      ...(credentials.key ? { key: credentials.key } : {}),
+      secureContext: ctx.secureContext,
       rejectUnauthorized: credentials.rejectUnauthorized,
+      // The check a client makes: for exactly what it dialled, the name or else the address.
+      checkServerIdentity: (_host, cert) => checkServerIdentity(target.name ?? address, cert),
       ALPNProtocols: ["http/1.1"],
     });
     const timer = setTimeout(
@@ -174,8 +182,18 @@ export function probeAgent(
   policy: DialPolicy,
   names: NameCache | undefined,
   now: () => number,
+  secureContext = probeSecureContext(credentials),
 ): ProbeAgent {
-  return new ProbeAgent({ target, credentials, policy, names, now }, mode);
+  return new ProbeAgent({ target, credentials, secureContext, policy, names, now }, mode);
+}
+
+/** The kubeconfig's CA and client certificate as one TLS context (parsing a CA per handshake costs milliseconds). */
+export function probeSecureContext(credentials: ProbeCredentials): SecureContext {
+  return createSecureContext({
+    ...(credentials.ca ? { ca: credentials.ca } : {}),
+    ...(credentials.cert ? { cert: credentials.cert } : {}),
+    ...(credentials.key ? { key: credentials.key } : {}),
+  });
 }
 
 /** One GET on `agent`, given up after `timeoutMs`; never throws. */

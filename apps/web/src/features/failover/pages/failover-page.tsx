@@ -1,16 +1,32 @@
-// Route /failover, loaded on demand: its measurements will bring charts, which stay out of the initial bundle.
-import { NotBuiltPage } from "../../not-built/pages/not-built-page";
-
-const failover = {
-  title: "Failover",
-  purpose: "Failure tests of the control plane, measured from the client's side.",
-  willShow: [
-    "Runs of a chosen failure (stop k3s on a node, stop BIRD, cut the link) with the API probed throughout.",
-    "Downtime, the longest gap and latency percentiles per run, charted over time.",
-    "How DNS round-robin clients (kubectl, Node.js) behave when the first address is dead.",
-  ],
-};
+// Route /failover, loaded on demand: start a run (or just observe while you work elsewhere) and the runs so far.
+import { useQuery } from "@tanstack/react-query";
+import { LoadError, Loading, PageHeader } from "../../../components/ui";
+import { planQueries } from "../../plan/queries";
+import { NewRunForm } from "../components/new-run-form";
+import { RunsList } from "../components/runs-list";
 
 export default function FailoverPage() {
-  return <NotBuiltPage section={failover} />;
+  const plan = useQuery(planQueries.current());
+  return (
+    <>
+      <PageHeader title="Failover">
+        Measure the API through every way a client reaches it — the VIP, the names, each server — while a node
+        is drained, stopped or cut off, or while you do maintenance elsewhere.
+      </PageHeader>
+      <div className="space-y-5">
+        {plan.isPending ? (
+          <Loading what="the plan" />
+        ) : plan.isError ? (
+          <LoadError what="the plan" error={plan.error} />
+        ) : plan.data.plan ? (
+          <NewRunForm plan={plan.data.plan} />
+        ) : (
+          <p className="text-sm">
+            The plan is not valid: fix it on the Address plan page before running a test.
+          </p>
+        )}
+        <RunsList />
+      </div>
+    </>
+  );
 }

@@ -1,0 +1,78 @@
+// Per way in and connection mode: samples, failures, total unavailable time, the longest gap, the times from the
+// action to the first failure and to recovery, latency percentiles and the errors by kind.
+import type { RunDetail } from "@k3s-ha/shared";
+import { Card, CardTitle } from "../../../components/ui";
+import { endpointLabel, formatMs } from "./format";
+
+const th = "px-3 py-2 text-left text-xs font-semibold text-slate-600 dark:text-slate-400";
+const td = "px-3 py-2 align-top tabular-nums";
+
+export function ResultsTable({ results, live }: { results: RunDetail["results"]; live: boolean }) {
+  return (
+    <Card>
+      <CardTitle aside={live ? "updating while the run goes on" : undefined}>Results</CardTitle>
+      {results.length === 0 ? (
+        <p className="p-4 text-sm text-slate-600 dark:text-slate-400">No samples yet.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead>
+              <tr className="border-b border-slate-200 dark:border-slate-800">
+                <th className={th}>Way in</th>
+                <th className={th}>Connection</th>
+                <th className={`${th} text-right`}>Samples</th>
+                <th className={`${th} text-right`}>Failed</th>
+                <th className={`${th} text-right`}>Unavailable</th>
+                <th className={`${th} text-right`}>Longest gap</th>
+                <th className={`${th} text-right`}>First failure</th>
+                <th className={`${th} text-right`}>Recovered</th>
+                <th className={`${th} text-right`}>p50 / p95 / p99</th>
+                <th className={th}>Errors</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.map((r) => (
+                <tr
+                  key={`${r.endpoint}-${r.mode}`}
+                  className="border-b border-slate-100 last:border-0 dark:border-slate-800/60"
+                >
+                  <th scope="row" className={`${td} text-left font-medium`}>
+                    {endpointLabel(r.endpoint)}
+                  </th>
+                  <td className={td}>{r.mode === "new" ? "new each probe" : "kept alive"}</td>
+                  <td className={`${td} text-right`}>{r.samples.toLocaleString("en")}</td>
+                  <td
+                    className={`${td} text-right ${r.failures ? "font-semibold text-red-700 dark:text-red-300" : ""}`}
+                  >
+                    {r.failures.toLocaleString("en")}
+                  </td>
+                  <td className={`${td} text-right font-semibold`}>{formatMs(r.downtimeMs)}</td>
+                  <td className={`${td} text-right`}>{formatMs(r.longestGapMs)}</td>
+                  <td className={`${td} text-right`}>
+                    {r.firstFailureAfterMs === undefined ? "–" : `+${formatMs(r.firstFailureAfterMs)}`}
+                  </td>
+                  <td className={`${td} text-right`}>
+                    {r.recoveredAfterMs === undefined ? "–" : `+${formatMs(r.recoveredAfterMs)}`}
+                  </td>
+                  <td className={`${td} text-right whitespace-nowrap`}>
+                    {[r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99].map((v) => formatMs(v)).join(" / ")}
+                  </td>
+                  <td className={td}>
+                    {Object.entries(r.errors)
+                      .map(([kind, n]) => `${kind} ×${n}`)
+                      .join(", ") || "–"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p className="border-t border-slate-200 px-4 py-2 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400">
+        Unavailable: from the start of the first failed probe to the start of the next successful one, summed.
+        First failure and recovery count from the action. Which server answered is known only for a node's own
+        address: through the VIP and the names every server shows the same certificate.
+      </p>
+    </Card>
+  );
+}

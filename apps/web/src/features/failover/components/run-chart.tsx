@@ -1,0 +1,179 @@
+// The run's timeline, loaded on demand (recharts): latency of successful probes per way in, for new or kept-alive
+// connections, with the action and the router's and cluster's changes as markers; below it one lane per way in and
+// mode with its disruption intervals as red bands, on the same time axis. Long runs are cut to their shape (LTTB).
+import { disruptionIntervals, lttb, type RunEvent, type Sample } from "@k3s-ha/shared";
+import { Profiler, useId, useMemo, useState } from "react";
+import {
+  CartesianGrid,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import { endpointLabel } from "./format";
+
+const COLORS = ["#0369a1", "#b45309", "#047857", "#7c3aed", "#be123c", "#0f766e", "#4d7c0f", "#a21caf"];
+const POINTS_PER_LINE = 300;
+const MARKED: RunEvent["kind"][] = ["action-done", "router-path", "node", "endpoint", "restore"];
+
+/** Render times of the chart (ms), kept when a benchmark asks for them (localStorage k3shaBench = "1"). */
+function recordRender(_id: string, _phase: string, actualMs: number) {
+  const w = window as unknown as { __k3shaChartRenders?: number[] };
+  if (w.__k3shaChartRenders) w.__k3shaChartRenders.push(actualMs);
+}
+if (typeof window !== "undefined" && window.localStorage?.getItem("k3shaBench") === "1")
+  (window as unknown as { __k3shaChartRenders?: number[] }).__k3shaChartRenders = [];
+
+export interface RunChartProps {
+  samples: readonly Sample[];
+  events: readonly RunEvent[];
+  endpoints: readonly string[];
+  /** The run's length in ms (the axis' end while it runs is the last sample). */
+  durationMs: number;
+}
+
+function groupBy(samples: readonly Sample[]): Map<string, Sample[]> {
+  const out = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const key = `${s.endpoint} ${s.mode}`;
+    const list = out.get(key);
+    if (list) list.push(s);
+    else out.set(key, [s]);
+  }
+  return out;
+}
+
+export default function RunChart({ samples, events, endpoints, durationMs }: RunChartProps) {
+  const id = useId();
+  const [mode, setMode] = useState<"new" | "reused">("new");
+  const groups = useMemo(() => groupBy(samples), [samples]);
+  const endS = Math.max(durationMs, samples.at(-1)?.startedAtMs ?? 0) / 1_000;
+  const lines = useMemo(
+    () =>
+      endpoints.map((endpoint, i) => {
+        const ok = (groups.get(`${endpoint} ${mode}`) ?? [])
+          .filter((s) => s.outcome === "ok")
+          .map((s) => ({ x: s.startedAtMs / 1_000, y: s.durationMs }));
+        return { endpoint, color: COLORS[i % COLORS.length] as string, points: lttb(ok, POINTS_PER_LINE) };
+      }),
+    [groups, endpoints, mode],
+  );
+  const lanes = useMemo(
+    () =>
+      endpoints.flatMap((endpoint) =>
+        (["new", "reused"] as const).map((m) => ({
+          endpoint,
+          mode: m,
+          intervals: disruptionIntervals(groups.get(`${endpoint} ${m}`) ?? []),
+          last: groups.get(`${endpoint} ${m}`)?.at(-1)?.startedAtMs ?? 0,
+        })),
+      ),
+    [groups, endpoints],
+  );
+  const markers = events.filter((e) => MARKED.includes(e.kind));
+  const pct = (ms: number) => `${Math.min(100, Math.max(0, (ms / 1_000 / (endS || 1)) * 100))}%`;
+  return (
+    <Profiler id="run-chart" onRender={recordRender}>
+      <div className="space-y-3 p-4">
+        <fieldset className="flex flex-wrap items-center gap-4 text-sm">
+          <legend className="sr-only">Connections shown as lines</legend>
+          {(["new", "reused"] as const).map((m) => (
+            <label key={m} className="flex items-center gap-2">
+              <input type="radio" name={`${id}-mode`} checked={mode === m} onChange={() => setMode(m)} />
+              {m === "new" ? "New connection per probe" : "Kept-alive connection"}
+            </label>
+          ))}
+        </fieldset>
+        <figure
+          aria-label={`Latency of successful probes over ${endS.toFixed(0)} s, ${mode} connections, per way in; failures are in the lanes below and the results table`}
+        >
+          <div className="h-64 w-full">
+            <ResponsiveContainer width="100%" height="100%">
+              <LineChart margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+                <XAxis
+                  type="number"
+                  dataKey="x"
+                  domain={[0, Math.max(1, Math.ceil(endS))]}
+                  tickFormatter={(v: number) => `${v}s`}
+                  fontSize={12}
+                  allowDuplicatedCategory={false}
+                />
+                <YAxis dataKey="y" fontSize={12} width={48} tickFormatter={(v: number) => `${v}ms`} />
+                <Tooltip
+                  formatter={(v) => [`${Number(v).toFixed(1)} ms`, "latency"]}
+                  labelFormatter={(v) => `${Number(v).toFixed(2)} s`}
+                />
+                {markers.map((e) => (
+                  <ReferenceLine
+                    key={e.seq}
+                    x={e.atMs / 1_000}
+                    stroke={e.kind === "action-done" ? "#dc2626" : "#64748b"}
+                    strokeDasharray={e.kind === "action-done" ? undefined : "4 3"}
+                  />
+                ))}
+                {lines.map((l) => (
+                  <Line
+                    key={l.endpoint}
+                    data={l.points}
+                    dataKey="y"
+                    name={endpointLabel(l.endpoint)}
+                    stroke={l.color}
+                    dot={false}
+                    strokeWidth={1.5}
+                    isAnimationActive={false}
+                  />
+                ))}
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+          <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700 dark:text-slate-300">
+            {lines.map((l) => (
+              <span key={l.endpoint} className="flex items-center gap-1">
+                <span aria-hidden className="inline-block h-0.5 w-4" style={{ background: l.color }} />
+                {endpointLabel(l.endpoint)}
+              </span>
+            ))}
+            <span className="flex items-center gap-1">
+              <span aria-hidden className="inline-block h-3 w-0.5 bg-red-600" /> the action
+            </span>
+          </figcaption>
+        </figure>
+        <ul aria-label="Disruption intervals per way in and connection" className="space-y-1">
+          {lanes.map((lane) => (
+            <li key={`${lane.endpoint}-${lane.mode}`} className="flex items-center gap-2 text-xs">
+              <span className="w-36 shrink-0 truncate text-slate-700 sm:w-52 dark:text-slate-300">
+                {endpointLabel(lane.endpoint)} · {lane.mode === "new" ? "new" : "kept alive"}
+              </span>
+              <span className="relative h-3 flex-1 rounded bg-emerald-100 dark:bg-emerald-950">
+                <span
+                  className="absolute inset-y-0 right-0 rounded-r bg-slate-100 dark:bg-slate-800"
+                  style={{ left: pct(lane.last) }}
+                />
+                {lane.intervals.map((i) => (
+                  <span
+                    key={i.beganAtMs}
+                    title={`${i.kind} from ${(i.beganAtMs / 1_000).toFixed(2)} s${i.endedAtMs !== undefined ? ` to ${(i.endedAtMs / 1_000).toFixed(2)} s` : ", still failing"}`}
+                    className="absolute inset-y-0 bg-red-600 dark:bg-red-500"
+                    style={{
+                      left: pct(i.beganAtMs),
+                      width: `max(2px, calc(${pct((i.endedAtMs ?? lane.last) - i.beganAtMs)}))`,
+                    }}
+                  />
+                ))}
+              </span>
+              <span className="sr-only">
+                {lane.intervals.length === 0
+                  ? "no failure"
+                  : `${lane.intervals.length} disruption${lane.intervals.length === 1 ? "" : "s"}`}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </Profiler>
+  );
+}

@@ -1,0 +1,181 @@
+// Route /failover/runs/:id: one run, live while it goes on — the timeline, the results per way in and mode, the
+// events, the restore; abort (asks first), export as CSV or JSON.
+import { type RunDetail, summarizeSamples } from "@k3s-ha/shared";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useDeferredValue, useMemo, useState } from "react";
+import { Link } from "wouter";
+import {
+  Card,
+  CardTitle,
+  dangerButtonClass,
+  FormAlert,
+  LoadError,
+  Loading,
+  PageHeader,
+  Pill,
+  secondaryButtonClass,
+} from "../../../components/ui";
+import { apiFetch, isApiError } from "../../../lib/api";
+import { formatDateTime } from "../../../lib/format";
+import { EventsList } from "../components/events-list";
+import { formatMs, stateTone } from "../components/format";
+import { ResultsTable } from "../components/results-table";
+import { failoverQueries } from "../queries";
+import { useRunStream } from "../stream";
+
+const RunChart = lazy(() => import("../components/run-chart"));
+
+const active = (state: string | undefined) => state === "running" || state === "restoring";
+
+function AbortButton({ id }: { id: string }) {
+  const client = useQueryClient();
+  const [asking, setAsking] = useState(false);
+  const abort = useMutation({
+    mutationFn: () =>
+      apiFetch(`/api/failover/runs/${encodeURIComponent(id)}/abort`, { method: "POST", body: {} }),
+    onSettled: () => client.invalidateQueries({ queryKey: failoverQueries.all() }),
+  });
+  if (!asking)
+    return (
+      <button type="button" className={dangerButtonClass} onClick={() => setAsking(true)}>
+        Abort…
+      </button>
+    );
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      <span>Stop now and restore the node?</span>
+      <button
+        type="button"
+        className={dangerButtonClass}
+        disabled={abort.isPending}
+        onClick={() => abort.mutate()}
+      >
+        {abort.isPending ? "Aborting…" : "Abort and restore"}
+      </button>
+      <button type="button" className={secondaryButtonClass} onClick={() => setAsking(false)}>
+        Keep running
+      </button>
+      {abort.isError && (
+        <FormAlert>
+          {isApiError(abort.error) ? abort.error.message : "The run could not be aborted."}
+        </FormAlert>
+      )}
+    </div>
+  );
+}
+
+function RestoreCard({ run }: { run: RunDetail }) {
+  if (run.restore.state === "not-needed" || (run.restore.state === "pending" && active(run.state)))
+    return null;
+  return (
+    <Card>
+      <CardTitle
+        aside={
+          <Pill
+            tone={run.restore.state === "failed" ? "bad" : run.restore.state === "done" ? "good" : "warn"}
+          >
+            {run.restore.state}
+          </Pill>
+        }
+      >
+        Restore
+      </CardTitle>
+      <ul className="space-y-1 p-4 text-sm">
+        {run.restore.steps.map((s, i) => (
+          <li key={`${s.action}-${i}`}>
+            <span className="font-mono">{s.action}</span>: {s.state}
+            {s.error ? ` — ${s.error}` : ""}
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
+export default function RunPage({ params }: { params: { id: string } }) {
+  const id = params.id;
+  const run = useQuery(failoverQueries.run(id));
+  const stream = useRunStream(id);
+  const state = stream.state ?? run.data?.state;
+  const live = active(state);
+  // While the run goes on the results come from the stream (the server's summary is the same function).
+  const samples = useDeferredValue(stream.samples);
+  const liveResults = useMemo(
+    () =>
+      live && run.data
+        ? summarizeSamples(samples, run.data.actionAtMs !== null ? { actionAtMs: run.data.actionAtMs } : {})
+            .map((r) => ({
+              ...r,
+              errors: Object.fromEntries(
+                Object.entries(r.errors).filter((e): e is [string, number] => e[1] !== undefined),
+              ),
+              answeredBy: r.endpoint.startsWith("node:") ? r.endpoint : null,
+            }))
+            .sort((a, b) => a.endpoint.localeCompare(b.endpoint) || a.mode.localeCompare(b.mode))
+        : undefined,
+    [live, samples, run.data],
+  );
+  if (run.isPending) return <Loading what="the run" />;
+  if (run.isError) return <LoadError what="the run" error={run.error} />;
+  const r = run.data;
+  const events = stream.events.length >= r.events.length ? stream.events : r.events;
+  return (
+    <>
+      <PageHeader
+        title={`${r.scenario}${r.node ? ` on ${r.node}` : ""}`}
+        aside={
+          <div className="flex flex-wrap items-center gap-2">
+            <Pill tone={stateTone[state ?? r.state]}>{state ?? r.state}</Pill>
+            {live ? (
+              <AbortButton id={id} />
+            ) : (
+              <>
+                <a className={secondaryButtonClass} href={`/api/failover/runs/${id}/samples.csv`} download>
+                  Export CSV
+                </a>
+                <a className={secondaryButtonClass} href={`/api/failover/runs/${id}/export.json`} download>
+                  Export JSON
+                </a>
+              </>
+            )}
+          </div>
+        }
+      >
+        Started {formatDateTime(r.startedAt)} by {r.startedBy}; {r.request.intervalMs} ms interval,{" "}
+        {r.request.durationS} s, {r.request.request === "readyz" ? "GET /readyz" : "GET a namespace"}, names
+        dialled as {r.request.dial === "go" ? "Go's dialer" : "Node's happy eyeballs"}
+        {r.request.faultS !== null ? `, fault ${r.request.faultS} s` : ""}.{" "}
+        <Link className="text-sky-700 underline dark:text-sky-400" href="/failover">
+          All runs
+        </Link>
+      </PageHeader>
+      <div className="space-y-5">
+        {r.error && !live && <FormAlert>{r.error}</FormAlert>}
+        <Card>
+          <CardTitle aside={`${stream.samples.length.toLocaleString("en")} samples${live ? ", live" : ""}`}>
+            Timeline
+          </CardTitle>
+          <Suspense fallback={<Loading what="the chart" />}>
+            <RunChart
+              samples={samples}
+              events={events}
+              endpoints={r.request.endpoints}
+              durationMs={r.request.durationS * 1_000}
+            />
+          </Suspense>
+        </Card>
+        <ResultsTable results={liveResults ?? r.results} live={live} />
+        <RestoreCard run={r} />
+        <EventsList events={events} actionAtMs={r.actionAtMs} />
+        {r.probeStats && (
+          <p className="text-xs text-slate-600 dark:text-slate-400">
+            Probe worker: {r.probeStats.fired.toLocaleString("en")} probes, start lateness p50{" "}
+            {formatMs(r.probeStats.lateMs.p50)}, p99 {formatMs(r.probeStats.lateMs.p99)};{" "}
+            {r.probeStats.passed} ticks passed while a kept-alive request was out; {r.probeStats.dnsLookups}{" "}
+            DNS lookups.
+          </p>
+        )}
+      </div>
+    </>
+  );
+}

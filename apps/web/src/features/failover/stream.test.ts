@@ -1,0 +1,36 @@
+// The run stream's reducer: appends in seq order, ignores what it already holds (a replayed frame after a
+// reconnect), keeps the same object when nothing is new.
+import { describe, expect, it } from "vitest";
+import { emptyStream, reduceRunStream } from "./stream";
+
+const sample = (seq: number) => ({
+  seq,
+  endpoint: "vip",
+  mode: "new" as const,
+  startedAtMs: seq * 100,
+  durationMs: 3,
+  outcome: "ok" as const,
+});
+
+describe("reduceRunStream", () => {
+  it("appends new samples and drops ones it holds", () => {
+    const a = reduceRunStream(emptyStream, {
+      type: "run-samples",
+      runId: "r",
+      samples: [sample(1), sample(2)],
+    });
+    const b = reduceRunStream(a, { type: "run-samples", runId: "r", samples: [sample(2), sample(3)] });
+    expect(b.samples.map((s) => s.seq)).toEqual([1, 2, 3]);
+    expect(b.lastSeq).toBe(3);
+    expect(reduceRunStream(b, { type: "run-samples", runId: "r", samples: [sample(1)] })).toBe(b);
+  });
+
+  it("appends events once and keeps the state", () => {
+    const e = { seq: 1, atMs: 5, kind: "action" as const, summary: "x" };
+    const a = reduceRunStream(emptyStream, { type: "run-events", runId: "r", events: [e] });
+    expect(reduceRunStream(a, { type: "run-events", runId: "r", events: [e] })).toBe(a);
+    const b = reduceRunStream(a, { type: "run-state", runId: "r", state: "done" });
+    expect(b.state).toBe("done");
+    expect(reduceRunStream(b, { type: "run-state", runId: "r", state: "done" })).toBe(b);
+  });
+});
