@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
 
-test("a hard fault from the form, watched live, compared with an observe run, exported as CSV", async ({ page }) => {
+test("a hard fault from the form, watched live, compared with an observe run, exported as CSV", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await signIn(page);
   await page.getByRole("navigation").getByRole("link", { name: "Failover", exact: true }).click();
@@ -25,7 +27,8 @@ test("a hard fault from the form, watched live, compared with an observe run, ex
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("hard-fault on node02");
   await expect(page.getByText(/samples, live/)).toBeVisible();
   // Live: the count grows while the run goes on, without a reload.
-  const count = async () => Number((await page.getByText(/samples, live/).innerText()).replace(/[^0-9]/g, ""));
+  const count = async () =>
+    Number(((await page.getByText(/samples, live/).textContent()) ?? "").replace(/[^0-9]/g, ""));
   const first = await count();
   await expect.poll(count, { timeout: 10_000 }).toBeGreaterThan(first);
   await expect(page.getByText("done", { exact: true })).toBeVisible({ timeout: 60_000 });
@@ -33,14 +36,19 @@ test("a hard fault from the form, watched live, compared with an observe run, ex
   const results = page.getByRole("table");
   const row = results.getByRole("row", { name: /node02 \(direct\) new each probe/ });
   await expect(row).toContainText("timeout");
-  const unavailable = await row.getByRole("cell").nth(3).innerText();
+  const unavailable = (await row.getByRole("cell").nth(3).textContent()) ?? "";
   const seconds = Number(unavailable.replace(/ s$/, ""));
   expect(seconds).toBeGreaterThanOrEqual(1.8);
   expect(seconds).toBeLessThanOrEqual(2.2);
-  await expect(results.getByRole("row", { name: /node01 \(direct\) new each probe/ }).getByRole("cell").nth(3)).toHaveText("0 ms");
-  await expect(page.getByRole("list", { name: "Disruption intervals per way in and connection" })).toContainText(
-    "1 disruption",
-  );
+  await expect(
+    results
+      .getByRole("row", { name: /node01 \(direct\) new each probe/ })
+      .getByRole("cell")
+      .nth(3),
+  ).toHaveText("0 ms");
+  await expect(
+    page.getByRole("list", { name: "Disruption intervals per way in and connection" }),
+  ).toContainText("1 disruption");
   await expect(page.getByRole("list").filter({ hasText: "drop-node-traffic on node02" })).toBeVisible();
 
   const download = page.waitForEvent("download");

@@ -1,4 +1,5 @@
 // The lab's state directory: the plan it writes (console format, real host keys), status, and what `down` removes.
+
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -9,6 +10,7 @@ import { type CalicoVersion, calicoModel, DEFAULT_CALICO, describeCalico } from 
 import { tsigKeyFile } from "./daemons/bind.js";
 import { ADMIN_USER } from "./daemons/router-view.js";
 import { clientKeyFile, hostKey, knownHostsFile } from "./daemons/sshd.js";
+import { FAST_TIMINGS } from "./standin/timings.js";
 import { type BgpMode, DEFAULT_ROUTER, LAB_ROOT, type LabTopology, type RouterKind } from "./topology.js";
 
 export const planFile = (t: LabTopology) => path.join(t.stateDir, "plan.yaml");
@@ -76,6 +78,7 @@ export async function buildPlan(
   t: LabTopology,
   tlsSan: readonly string[],
   router: RouterKind = DEFAULT_ROUTER,
+  fastControllers = false,
 ): Promise<PlanInput> {
   const ssh = async (m: LabTopology["router"] | LabTopology["nodes"][number]) => ({
     user: "root",
@@ -136,7 +139,13 @@ export async function buildPlan(
       tsig: { name: t.dns.tsigName, algorithm: "hmac-sha256", secretFile: tsigKeyFile(t) },
     },
     k3s: { tlsSan: [...tlsSan] },
-    kubernetes: { kubeconfig: kubeconfigFile(t), context: t.name },
+    kubernetes: {
+      kubeconfig: kubeconfigFile(t),
+      context: t.name,
+      // The stand-in's controllers run with the fast timings: the plan says so, as an operator who tuned
+      // kube-controller-manager would.
+      ...(fastControllers ? { nodeMonitorGracePeriodS: FAST_TIMINGS.nodeGracePeriodMs / 1000 } : {}),
+    },
   };
 }
 
@@ -145,8 +154,9 @@ export async function writePlan(
   t: LabTopology,
   tlsSan: readonly string[],
   router: RouterKind = DEFAULT_ROUTER,
+  fastControllers = false,
 ): Promise<string> {
-  const plan = await buildPlan(t, tlsSan, router);
+  const plan = await buildPlan(t, tlsSan, router, fastControllers);
   const text = `# Written by \`k3s-ha lab up\` for the lab "${t.name}": real host keys, absolute paths.\n${stringify(plan, { lineWidth: 0 })}`;
   const checked = validatePlan(plan);
   if (!checked.ok) throw new Error(`the lab's plan does not validate: ${JSON.stringify(checked.errors)}`);

@@ -100,6 +100,10 @@ function httpError(status: number, body: string, what: { verb: string; resource:
     const parsed: unknown = JSON.parse(body);
     if (parsed && typeof parsed === "object" && "message" in parsed && typeof parsed.message === "string")
       message = parsed.message;
+    // A Status's causes say which object is in the way (an eviction's PodDisruptionBudget, a field's error).
+    const causes = (parsed as { details?: { causes?: { message?: unknown }[] } })?.details?.causes ?? [];
+    const said = causes.map((c) => c.message).filter((m): m is string => typeof m === "string");
+    if (said.length) message = `${message} ${said.join("; ")}`.trim();
   } catch {
     message = body.slice(0, 200).trim();
   }
@@ -120,6 +124,12 @@ function httpError(status: number, body: string, what: { verb: string; resource:
     return new KubeError("K8S_NOT_FOUND", `cannot ${action}: not served by this cluster`, status);
   if (status === 409)
     return new KubeError("K8S_CONFLICT", `cannot ${action}: ${message || "it exists already"}`, status);
+  if (status === 429)
+    return new KubeError(
+      "K8S_TOO_MANY_REQUESTS",
+      `cannot ${action}: ${message || "try again later"}`,
+      status,
+    );
   return new KubeError(
     "K8S_ERROR",
     `cannot ${action}: HTTP ${status}${message ? ` (${message})` : ""}`,

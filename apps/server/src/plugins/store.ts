@@ -78,6 +78,8 @@ const MIGRATIONS: string[] = [
      detail TEXT,
      PRIMARY KEY (run_id, seq)
    ) WITHOUT ROWID;`,
+  // What a run's predictions rest on (the router's timers, Calico, the grace period), taken at its start.
+  "ALTER TABLE failover_runs ADD COLUMN facts TEXT;",
 ];
 
 export interface SessionRow {

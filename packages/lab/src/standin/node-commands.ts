@@ -1,6 +1,6 @@
 // Node-side commands as an operator types them over SSH: systemctl (k3s only), k3s, calicoctl.
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { alive, readPid } from "../netns.js";
 import { formatNodeStatus, queryBirdProtocols } from "./calico-status.js";
@@ -120,7 +120,80 @@ const systemctl: Command = async (c, args) => {
   return action();
 };
 
+/** BIRD's pid if it runs. */
+function birdPid(c: StandinConfig): number | undefined {
+  const pid = readPid(c.birdPidFile);
+  return pid !== undefined && alive(pid) ? pid : undefined;
+}
+
+async function until(what: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+const CONTAINER_ID = (c: StandinConfig) => `lab-calico-node-${c.node}`;
+
+/**
+ * `k3s crictl ps --name calico-node --state running -q` and `k3s crictl exec <id> sv down|up bird6`: runit inside
+ * calico-node. `sv down` stops restarting BIRD and stops it (SIGTERM: BIRD closes its sessions with a Cease, the
+ * router withdraws at once); `sv up` lets the supervisor start it again.
+ */
+async function crictl(c: StandinConfig, args: string[]): Promise<number> {
+  if (args[0] === "ps") {
+    const name = args[args.indexOf("--name") + 1];
+    if (name === "calico-node" && pidAlive(c.calicoPidFile)) out(CONTAINER_ID(c));
+    return 0;
+  }
+  if (args[0] === "exec" && args[1] === CONTAINER_ID(c) && args[2] === "sv" && args[4] === "bird6") {
+    if (args[3] === "down") {
+      writeFileSync(c.birdDownFile, "down\n");
+      // runit's SIGTERM: BIRD's orderly shutdown (as `birdc down`), its sessions closed with a Cease.
+      if (birdPid(c)) spawnSync("birdc", ["-s", c.birdSocket, "down"], { timeout: 5_000, stdio: "ignore" });
+      if (!(await until(() => birdPid(c) === undefined, 5_000))) {
+        err("bird6 did not stop within 5 s");
+        return 1;
+      }
+      out("ok: down: bird6");
+      return 0;
+    }
+    if (args[3] === "up") {
+      rmSync(c.birdDownFile, { force: true });
+      if (!(await until(() => birdPid(c) !== undefined, 10_000))) {
+        err("bird6 did not start within 10 s");
+        return 1;
+      }
+      out("ok: run: bird6");
+      return 0;
+    }
+  }
+  err(
+    `crictl: "${args.join(" ")}" is not supported by the lab stand-in (ps --name calico-node, exec <id> sv down|up bird6)`,
+  );
+  return 1;
+}
+
+/** `pkill -KILL -x bird6`: this node's BIRD only (calico-node's runit starts it again at once, with -R). */
+const pkill: Command = async (c, args) => {
+  const names = args.filter((a) => !a.startsWith("-"));
+  const signal = (args.find((a) => /^-[A-Z0-9]+$/.test(a) && a !== "-x")?.slice(1) ?? "TERM").toUpperCase();
+  if (names.length !== 1 || names[0] !== "bird6" || !args.includes("-x")) {
+    err(
+      `pkill: the lab stand-in signals this node's bird6 only (pkill -KILL -x bird6), not "${args.join(" ")}"`,
+    );
+    return 2;
+  }
+  const pid = birdPid(c);
+  if (!pid) return 1;
+  process.kill(pid, (signal.startsWith("SIG") ? signal : `SIG${signal}`) as NodeJS.Signals);
+  return 0;
+};
+
 const k3s: Command = async (c, args) => {
+  if (args[0] === "crictl") return crictl(c, args.slice(1));
   if (args[0] === "--version" || args[0] === "-v" || args[0] === "version") {
     out(`k3s version ${K3S_VERSION} (k3s-ha lab stand-in)`);
     return 0;
@@ -145,7 +218,7 @@ const calicoctl: Command = async (c, args) => {
   return status.code;
 };
 
-const commands: Record<string, Command> = { systemctl, k3s, calicoctl };
+const commands: Record<string, Command> = { systemctl, k3s, calicoctl, pkill };
 
 async function main(): Promise<number> {
   const [name = "", ...args] = process.argv.slice(2);

@@ -17,6 +17,9 @@ export interface StandinConfig {
   birdSocket: string;
   /** calico-node's pid file: calicoctl tells from it whether Calico runs. */
   calicoPidFile: string;
+  /** BIRD's pid file and runit's down file (`sv down bird6`): what pkill and crictl exec act on. */
+  birdPidFile: string;
+  birdDownFile: string;
   /** Absolute paths of node and tsx's loader, so wrappers run the stand-in with the lab's Node. */
   nodeBin: string;
   tsxLoader: string;

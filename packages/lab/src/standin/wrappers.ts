@@ -6,8 +6,8 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { stringify } from "yaml";
 import { caFiles } from "../ca.js";
-import { calicoPidFile } from "../calico/paths.js";
-import { birdSocket } from "../daemons/bird.js";
+import { birdDownFile, calicoPidFile } from "../calico/paths.js";
+import { birdPidFile, birdSocket } from "../daemons/bird.js";
 import { frrDir } from "../daemons/frr.js";
 import { binDir, SYSTEM_PATH } from "../daemons/sshd.js";
 import { kubeDbFile, kubeTokenFile } from "../kube-state.js";
@@ -66,6 +66,8 @@ export function standinConfig(
     caKey: ca.key,
     birdSocket: birdSocket(node),
     calicoPidFile: calicoPidFile(node),
+    birdPidFile: birdPidFile(node),
+    birdDownFile: birdDownFile(node),
     nodeBin: process.execPath,
     tsxLoader: tsxLoader(),
     kubeDb: kubeDbFile(t),
@@ -140,7 +142,9 @@ export async function writeNodeFiles(
   await writeFile(standinConfigFile(node.dir), `${JSON.stringify(config, null, 2)}\n`);
   const run = (cmd: string) =>
     `export K3S_LAB_NODE_CONFIG=${standinConfigFile(node.dir)}\nexec ${config.nodeBin} --import ${config.tsxLoader} ${NODE_COMMANDS} ${cmd} "$@"`;
-  for (const cmd of ["systemctl", "k3s", "calicoctl"]) await writeScript(path.join(bin, cmd), run(cmd));
+  // pkill: the lab's machines share one process table, so a real `pkill -x bird6` would reach every lab's BIRD.
+  for (const cmd of ["systemctl", "k3s", "calicoctl", "pkill"])
+    await writeScript(path.join(bin, cmd), run(cmd));
   await writeScript(path.join(bin, "birdc"), `exec /usr/sbin/birdc -s ${birdSocket(node)} "$@"`);
   // Only write config.yaml once: an operator's edits survive `lab up` run again.
   if (!existsSync(k3sConfigFile(node))) await writeK3sConfig(t, node, settings);

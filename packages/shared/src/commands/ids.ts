@@ -15,6 +15,8 @@ export const nodeCommandIds = [
   "calicoctl-node-status",
   "systemctl-k3s",
   "k3s-kill",
+  "bird-kill",
+  "calico-bgp",
   "node-drop-traffic",
 ] as const;
 

@@ -14,6 +14,19 @@ export const FAULT_DELAY_MS = 300;
 export const parseText = (stdout: string): Parsed<string> => ({ ok: true, value: stdout.trim() });
 
 export const k3sVerbParams = z.object({ verb: z.enum(["start", "stop", "restart", "is-active"]) }).strict();
+export const bgpVerbParams = z.object({ verb: z.enum(["down", "up"]) }).strict();
+
+/**
+ * Calico's BGP on the node through runit inside calico-node (`sv down bird6`: BIRD stops and closes its sessions
+ * with a Cease, so the router withdraws at once; `sv up bird6`: runit starts it again). The verb is an argument.
+ */
+export const CALICO_BGP_SCRIPT = [
+  "set -e",
+  `case "$1" in down|up) ;; *) echo "verb must be down or up" >&2; exit 2;; esac`,
+  'id="$(k3s crictl ps --name calico-node --state running -q | head -n 1)"',
+  '[ -n "$id" ] || { echo "no running calico-node container on this node" >&2; exit 3; }',
+  'k3s crictl exec "$id" sv "$1" bird6',
+].join("\n");
 export const dropParams = z.object({ seconds: z.number().int().min(1).max(600) }).strict();
 
 export const DROP_SCRIPT = [
@@ -23,7 +36,7 @@ export const DROP_SCRIPT = [
   'command -v nft >/dev/null || { echo "nft is not installed on this node" >&2; exit 127; }',
   'command -v setsid >/dev/null || { echo "setsid is not installed on this node" >&2; exit 127; }',
   `if nft list table inet ${FAULT_TABLE} >/dev/null 2>&1; then echo "a drop is already in place (table inet ${FAULT_TABLE})" >&2; exit 3; fi`,
-  'f="$(mktemp "${TMPDIR:-/tmp}/k3s-ha-fault.XXXXXX")"',
+  'f="$(mktemp /tmp/k3s-ha-fault.XXXXXX)"',
   `printf '%s\\n' 'table inet ${FAULT_TABLE} {' ` +
     `'  chain input { type filter hook input priority -300; policy accept; iifname != "lo" drop; }' ` +
     `'  chain output { type filter hook output priority -300; policy accept; oifname != "lo" drop; }' '}' > "$f"`,

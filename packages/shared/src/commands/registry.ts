@@ -14,7 +14,14 @@ import { formatCidr, parseCidr } from "../net/ip.js";
 import { parseCarpStatus } from "../pfsense/carp.js";
 import type { routerPlatforms } from "../plan/schema.js";
 import type { CommandId } from "./ids.js";
-import { DROP_SCRIPT, dropParams, k3sVerbParams, parseText } from "./node-actions.js";
+import {
+  bgpVerbParams,
+  CALICO_BGP_SCRIPT,
+  DROP_SCRIPT,
+  dropParams,
+  k3sVerbParams,
+  parseText,
+} from "./node-actions.js";
 
 export type RouterPlatform = (typeof routerPlatforms)[number];
 
@@ -207,6 +214,27 @@ export const commands = {
     parse: parseText,
     maxOutputBytes: 16 * KB,
     timeoutMs: 15_000,
+  }),
+  // calico-node's IPv6 BIRD; runit in the container starts it again at once (with graceful restart).
+  "bird-kill": command({
+    id: "bird-kill",
+    runsOn: "node",
+    changes: true,
+    params: none,
+    build: () => ({ argv: ["pkill", "-KILL", "-x", "bird6"] }),
+    parse: parseText,
+    maxOutputBytes: 16 * KB,
+    timeoutMs: 15_000,
+  }),
+  "calico-bgp": command({
+    id: "calico-bgp",
+    runsOn: "node",
+    changes: true,
+    params: bgpVerbParams,
+    build: (p: { verb: string }) => ({ argv: ["sh", "-c", CALICO_BGP_SCRIPT, "k3s-ha-bgp", p.verb] }),
+    parse: parseText,
+    maxOutputBytes: 16 * KB,
+    timeoutMs: 30_000,
   }),
   "node-drop-traffic": command({
     id: "node-drop-traffic",

@@ -131,6 +131,11 @@ export const planSchema = z.strictObject({
   kubernetes: z.strictObject({
     kubeconfig: filePath,
     context: z.string().min(1).optional(),
+    /**
+     * kube-controller-manager's --node-monitor-grace-period, when changed from upstream's 50 s: how long a stopped
+     * kubelet's node stays Ready (and its endpoints ready). Failover predictions use it.
+     */
+    nodeMonitorGracePeriodS: z.number().int().min(1).max(3600).optional(),
   }),
 });
 

@@ -133,6 +133,27 @@ export const runResultSchema = z.object({
   recoveredAfterMs: z.number().optional(),
   /** Which server answered is known only for a node's own address (every server shows the same certificate). */
   answeredBy: z.string().nullable(),
+  /** What the live timers and the plan predicted for this way in, with the reasoning; null for runs without facts. */
+  prediction: z.object({ downtimeMs: z.number(), reason: z.string(), disagrees: z.boolean() }).nullable(),
+});
+
+export type RunResult = z.infer<typeof runResultSchema>;
+
+/** What the predictions rest on, taken at the run's start (see failover/predict.ts). */
+export const predictionFactsSchema = z.object({
+  routerKnown: z.boolean(),
+  vipPaths: z.number().int(),
+  nodeHasVipPath: z.boolean(),
+  holdTimeMs: z.number().optional(),
+  keepaliveMs: z.number().optional(),
+  grRestartS: z.number().optional(),
+  bfd: z.boolean(),
+  calicoVersion: z.string().optional(),
+  calicoHonoursReadiness: z.boolean(),
+  nodeGraceMs: z.number(),
+  nodeMonitorPeriodMs: z.number(),
+  restartSecMs: z.number(),
+  dnsTtlS: z.number(),
 });
 
 export const runStateSchema = z.enum(runStates);
@@ -163,6 +184,9 @@ export const runDetailSchema = runSummarySchema.extend({
   /** When the scenario's first action took effect, on the run's clock. */
   actionAtMs: z.number().nullable(),
   results: z.array(runResultSchema),
+  facts: predictionFactsSchema.nullable(),
+  /** Servers in the plan when the run started (the predictions' ECMP and DNS shares). */
+  servers: z.number().int(),
   events: z.array(runEventSchema),
   restore: restoreSchema,
   error: z.string().nullable(),

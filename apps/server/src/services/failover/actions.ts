@@ -4,6 +4,7 @@
 import { FAULT_DELAY_MS, type StepAction } from "@k3s-ha/shared";
 import type { KubeAccess } from "../../plugins/kube.js";
 import type { SshPool } from "../../plugins/ssh.js";
+import { drainNode } from "./drain.js";
 
 export interface ActionContext {
   ssh: SshPool;
@@ -11,6 +12,10 @@ export interface ActionContext {
   node: string;
   faultS: number;
   signal: AbortSignal;
+  /** A sentence for the run's timeline while the action goes on (a PodDisruptionBudget in the way). */
+  report: (summary: string) => void;
+  /** How long the action may take (the run's time left). */
+  timeoutMs: number;
 }
 
 export interface ActionOutcome {
@@ -31,6 +36,10 @@ export const supportedActions = new Set<StepAction>([
   "drop-node-traffic",
   "cordon",
   "uncordon",
+  "drain",
+  "kill-bird",
+  "stop-bgp",
+  "start-bgp",
   "exclude-from-load-balancers",
   "include-in-load-balancers",
 ]);
@@ -80,6 +89,35 @@ export const actions: Partial<Record<StepAction, Action>> = {
       summary: `k3s's main process on ${ctx.node} was sent SIGKILL (systemd restarts it after RestartSec)`,
     };
   },
+  "kill-bird": async (ctx) => {
+    const r = await ctx.ssh.exec(ctx.node, "bird-kill", {}, ctx.signal);
+    if (r.code === 1) throw new ActionError(`BIRD (bird6) is not running on ${ctx.node}: nothing to kill`);
+    if (r.code !== 0)
+      throw new ActionError(
+        `pkill -KILL -x bird6 on ${ctx.node} failed (exit ${r.code}): ${r.stderr.trim().slice(0, 300)}`,
+      );
+    return {
+      summary: `BIRD (bird6) on ${ctx.node} killed with SIGKILL; calico-node's runit starts it again`,
+    };
+  },
+  "stop-bgp": async (ctx) => {
+    await nodeCommand(
+      ctx,
+      () => ctx.ssh.exec(ctx.node, "calico-bgp", { verb: "down" }, ctx.signal),
+      "sv down bird6",
+    );
+    return {
+      summary: `Calico's BGP on ${ctx.node} stopped (sv down bird6: its sessions closed with a Cease)`,
+    };
+  },
+  "start-bgp": async (ctx) => {
+    await nodeCommand(
+      ctx,
+      () => ctx.ssh.exec(ctx.node, "calico-bgp", { verb: "up" }, ctx.signal),
+      "sv up bird6",
+    );
+    return { summary: `Calico's BGP on ${ctx.node} started again (sv up bird6)` };
+  },
   "drop-node-traffic": async (ctx) => {
     const said = await nodeCommand(
       ctx,
@@ -89,6 +127,18 @@ export const actions: Partial<Record<StepAction, Action>> = {
     return {
       summary: `All of ${ctx.node}'s traffic but loopback is dropped for ${ctx.faultS} s (${said || "scheduled"})`,
       effectDelayMs: FAULT_DELAY_MS,
+    };
+  },
+  drain: async (ctx) => {
+    const evicted = await drainNode(await ctx.kube(), ctx.node, {
+      signal: ctx.signal,
+      timeoutMs: ctx.timeoutMs,
+      report: ctx.report,
+    });
+    return {
+      summary: evicted.length
+        ? `${ctx.node} drained: ${evicted.length} pod${evicted.length === 1 ? "" : "s"} evicted (${evicted.slice(0, 5).join(", ")}${evicted.length > 5 ? ", …" : ""}); DaemonSet pods stay`
+        : `${ctx.node} drained: nothing to evict but DaemonSet pods`,
     };
   },
   cordon: async (ctx) => {

@@ -6,7 +6,9 @@ import {
   type ClusterSnapshot,
   dialableAddresses,
   type failoverCatalogSchema,
+  ignoresEndpointReadiness,
   type Plan,
+  type PredictionFacts,
   preflight,
   type RouterSnapshot,
   type RunDetail,
@@ -15,9 +17,10 @@ import {
   type RunState,
   type RunSummary,
   restorePlan,
+  routerDigest,
+  runResults,
   runTargets,
   scenarios,
-  summarizeSamples,
 } from "@k3s-ha/shared";
 import type { z } from "zod";
 import { AppError } from "../../errors.js";
@@ -146,6 +149,7 @@ export class FailoverService {
       startedAt,
       request: { ...rest, endpoints },
       restore: { state: "pending", steps: [] },
+      facts: this.facts(plan, request.node),
     });
     this.deps.audit(
       "failover.start",
@@ -206,6 +210,34 @@ export class FailoverService {
         this.deps.publish();
       });
     return { id };
+  }
+
+  /** What the predictions rest on, as the live sources show it now. */
+  private facts(plan: Plan, node: string | undefined): PredictionFacts {
+    const router = this.deps.router();
+    const cluster = this.deps.cluster();
+    const vip = plan.network.apiVip;
+    const digest = router ? routerDigest(router, { vip, serviceCidr: plan.network.serviceCidr }) : undefined;
+    const vipNodes = digest?.paths[`the VIP ${vip}`] ?? [];
+    const peer = router?.peers.find((p) => p.name === node);
+    const version = cluster?.calico.version;
+    return {
+      routerKnown: Boolean(router),
+      vipPaths: vipNodes.length,
+      nodeHasVipPath: node ? vipNodes.includes(node) : false,
+      ...(peer?.holdTimeMs !== undefined ? { holdTimeMs: peer.holdTimeMs } : {}),
+      ...(peer?.keepaliveMs !== undefined ? { keepaliveMs: peer.keepaliveMs } : {}),
+      ...(peer?.gracefulRestart?.peerRestartTimeS !== undefined
+        ? { grRestartS: peer.gracefulRestart.peerRestartTimeS }
+        : {}),
+      bfd: peer?.bfd?.status === "up",
+      ...(version ? { calicoVersion: version } : {}),
+      calicoHonoursReadiness: version ? !ignoresEndpointReadiness(version) : true,
+      nodeGraceMs: (plan.kubernetes.nodeMonitorGracePeriodS ?? 50) * 1_000,
+      nodeMonitorPeriodMs: 5_000,
+      restartSecMs: 5_000,
+      dnsTtlS: plan.dns.ttl,
+    };
   }
 
   private environment(plan: Plan, id: string) {
@@ -297,29 +329,29 @@ export class FailoverService {
     const key = `${count}:${row.state}`;
     const cached = this.cache.get(id);
     let results: RunDetail["results"];
+    const servers = row.request.endpoints.filter((e) => e.startsWith("node:")).length;
+    const request = { ...row.request, faultS: row.request.faultS ?? null };
     if (cached?.key === key) results = cached.results;
     else {
       const samples = this.deps.store.samples(id);
-      const endMs = samples.reduce((a, s) => Math.max(a, s.startedAtMs), 0);
-      results = summarizeSamples(samples, {
-        endMs,
-        ...(row.actionAtMs !== null ? { actionAtMs: row.actionAtMs } : {}),
-      }).map((r) => ({
-        ...r,
-        errors: Object.fromEntries(
-          Object.entries(r.errors).filter((e): e is [string, number] => e[1] !== undefined),
-        ),
-        answeredBy: r.endpoint.startsWith("node:") ? r.endpoint : null,
-      }));
-      results.sort((a, b) => a.endpoint.localeCompare(b.endpoint) || a.mode.localeCompare(b.mode));
+      results = runResults(samples, {
+        scenario: row.scenario,
+        node: row.node,
+        request,
+        actionAtMs: row.actionAtMs,
+        servers: Math.max(1, servers),
+        facts: row.facts,
+        endMs: samples.reduce((a, s) => Math.max(a, s.startedAtMs), 0),
+      });
       this.cache.set(id, { key, results });
     }
-    const { stepsRan: _s, request, probeStats, ...rest } = row;
+    const { stepsRan: _s, request: _r, probeStats, ...rest } = row;
     return {
       ...rest,
       samples: count,
-      request: { ...request, faultS: request.faultS ?? null },
+      request,
       results,
+      servers: Math.max(1, servers),
       events: this.deps.store.events(id),
       probeStats,
     };

@@ -1,7 +1,7 @@
 // Failover runs in the embedded database: the run's row (request, state, restore, stats), its samples written a
 // batch per transaction, and its events; read back in seq order for the API, the CSV and a follower catching up.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { RunEvent, RunRequest, RunState, RunSummary } from "@k3s-ha/shared";
+import type { PredictionFacts, RunEvent, RunRequest, RunState, RunSummary } from "@k3s-ha/shared";
 import type { ProbeStats, WireSample } from "./probe/scheduler.js";
 
 export interface RestoreRecord {
@@ -27,6 +27,7 @@ export interface RunRow {
   restore: RestoreRecord;
   error: string | null;
   probeStats: ProbeStats | null;
+  facts: PredictionFacts | null;
 }
 
 interface RawRun {
@@ -43,6 +44,7 @@ interface RawRun {
   restore: string;
   error: string | null;
   probe_stats: string | null;
+  facts: string | null;
   samples?: number;
 }
 
@@ -60,6 +62,7 @@ const toRun = (r: RawRun): RunRow => ({
   restore: JSON.parse(r.restore) as RestoreRecord,
   error: r.error,
   probeStats: r.probe_stats ? (JSON.parse(r.probe_stats) as ProbeStats) : null,
+  facts: r.facts ? (JSON.parse(r.facts) as PredictionFacts) : null,
 });
 
 interface RawSample {
@@ -99,11 +102,15 @@ export class RunStore {
     );
   }
 
-  create(run: Omit<RunRow, "endedAt" | "actionAtMs" | "stepsRan" | "error" | "probeStats">): void {
+  create(
+    run: Omit<RunRow, "endedAt" | "actionAtMs" | "stepsRan" | "error" | "probeStats" | "facts"> & {
+      facts?: PredictionFacts;
+    },
+  ): void {
     this.db
       .prepare(
-        `INSERT INTO failover_runs (id, scenario, node, state, started_by, started_at, request, restore)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO failover_runs (id, scenario, node, state, started_by, started_at, request, restore, facts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         run.id,
@@ -114,6 +121,7 @@ export class RunStore {
         run.startedAt,
         JSON.stringify(run.request),
         JSON.stringify(run.restore),
+        run.facts ? JSON.stringify(run.facts) : null,
       );
   }
 

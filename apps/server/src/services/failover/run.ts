@@ -6,6 +6,7 @@ import {
   type ClusterSnapshot,
   clusterDigest,
   clusterEvents,
+  faultHoldMs,
   type Plan,
   type RouterDigest,
   type RouterSnapshot,
@@ -33,7 +34,7 @@ export interface RunEnvironment {
   router: () => RouterSnapshot | undefined;
   cluster: () => ClusterSnapshot | undefined;
   subscribe: (topic: "router" | "kubernetes", listener: () => void) => () => void;
-  action: Omit<ActionContext, "node" | "faultS" | "signal">;
+  action: Omit<ActionContext, "node" | "faultS" | "signal" | "report" | "timeoutMs">;
   /** A direct `/readyz` to the node's own address with the kubeconfig's credentials (when no probe says so). */
   nodeApiReady: (node: string) => Promise<boolean>;
   /** Called after the row changed state (the `failover` topic, followers). */
@@ -50,12 +51,7 @@ export function leadInMs(durationMs: number): number {
   return Math.min(10_000, Math.max(1_000, Math.round(durationMs / 10)));
 }
 
-/** How long a stopped k3s (or a withdrawn session) stays so when the request names no faultS: a third, ≤ 60 s. */
-export function holdMs(request: RunRequest): number {
-  return (request.faultS ?? Math.min(60, Math.max(1, Math.floor(request.durationS / 3)))) * 1_000;
-}
-
-/** Scenarios whose last step leaves the node broken until the restore: they hold the fault for `holdMs`. */
+/** Scenarios whose last step leaves the node broken until the restore: they hold the fault for `faultHoldMs`. */
 const holdsFault = (s: Scenario) => s.steps.some((step) => step.restore && !step.waitFor);
 
 export class ActiveRun {
@@ -250,8 +246,15 @@ export class ActiveRun {
     });
   }
 
-  private context(signal: AbortSignal): ActionContext {
-    return { ...this.env.action, node: this.request.node ?? "", faultS: this.request.faultS ?? 1, signal };
+  private context(signal: AbortSignal, deadlineMs: number): ActionContext {
+    return {
+      ...this.env.action,
+      node: this.request.node ?? "",
+      faultS: this.request.faultS ?? 1,
+      signal,
+      report: (summary) => this.event({ kind: "note", summary }),
+      timeoutMs: Math.max(5_000, deadlineMs - this.now()),
+    };
   }
 
   private async step(
@@ -266,7 +269,7 @@ export class ActiveRun {
       summary: `${step.action} on ${this.request.node ?? "the cluster"}`,
       detail: { action: step.action },
     });
-    const outcome = await run(this.context(signal));
+    const outcome = await run(this.context(signal, deadlineMs));
     const at = this.now() + (outcome.effectDelayMs ?? 0);
     this.event({ kind: "action-done", summary: outcome.summary, detail: { action: step.action } }, at);
     return at;
@@ -290,7 +293,7 @@ export class ActiveRun {
           }
           if (step.waitFor) await this.waitFor(step.waitFor, durationMs, true, at);
         }
-        if (holdsFault(this.scenario)) await this.sleep(holdMs(this.request));
+        if (holdsFault(this.scenario)) await this.sleep(faultHoldMs(this.request));
         await this.restore("restoring");
         this.setState("running");
       }

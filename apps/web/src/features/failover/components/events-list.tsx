@@ -32,7 +32,7 @@ export function EventsList({ events, actionAtMs }: { events: RunEvent[]; actionA
                   : ""}
               </span>
               <Pill tone={tone[e.kind]}>{e.kind}</Pill>
-              <span className="min-w-0 flex-1 break-words">{e.summary}</span>
+              <span className="min-w-0 basis-full break-words sm:flex-1 sm:basis-auto">{e.summary}</span>
             </li>
           ))}
         </ol>

@@ -1,7 +1,8 @@
 // Per way in and connection mode: samples, failures, total unavailable time, the longest gap, the times from the
 // action to the first failure and to recovery, latency percentiles and the errors by kind.
 import type { RunDetail } from "@k3s-ha/shared";
-import { Card, CardTitle } from "../../../components/ui";
+import { Fragment } from "react";
+import { Card, CardTitle, Pill } from "../../../components/ui";
 import { endpointLabel, formatMs } from "./format";
 
 const th = "px-3 py-2 text-left text-xs font-semibold text-slate-600 dark:text-slate-400";
@@ -23,6 +24,7 @@ export function ResultsTable({ results, live }: { results: RunDetail["results"];
                 <th className={`${th} text-right`}>Samples</th>
                 <th className={`${th} text-right`}>Failed</th>
                 <th className={`${th} text-right`}>Unavailable</th>
+                <th className={`${th} text-right`}>Predicted</th>
                 <th className={`${th} text-right`}>Longest gap</th>
                 <th className={`${th} text-right`}>First failure</th>
                 <th className={`${th} text-right`}>Recovered</th>
@@ -32,37 +34,56 @@ export function ResultsTable({ results, live }: { results: RunDetail["results"];
             </thead>
             <tbody>
               {results.map((r) => (
-                <tr
-                  key={`${r.endpoint}-${r.mode}`}
-                  className="border-b border-slate-100 last:border-0 dark:border-slate-800/60"
-                >
-                  <th scope="row" className={`${td} text-left font-medium`}>
-                    {endpointLabel(r.endpoint)}
-                  </th>
-                  <td className={td}>{r.mode === "new" ? "new each probe" : "kept alive"}</td>
-                  <td className={`${td} text-right`}>{r.samples.toLocaleString("en")}</td>
-                  <td
-                    className={`${td} text-right ${r.failures ? "font-semibold text-red-700 dark:text-red-300" : ""}`}
-                  >
-                    {r.failures.toLocaleString("en")}
-                  </td>
-                  <td className={`${td} text-right font-semibold`}>{formatMs(r.downtimeMs)}</td>
-                  <td className={`${td} text-right`}>{formatMs(r.longestGapMs)}</td>
-                  <td className={`${td} text-right`}>
-                    {r.firstFailureAfterMs === undefined ? "–" : `+${formatMs(r.firstFailureAfterMs)}`}
-                  </td>
-                  <td className={`${td} text-right`}>
-                    {r.recoveredAfterMs === undefined ? "–" : `+${formatMs(r.recoveredAfterMs)}`}
-                  </td>
-                  <td className={`${td} text-right whitespace-nowrap`}>
-                    {[r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99].map((v) => formatMs(v)).join(" / ")}
-                  </td>
-                  <td className={td}>
-                    {Object.entries(r.errors)
-                      .map(([kind, n]) => `${kind} ×${n}`)
-                      .join(", ") || "–"}
-                  </td>
-                </tr>
+                <Fragment key={`${r.endpoint}-${r.mode}`}>
+                  <tr className={r.prediction ? "" : "border-b border-slate-100 dark:border-slate-800/60"}>
+                    <th scope="row" className={`${td} text-left font-medium`}>
+                      {endpointLabel(r.endpoint)}
+                    </th>
+                    <td className={td}>{r.mode === "new" ? "new each probe" : "kept alive"}</td>
+                    <td className={`${td} text-right`}>{r.samples.toLocaleString("en")}</td>
+                    <td
+                      className={`${td} text-right ${r.failures ? "font-semibold text-red-700 dark:text-red-300" : ""}`}
+                    >
+                      {r.failures.toLocaleString("en")}
+                    </td>
+                    <td className={`${td} text-right font-semibold`}>{formatMs(r.downtimeMs)}</td>
+                    <td className={`${td} text-right whitespace-nowrap`}>
+                      {r.prediction ? formatMs(r.prediction.downtimeMs) : "–"}
+                      {r.prediction?.disagrees && !live ? (
+                        <span className="ml-1">
+                          <Pill tone="warn">differs</Pill>
+                        </span>
+                      ) : null}
+                    </td>
+                    <td className={`${td} text-right`}>{formatMs(r.longestGapMs)}</td>
+                    <td className={`${td} text-right`}>
+                      {r.firstFailureAfterMs === undefined ? "–" : `+${formatMs(r.firstFailureAfterMs)}`}
+                    </td>
+                    <td className={`${td} text-right`}>
+                      {r.recoveredAfterMs === undefined ? "–" : `+${formatMs(r.recoveredAfterMs)}`}
+                    </td>
+                    <td className={`${td} text-right whitespace-nowrap`}>
+                      {[r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99]
+                        .map((v) => formatMs(v))
+                        .join(" / ")}
+                    </td>
+                    <td className={td}>
+                      {Object.entries(r.errors)
+                        .map(([kind, n]) => `${kind} ×${n}`)
+                        .join(", ") || "–"}
+                    </td>
+                  </tr>
+                  {r.prediction && (
+                    <tr className="border-b border-slate-100 dark:border-slate-800/60">
+                      <td colSpan={11} className="px-3 pb-2 text-xs text-slate-600 dark:text-slate-400">
+                        Predicted {formatMs(r.prediction.downtimeMs)} because {r.prediction.reason}.
+                        {r.prediction.disagrees && !live
+                          ? " The measurement disagrees: something behaved otherwise than these timers say."
+                          : ""}
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>

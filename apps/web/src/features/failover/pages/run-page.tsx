@@ -1,6 +1,6 @@
 // Route /failover/runs/:id: one run, live while it goes on — the timeline, the results per way in and mode, the
 // events, the restore; abort (asks first), export as CSV or JSON.
-import { type RunDetail, summarizeSamples } from "@k3s-ha/shared";
+import { type RunDetail, runResults } from "@k3s-ha/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useDeferredValue, useMemo, useState } from "react";
 import { Link } from "wouter";
@@ -103,15 +103,14 @@ export default function RunPage({ params }: { params: { id: string } }) {
   const liveResults = useMemo(
     () =>
       live && run.data
-        ? summarizeSamples(samples, run.data.actionAtMs !== null ? { actionAtMs: run.data.actionAtMs } : {})
-            .map((r) => ({
-              ...r,
-              errors: Object.fromEntries(
-                Object.entries(r.errors).filter((e): e is [string, number] => e[1] !== undefined),
-              ),
-              answeredBy: r.endpoint.startsWith("node:") ? r.endpoint : null,
-            }))
-            .sort((a, b) => a.endpoint.localeCompare(b.endpoint) || a.mode.localeCompare(b.mode))
+        ? runResults(samples, {
+            scenario: run.data.scenario,
+            node: run.data.node,
+            request: run.data.request,
+            actionAtMs: run.data.actionAtMs,
+            servers: run.data.servers,
+            facts: run.data.facts,
+          })
         : undefined,
     [live, samples, run.data],
   );
