@@ -21,5 +21,5 @@ export { listNamespaces } from "./netns.js";
 export { regenerateRouter, setCarpState } from "./router.js";
 export { fibNextHops, waitForConverged, waitForFib } from "./routes.js";
 export { planFile } from "./state.js";
-export { uniqueLabName } from "./testing.js";
+export { readPlan, uniqueLabName } from "./testing.js";
 export { labTopology, type RouterKind, routerKinds } from "./topology.js";

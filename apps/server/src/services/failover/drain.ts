@@ -14,6 +14,7 @@ const podList = z.object({
         annotations: z.record(z.string(), z.string()).optional(),
         ownerReferences: z.array(z.object({ kind: z.string() })).optional(),
       }),
+      spec: z.object({ nodeName: z.string().optional() }).optional(),
       status: z.object({ phase: z.string().optional() }).optional(),
     }),
   ),
@@ -55,6 +56,8 @@ export async function drainNode(kube: KubeAccess, node: string, o: DrainOptions)
   );
   const pods = listed.items.filter(
     (p) =>
+      // The field selector asked for this node's pods; checked again, so nothing else is ever evicted.
+      p.spec?.nodeName === node &&
       !p.metadata.ownerReferences?.some((o) => o.kind === "DaemonSet") &&
       !p.metadata.annotations?.["kubernetes.io/config.mirror"] &&
       p.status?.phase !== "Succeeded" &&

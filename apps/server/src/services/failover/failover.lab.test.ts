@@ -1,9 +1,11 @@
 // Failover runs against a lab of real daemons (root; option 1, `--bgp fast`, fast controllers): a hard fault of
 // exactly 2 s on node02 measures node02's direct downtime as 2 s within two intervals while node01 loses nothing;
-// an abort of stop-k3s restores k3s; a console killed mid-run (SIGKILL) leaves the run interrupted and the next start
-// restores k3s.
+// graceful maintenance costs no new connection through the VIP; stopping k3s without exclusion costs the VIP a share
+// until the endpoint turns not ready, near the prediction; killing BIRD or withdrawing BGP costs new connections
+// nothing; Go's dialer loses a drop when the dead address comes first and happy eyeballs does not; an abort of
+// stop-k3s restores k3s; a console killed mid-run (SIGKILL) leaves the run interrupted and the next start restores.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -13,11 +15,14 @@ import {
   labUp,
   listNamespaces,
   planFile,
+  readPlan,
   uniqueLabName,
   waitForConverged,
 } from "@k3s-ha/lab";
 import { type ClusterSnapshot, type RunDetail, runDetailSchema } from "@k3s-ha/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { startFixedDns } from "../../test/fixed-dns.js";
 import { ADMIN_PASSWORD, API_TOKEN, type Harness, REPO, startHarness } from "../../test/harness.js";
 
 const name = uniqueLabName("fail");
@@ -57,6 +62,8 @@ beforeAll(async () => {
   await labUp(name, { preset: "vip", bgp: "fast", fastControllers: true });
   h = await startHarness({ planFile: planFile(t) });
   await h.app.collectors.cluster.start();
+  // The router's view: the waits on its VIP paths and the time axis need it (every 250 ms during a run).
+  h.app.collectors.router.start();
   await waitForConverged(t);
   // The preflight reads the cluster: every node Ready first.
   await until("the cluster's three nodes Ready", async () => {
@@ -67,6 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   h?.app.collectors.cluster.stop();
+  h?.app.collectors.router.stop();
   await h?.close();
   await labDown(name);
   expect((await listNamespaces()).filter((ns) => ns.startsWith(`k3sl-${name}-`))).toEqual([]);
@@ -104,6 +112,158 @@ describe(`failover runs on a lab (${name})`, () => {
     expect(
       run.results.find((r) => r.endpoint === "node:node02" && r.mode === "new")?.intervals[0]?.endedAtMs,
     ).toBeDefined();
+  });
+
+  const finished = (app: Harness["app"], id: string) =>
+    until(
+      "the run to end",
+      async () => {
+        const d = await detail(app, id);
+        return ["done", "failed", "aborted"].includes(d.state) ? d : undefined;
+      },
+      150_000,
+    );
+  const resultOf = (run: RunDetail, endpoint: string, mode = "new") =>
+    run.results.find((r) => r.endpoint === endpoint && r.mode === mode);
+
+  it("graceful maintenance on node03: no new connection through the VIP fails, node03 itself is down", async () => {
+    const id = await startRun(h.app, {
+      scenario: "graceful-maintenance",
+      node: "node03",
+      endpoints: ["vip", "node:node03"],
+      durationS: 45,
+      faultS: 5,
+    });
+    const run = await finished(h.app, id);
+    expect(run.state, run.error ?? "").toBe("done");
+    expect(resultOf(run, "vip")?.failures).toBe(0);
+    expect(resultOf(run, "vip")?.prediction?.downtimeMs).toBe(0);
+    expect(resultOf(run, "node:node03")?.failures).toBeGreaterThan(0);
+    const summaries = run.events.map((e) => e.summary);
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        "Met: router-vip-path-withdrawn",
+        "Met: router-vip-path-back",
+        expect.stringMatching(/^node03 drained/),
+      ]),
+    );
+    expect(run.restore).toMatchObject({ state: "done" });
+    expect(run.restore.steps.map((s) => s.action)).toEqual([
+      "start-k3s",
+      "uncordon",
+      "include-in-load-balancers",
+    ]);
+    expect(await k3sActive(t, "node03")).toBe(true);
+  });
+
+  it("stop-k3s on node02 without exclusion: the VIP loses a share until the endpoint turns not ready", async () => {
+    const id = await startRun(h.app, {
+      scenario: "stop-k3s",
+      node: "node02",
+      endpoints: ["vip", "node:node02"],
+      durationS: 40,
+      faultS: 20,
+    });
+    const run = await finished(h.app, id);
+    expect(run.state, run.error ?? "").toBe("done");
+    const vip = resultOf(run, "vip");
+    const unready = run.events.find((e) => e.kind === "endpoint" && /node02 is not ready/.test(e.summary));
+    const withdrawn = run.events.find(
+      (e) => e.kind === "router-path" && /VIP .* lost node02/.test(e.summary),
+    );
+    expect(unready, JSON.stringify(run.events.map((e) => e.summary))).toBeDefined();
+    expect(withdrawn).toBeDefined();
+    expect(vip?.failures).toBeGreaterThan(0);
+    // Every VIP failure falls between the stop and the path's withdrawal (with a second for the last probes).
+    for (const i of vip?.intervals ?? []) {
+      expect(i.beganAtMs).toBeGreaterThanOrEqual((run.actionAtMs ?? 0) - 200);
+      expect(i.beganAtMs).toBeLessThanOrEqual((withdrawn?.atMs ?? 0) + 1_000);
+    }
+    // Near the prediction: the grace period's share, within a factor of two either way.
+    const predicted = vip?.prediction?.downtimeMs ?? 0;
+    console.log(
+      `stop-k3s node02: VIP new ${vip?.failures} failures, ${vip?.downtimeMs} ms measured, ${predicted} ms predicted; ` +
+        `endpoint not ready at +${((unready?.atMs ?? 0) - (run.actionAtMs ?? 0)).toFixed(0)} ms, path withdrawn at ` +
+        `+${((withdrawn?.atMs ?? 0) - (run.actionAtMs ?? 0)).toFixed(0)} ms`,
+    );
+    expect(predicted).toBeGreaterThan(0);
+    expect(vip?.downtimeMs).toBeGreaterThan(predicted / 2);
+    expect(vip?.downtimeMs).toBeLessThan(predicted * 2);
+    expect(await k3sActive(t, "node02")).toBe(true);
+  });
+
+  it("killing BIRD on node01 and withdrawing BGP on node02 cost no new connection through the VIP", async () => {
+    const kill = await finished(
+      h.app,
+      await startRun(h.app, { scenario: "kill-bird", node: "node01", endpoints: ["vip"], durationS: 15 }),
+    );
+    expect(kill.state, kill.error ?? "").toBe("done");
+    expect(resultOf(kill, "vip")?.failures).toBe(0);
+    expect(kill.events.map((e) => e.summary)).toContain("Met: bird-back");
+    const withdraw = await finished(
+      h.app,
+      await startRun(h.app, {
+        scenario: "bgp-withdraw",
+        node: "node02",
+        endpoints: ["vip"],
+        durationS: 25,
+        faultS: 5,
+      }),
+    );
+    expect(withdraw.state, withdraw.error ?? "").toBe("done");
+    expect(resultOf(withdraw, "vip")?.failures).toBe(0);
+    expect(withdraw.events.some((e) => e.kind === "router-path" && /lost node02/.test(e.summary))).toBe(true);
+    expect(withdraw.restore).toMatchObject({
+      state: "done",
+      steps: [{ action: "start-bgp", state: "done" }],
+    });
+  });
+
+  it("the round-robin name: Go's dialer loses the drop when the dead address is first, happy eyeballs does not", async () => {
+    const plan = readPlan(planFile(t));
+    const addr = (n: string) => plan.nodes.find((x) => x.name === n)?.address ?? "";
+    const dns = await startFixedDns({
+      [plan.dns.roundRobinName]: [addr("node02"), addr("node01"), addr("node03")],
+    });
+    const file = join(h.dir, "plan-fixed-dns.yaml");
+    writeFileSync(file, stringify({ ...plan, dns: { ...plan.dns, server: "::1", port: dns.port } }));
+    const fixed = await startHarness({ planFile: file });
+    try {
+      await fixed.app.collectors.cluster.start();
+      await until("the cluster read", async () =>
+        fixed.app.hub.source<ClusterSnapshot>("kubernetes")?.data?.nodes.length === 3 ? true : undefined,
+      );
+      const body = {
+        scenario: "hard-fault",
+        node: "node02",
+        endpoints: ["round-robin"],
+        durationS: 7,
+        faultS: 2,
+      };
+      const go = await finished(fixed.app, await startRun(fixed.app, { ...body, dial: "go" }));
+      const goRr = resultOf(go, "round-robin");
+      expect(goRr?.intervals).toHaveLength(1);
+      expect(goRr?.intervals[0]?.kind).toBe("timeout");
+      expect(goRr?.downtimeMs).toBeGreaterThanOrEqual(1_800);
+      expect(goRr?.downtimeMs).toBeLessThanOrEqual(2_200);
+      const he = await finished(fixed.app, await startRun(fixed.app, { ...body, dial: "happy-eyeballs" }));
+      expect(resultOf(he, "round-robin")?.failures).toBe(0);
+      // During the drop the next address answered, after the first attempt's 250 ms.
+      const csv = await fixed.app.inject({
+        method: "GET",
+        url: `/api/failover/runs/${he.id}/samples.csv`,
+        headers: auth,
+      });
+      const during = csv.body
+        .split("\r\n")
+        .filter((l) => l.includes(",round-robin,new,") && l.includes(`,${addr("node01")},`));
+      expect(during.length).toBeGreaterThan(5);
+      expect(during.every((l) => Number(l.split(",")[5]) >= 250)).toBe(true);
+    } finally {
+      fixed.app.collectors.cluster.stop();
+      await fixed.close();
+      await dns.stop();
+    }
   });
 
   it("restores k3s when a stop-k3s run is aborted", async () => {

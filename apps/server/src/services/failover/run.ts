@@ -212,8 +212,13 @@ export class ActiveRun {
         return !vipNodes.includes(node);
       case "router-vip-path-back":
         return vipNodes.includes(node);
-      case "bird-back":
-        return this.routerSeen?.sessions[node] === "Established";
+      case "bird-back": {
+        // A session established again since the kill (FRR's time has 1 s resolution: 2 s of slack).
+        const peer = this.env.router()?.peers.find((p) => p.name === node);
+        if (peer?.state !== "Established" || !peer.establishedAt) return false;
+        const sinceWall = Date.now() - (this.now() - sinceMs);
+        return Date.parse(peer.establishedAt) >= sinceWall - 2_000;
+      }
     }
   }
 
@@ -264,14 +269,23 @@ export class ActiveRun {
   ) {
     const run = actions[step.action];
     if (!run) throw new ActionError(`the console cannot run ${step.action} yet`);
-    this.event({
-      kind: "action",
-      summary: `${step.action} on ${this.request.node ?? "the cluster"}`,
-      detail: { action: step.action },
-    });
+    const began = this.now();
+    this.event(
+      {
+        kind: "action",
+        summary: `${step.action} on ${this.request.node ?? "the cluster"}`,
+        detail: { action: step.action },
+      },
+      began,
+    );
     const outcome = await run(this.context(signal, deadlineMs));
-    const at = this.now() + (outcome.effectDelayMs ?? 0);
-    this.event({ kind: "action-done", summary: outcome.summary, detail: { action: step.action } }, at);
+    // The action takes effect when its command starts (systemctl stop closes the listener at once), except what says
+    // it starts later (the drop, 0.3 s after its command returned).
+    const at = outcome.effectDelayMs !== undefined ? this.now() + outcome.effectDelayMs : began;
+    this.event(
+      { kind: "action-done", summary: outcome.summary, detail: { action: step.action } },
+      outcome.effectDelayMs !== undefined ? at : this.now(),
+    );
     return at;
   }
 
@@ -290,6 +304,8 @@ export class ActiveRun {
           if (this.actionAtMs === undefined) {
             this.actionAtMs = at;
             this.env.store.update(this.id, { actionAtMs: at });
+            // Open pages refetch the detail: the timeline's action line and the times from the action.
+            this.env.stateChanged("running");
           }
           if (step.waitFor) await this.waitFor(step.waitFor, durationMs, true, at);
         }

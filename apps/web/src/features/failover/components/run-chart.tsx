@@ -17,7 +17,7 @@ import { endpointLabel } from "./format";
 
 const COLORS = ["#0369a1", "#b45309", "#047857", "#7c3aed", "#be123c", "#0f766e", "#4d7c0f", "#a21caf"];
 const POINTS_PER_LINE = 300;
-const MARKED: RunEvent["kind"][] = ["action-done", "router-path", "node", "endpoint", "restore"];
+const MARKED: RunEvent["kind"][] = ["action", "action-done", "router-path", "node", "endpoint", "restore"];
 
 /** Render times of the chart (ms), kept when a benchmark asks for them (localStorage k3shaBench = "1"). */
 function recordRender(_id: string, _phase: string, actualMs: number) {
@@ -33,6 +33,8 @@ export interface RunChartProps {
   endpoints: readonly string[];
   /** The run's length in ms (the axis' end while it runs is the last sample). */
   durationMs: number;
+  /** When the first action took effect (the red line). */
+  actionAtMs: number | null;
 }
 
 function groupBy(samples: readonly Sample[]): Map<string, Sample[]> {
@@ -46,7 +48,7 @@ function groupBy(samples: readonly Sample[]): Map<string, Sample[]> {
   return out;
 }
 
-export default function RunChart({ samples, events, endpoints, durationMs }: RunChartProps) {
+export default function RunChart({ samples, events, endpoints, durationMs, actionAtMs }: RunChartProps) {
   const id = useId();
   const [mode, setMode] = useState<"new" | "reused">("new");
   const groups = useMemo(() => groupBy(samples), [samples]);
@@ -108,13 +110,11 @@ export default function RunChart({ samples, events, endpoints, durationMs }: Run
                   labelFormatter={(v) => `${Number(v).toFixed(2)} s`}
                 />
                 {markers.map((e) => (
-                  <ReferenceLine
-                    key={e.seq}
-                    x={e.atMs / 1_000}
-                    stroke={e.kind === "action-done" ? "#dc2626" : "#64748b"}
-                    strokeDasharray={e.kind === "action-done" ? undefined : "4 3"}
-                  />
+                  <ReferenceLine key={e.seq} x={e.atMs / 1_000} stroke="#64748b" strokeDasharray="4 3" />
                 ))}
+                {actionAtMs !== null && (
+                  <ReferenceLine x={actionAtMs / 1_000} stroke="#dc2626" strokeWidth={2} />
+                )}
                 {lines.map((l) => (
                   <Line
                     key={l.endpoint}

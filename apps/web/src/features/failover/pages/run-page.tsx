@@ -160,6 +160,7 @@ export default function RunPage({ params }: { params: { id: string } }) {
               events={events}
               endpoints={r.request.endpoints}
               durationMs={r.request.durationS * 1_000}
+              actionAtMs={r.actionAtMs}
             />
           </Suspense>
         </Card>

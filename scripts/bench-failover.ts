@@ -1,0 +1,167 @@
+// Prints the failover figures on a lab of real daemons ("benchfail", its own /64) with the built console:
+//   1. probe start jitter: an observe run at 100 ms × 6 ways in × 2 modes while one Chromium page and nine
+//      websocket clients follow it — the worker's start lateness p50/p99/max, and the server's CPU;
+//   2. a long run at 50 ms × 6 ways in (default 600 s): every sample stored (stored = fired), the server's CPU, and the
+//      chart's render time per update in Chromium (p50/p95);
+// As root, after `pnpm build`: pnpm -s bench:failover [--jitter-s 60] [--long-s 600]
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { labDown, labTopology, labUp, planFile } from "@k3s-ha/lab";
+import { chromium, type Page } from "@playwright/test";
+import { CHROMIUM_LAUNCH } from "../playwright.config";
+
+const { values } = parseArgs({
+  options: { "jitter-s": { type: "string", default: "60" }, "long-s": { type: "string", default: "600" } },
+});
+const JITTER_S = Number(values["jitter-s"]);
+const LONG_S = Number(values["long-s"]);
+const LAB = "benchfail";
+const PORT = 8192;
+const PASSWORD = "bench-admin-password";
+const TOKEN = "bench-token-0123456789abcdef";
+const BASE = `http://127.0.0.1:${PORT}`;
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN;
+};
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function startRun(body: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${BASE}/api/failover/runs`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ confirm: true, ...body }),
+  });
+  if (res.status !== 201) throw new Error(`start: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+interface Detail {
+  state: string;
+  samples: number;
+  probeStats: { fired: number; passed: number; lateMs: { p50: number; p99: number; max: number } } | null;
+}
+
+async function waitDone(id: string, ms: number): Promise<Detail> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const d = (await (await fetch(`${BASE}/api/failover/runs/${id}`, { headers: auth })).json()) as Detail;
+    if (!["running", "restoring"].includes(d.state)) return d;
+    if (Date.now() > end) throw new Error(`run ${id} did not end`);
+    await sleep(1_000);
+  }
+}
+
+/** A websocket client following the run (what a second operator's page does), counting the samples it gets. */
+function follower(id: string): { samples: () => number; close: () => void } {
+  let n = 0;
+  const ws = new WebSocket(`ws://127.0.0.1:${PORT}/api/ws`, { headers: auth } as unknown as string[]);
+  ws.onopen = () => ws.send(JSON.stringify({ type: "follow-run", runId: id, since: 0 }));
+  ws.onmessage = (e) => {
+    const m = JSON.parse(String(e.data)) as { type: string; samples?: unknown[] };
+    if (m.type === "run-samples") n += m.samples?.length ?? 0;
+  };
+  return { samples: () => n, close: () => ws.close() };
+}
+
+async function signedIn(page: Page): Promise<void> {
+  await page.goto(`${BASE}/`);
+  await page.evaluate(() => window.localStorage.setItem("k3shaBench", "1"));
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("live-status").filter({ hasText: /Live/ }).waitFor({ timeout: 30_000 });
+}
+
+const endpoints = ["vip", "vip-name", "round-robin", "node:node01", "node:node02", "node:node03"];
+
+async function main(): Promise<void> {
+  const t = labTopology(LAB);
+  await labUp(LAB, { preset: "vip" });
+  const dir = mkdtempSync(join(tmpdir(), "k3s-ha-bench-failover-"));
+  const server = spawn(
+    "node",
+    ["apps/server/dist/cli.js", "serve", "--plan", planFile(t), "--port", String(PORT), "--data", join(dir, "data")],
+    {
+      env: {
+        MALLOC_ARENA_MAX: "2",
+        ...process.env,
+        K3S_HA_ADMIN_PASSWORD: PASSWORD,
+        K3S_HA_API_TOKEN: TOKEN,
+        K3S_HA_LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
+  try {
+    for (let i = 0; i < 100; i++) {
+      if ((await fetch(`${BASE}/api/health`).catch(() => undefined))?.ok) break;
+      await sleep(200);
+    }
+    // The preflight and the time axis read the cluster and the router: give the sources a moment.
+    await sleep(8_000);
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await signedIn(page);
+
+    // 1. Jitter at 100 ms × 6 × 2 with one page and nine websocket followers.
+    const pid = server.pid ?? 0;
+    const id = await startRun({ scenario: "observe", endpoints, intervalMs: 100, durationS: JITTER_S });
+    await page.goto(`${BASE}/failover/runs/${id}`);
+    const followers = Array.from({ length: 9 }, () => follower(id));
+    const cpu0 = cpuSeconds(pid);
+    const w0 = performance.now();
+    const jitter = await waitDone(id, (JITTER_S + 60) * 1_000);
+    const cpu = ((cpuSeconds(pid) - cpu0) / ((performance.now() - w0) / 1_000)) * 100;
+    const got = followers.map((f) => f.samples());
+    for (const f of followers) f.close();
+    const late = jitter.probeStats?.lateMs;
+    process.stdout.write(
+      `probe start lateness at 100 ms × ${endpoints.length} × 2 (${JITTER_S} s, 1 page + 9 followers): ` +
+        `p50 ${late?.p50} ms, p99 ${late?.p99} ms, max ${late?.max} ms; ${jitter.probeStats?.fired} probes, ` +
+        `${jitter.samples} stored; followers got ${Math.min(...got)}-${Math.max(...got)}; server CPU ${cpu.toFixed(1)} % of a core\n`,
+    );
+
+    // 2. A long run at 50 ms × 6 ways in (both modes), the chart open.
+    const long = await startRun({ scenario: "observe", endpoints, intervalMs: 50, durationS: LONG_S });
+    await page.goto(`${BASE}/failover/runs/${long}`);
+    await page.evaluate(() => {
+      (window as unknown as { __k3shaChartRenders: number[] }).__k3shaChartRenders = [];
+    });
+    const c0 = cpuSeconds(pid);
+    const l0 = performance.now();
+    const done = await waitDone(long, (LONG_S + 120) * 1_000);
+    const longCpu = ((cpuSeconds(pid) - c0) / ((performance.now() - l0) / 1_000)) * 100;
+    const renders = await page.evaluate(
+      () => (window as unknown as { __k3shaChartRenders: number[] }).__k3shaChartRenders,
+    );
+    process.stdout.write(
+      `${LONG_S} s at 50 ms × ${endpoints.length} × 2: ${done.probeStats?.fired} probes fired, ${done.samples} stored ` +
+        `(lateness p99 ${done.probeStats?.lateMs.p99} ms); server CPU ${longCpu.toFixed(1)} % of a core; ` +
+        `chart render per update (${renders.length} renders): p50 ${percentile(renders, 50).toFixed(1)} ms, ` +
+        `p95 ${percentile(renders, 95).toFixed(1)} ms, max ${Math.max(...renders).toFixed(1)} ms\n`,
+    );
+  } finally {
+    await browser.close();
+    server.kill("SIGTERM");
+    await sleep(1_000);
+    await labDown(LAB);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench-failover: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
