@@ -92,7 +92,16 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "k3s-ha-bench-failover-"));
   const server = spawn(
     "node",
-    ["apps/server/dist/cli.js", "serve", "--plan", planFile(t), "--port", String(PORT), "--data", join(dir, "data")],
+    [
+      "apps/server/dist/cli.js",
+      "serve",
+      "--plan",
+      planFile(t),
+      "--port",
+      String(PORT),
+      "--data",
+      join(dir, "data"),
+    ],
     {
       env: {
         MALLOC_ARENA_MAX: "2",
