@@ -3,7 +3,7 @@
 import { type RunDetail, runResults } from "@k3s-ha/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useDeferredValue, useMemo, useState } from "react";
-import { Link } from "wouter";
+import { Link, useLocation } from "wouter";
 import {
   Card,
   CardTitle,
@@ -17,6 +17,7 @@ import {
 } from "../../../components/ui";
 import { apiFetch, isApiError } from "../../../lib/api";
 import { formatDateTime } from "../../../lib/format";
+import { useThrottled } from "../../../lib/throttle";
 import { EventsList } from "../components/events-list";
 import { formatMs, stateTone } from "../components/format";
 import { ResultsTable } from "../components/results-table";
@@ -64,6 +65,46 @@ function AbortButton({ id }: { id: string }) {
   );
 }
 
+function DeleteButton({ id }: { id: string }) {
+  const client = useQueryClient();
+  const [, navigate] = useLocation();
+  const [asking, setAsking] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => apiFetch(`/api/failover/runs/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: failoverQueries.all() });
+      navigate("/failover");
+    },
+  });
+  if (!asking)
+    return (
+      <button type="button" className={secondaryButtonClass} onClick={() => setAsking(true)}>
+        Delete…
+      </button>
+    );
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      <span>Delete this run and its samples for good?</span>
+      <button
+        type="button"
+        className={dangerButtonClass}
+        disabled={remove.isPending}
+        onClick={() => remove.mutate()}
+      >
+        {remove.isPending ? "Deleting…" : "Delete"}
+      </button>
+      <button type="button" className={secondaryButtonClass} onClick={() => setAsking(false)}>
+        Keep it
+      </button>
+      {remove.isError && (
+        <FormAlert>
+          {isApiError(remove.error) ? remove.error.message : "The run could not be deleted."}
+        </FormAlert>
+      )}
+    </div>
+  );
+}
+
 function RestoreCard({ run }: { run: RunDetail }) {
   if (run.restore.state === "not-needed" || (run.restore.state === "pending" && active(run.state)))
     return null;
@@ -98,8 +139,9 @@ export default function RunPage({ params }: { params: { id: string } }) {
   const stream = useRunStream(id);
   const state = stream.state ?? run.data?.state;
   const live = active(state);
-  // While the run goes on the results come from the stream (the server's summary is the same function).
-  const samples = useDeferredValue(stream.samples);
+  // While the run goes on the results come from the stream (the server's summary is the same function), redrawn
+  // twice a second: frames arrive ten times a second, and a reader gains nothing from redraws faster than that.
+  const samples = useDeferredValue(useThrottled(stream.samples, live ? 500 : 0));
   const liveResults = useMemo(
     () =>
       live && run.data
@@ -135,6 +177,7 @@ export default function RunPage({ params }: { params: { id: string } }) {
                 <a className={secondaryButtonClass} href={`/api/failover/runs/${id}/export.json`} download>
                   Export JSON
                 </a>
+                <DeleteButton id={id} />
               </>
             )}
           </div>
