@@ -9,6 +9,8 @@ import { K3S_VERSION, loadStandinConfig, type StandinConfig, standinPidFile } fr
 
 /** k3s.service's RestartSec. */
 const RESTART_SEC_MS = 5_000;
+/** How long a lab node takes to reboot: its link is down this long. */
+const REBOOT_MS = 15_000;
 
 function pidAlive(pidFile: string): boolean {
   const pid = readPid(pidFile);
@@ -50,8 +52,46 @@ function scheduleRestart(c: StandinConfig, pid: number): void {
 const restartPendingFile = (c: StandinConfig) => `${standinPidFile(c)}.restart-pending`;
 const cancelRestart = (c: StandinConfig) => rmSync(restartPendingFile(c), { force: true });
 
+/**
+ * A reboot as the network sees it: k3s stopped (systemd's SIGTERM), BIRD stopped gracefully (its sessions closed with
+ * a Cease), the link down for REBOOT_MS, then the link up, BIRD and k3s started again.
+ */
+async function reboot(c: StandinConfig): Promise<number> {
+  await new Promise((r) => setTimeout(r, 300));
+  cancelRestart(c);
+  await stopK3s(c);
+  writeFileSync(c.birdDownFile, "down\n");
+  if (birdPid(c)) spawnSync("birdc", ["-s", c.birdSocket, "down"], { timeout: 5_000, stdio: "ignore" });
+  const link = (state: "up" | "down") =>
+    spawnSync("ip", ["-n", c.routerNs, "link", "set", c.bridgePort, state], {
+      timeout: 5_000,
+      stdio: "ignore",
+    });
+  link("down");
+  try {
+    await new Promise((r) => setTimeout(r, REBOOT_MS));
+  } finally {
+    link("up");
+    rmSync(c.birdDownFile, { force: true });
+  }
+  await until(() => birdPid(c) !== undefined, 15_000);
+  await startK3s(c);
+  return 0;
+}
+
 const systemctl: Command = async (c, args) => {
   const [verb, unit] = args.filter((a, i) => !a.startsWith("-") && args[i - 1] !== "-s");
+  if (verb === "__reboot") return reboot(c);
+  if (verb === "reboot") {
+    // As systemd: the command returns, then the machine goes down (a detached process plays the reboot).
+    const script = process.argv[1] ?? "";
+    spawn(process.execPath, [...process.execArgv, script, "systemctl", "__reboot"], {
+      detached: true,
+      stdio: "ignore",
+      env: process.env,
+    }).unref();
+    return 0;
+  }
   if (verb === "__restart-after-kill") {
     await new Promise((r) => setTimeout(r, RESTART_SEC_MS));
     const pending = existsSync(restartPendingFile(c))

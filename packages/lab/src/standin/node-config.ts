@@ -20,6 +20,9 @@ export interface StandinConfig {
   /** BIRD's pid file and runit's down file (`sv down bird6`): what pkill and crictl exec act on. */
   birdPidFile: string;
   birdDownFile: string;
+  /** The router's namespace and this node's port on its bridge: a reboot takes the link down there, as a switch sees it. */
+  routerNs: string;
+  bridgePort: string;
   /** Absolute paths of node and tsx's loader, so wrappers run the stand-in with the lab's Node. */
   nodeBin: string;
   tsxLoader: string;

@@ -68,6 +68,8 @@ export function standinConfig(
     calicoPidFile: calicoPidFile(node),
     birdPidFile: birdPidFile(node),
     birdDownFile: birdDownFile(node),
+    routerNs: t.router.ns,
+    bridgePort: node.bridgePort,
     nodeBin: process.execPath,
     tsxLoader: tsxLoader(),
     kubeDb: kubeDbFile(t),

@@ -17,6 +17,7 @@ export const nodeCommandIds = [
   "k3s-kill",
   "bird-kill",
   "calico-bgp",
+  "node-reboot",
   "node-drop-traffic",
 ] as const;
 

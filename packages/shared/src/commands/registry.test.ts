@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { routerCommandIds } from "./ids.js";
-import { DROP_SCRIPT } from "./node-actions.js";
+import { CALICO_BGP_SCRIPT, DROP_SCRIPT } from "./node-actions.js";
 import { buildCommand, commands, shellQuote } from "./registry.js";
 
 const pfsense = { kind: "router", platform: "pfsense-frr", sudo: false } as const;
@@ -96,6 +96,19 @@ describe("command registry", () => {
       expect(line(buildCommand("node-drop-traffic", { seconds } as never, node))).toMatch(
         /^error: node-drop-traffic: seconds: /,
       );
+  });
+
+  it("builds BIRD's kill, Calico's BGP through runit and the reboot from fixed argv", () => {
+    const plain = { ...node, sudo: false };
+    expect(line(buildCommand("bird-kill", {}, plain))).toBe("pkill -KILL -x bird6");
+    expect(line(buildCommand("node-reboot", {}, node))).toBe("sudo -n systemctl reboot");
+    const bgp = buildCommand("calico-bgp", { verb: "down" }, plain);
+    expect(bgp.ok && bgp.command.argv.slice(3)).toEqual(["k3s-ha-bgp", "down"]);
+    expect(line(buildCommand("calico-bgp", { verb: "restart" } as never, plain))).toMatch(
+      /^error: calico-bgp: verb: /,
+    );
+    execFileSync("sh", ["-n", "-c", CALICO_BGP_SCRIPT]);
+    expect(CALICO_BGP_SCRIPT).toContain('k3s crictl exec "$id" sv "$1" bird6');
   });
 
   it("writes a drop script that a POSIX shell parses, that removes itself and starts the drop after the removal", () => {

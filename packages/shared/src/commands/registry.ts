@@ -236,6 +236,17 @@ export const commands = {
     maxOutputBytes: 16 * KB,
     timeoutMs: 30_000,
   }),
+  // Returns at once; the node goes down a moment later (the console's session with it).
+  "node-reboot": command({
+    id: "node-reboot",
+    runsOn: "node",
+    changes: true,
+    params: none,
+    build: () => ({ argv: ["systemctl", "reboot"] }),
+    parse: parseText,
+    maxOutputBytes: 16 * KB,
+    timeoutMs: 15_000,
+  }),
   "node-drop-traffic": command({
     id: "node-drop-traffic",
     runsOn: "node",

@@ -76,6 +76,8 @@ function nodeOutageMs(i: PredictionInput): { ms: number; why: string } | undefin
       };
     case "restart-k3s":
       return { ms: 0, why: "a restart takes as long as k3s needs to stop and start (seconds)" };
+    case "node-restart":
+      return { ms: 0, why: "it reboots (as long as the machine takes to boot and start k3s)" };
     default:
       return undefined;
   }
@@ -180,6 +182,11 @@ export function predict(i: PredictionInput): Prediction {
     return {
       downtimeMs: round(outage.ms),
       reason: `its own address is unavailable while ${outage.why}`,
+    };
+  if (i.scenario === "node-restart")
+    return {
+      downtimeMs: 0,
+      reason: `a reboot stops BIRD gracefully, so the router withdraws ${i.node}'s paths at once; ${i.mode === "reused" ? "a kept connection through it is reset (ECMP rehash)" : "only connections begun in the moment between k3s stopping and BIRD stopping can fail"}`,
     };
   if (i.endpoint === "vip" || i.endpoint === "vip-name") return vipPrediction(i, outage);
   return namePrediction(i, outage);

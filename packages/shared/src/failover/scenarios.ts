@@ -24,6 +24,8 @@ export type WaitCondition =
   | "router-vip-path-withdrawn"
   | "router-vip-path-back"
   | "node-ready"
+  /** The node's own API failed after the action and answers again (a reboot's return). */
+  | "node-back"
   | "node-api-ready"
   | "fault-over"
   | "bird-back";
@@ -86,7 +88,8 @@ export const scenarios: Record<FailoverScenario, Scenario> = {
     title: "Kill k3s",
     effect: "kills k3s with SIGKILL (the document's API process crash); systemd restarts it",
     destructive: true,
-    steps: [{ id: "kill-k3s", action: "kill-k3s", waitFor: "node-api-ready", restore: k3sBack }],
+    // Back once its API failed and answers again (a probe begun before the process died may still succeed).
+    steps: [{ id: "kill-k3s", action: "kill-k3s", waitFor: "node-back", restore: k3sBack }],
   },
   "kill-bird": {
     id: "kill-bird",
@@ -100,7 +103,7 @@ export const scenarios: Record<FailoverScenario, Scenario> = {
     title: "Reboot the node",
     effect: "reboots the node (systemctl reboot): every service and its link go down and come back",
     destructive: true,
-    steps: [{ id: "reboot", action: "reboot-node", waitFor: "node-ready" }],
+    steps: [{ id: "reboot", action: "reboot-node", waitFor: "node-back" }],
   },
   "graceful-maintenance": {
     id: "graceful-maintenance",
@@ -142,6 +145,15 @@ export const scenarios: Record<FailoverScenario, Scenario> = {
     steps: [{ id: "drop", action: "drop-node-traffic", waitFor: "fault-over" }],
   },
 };
+
+/**
+ * What `faultS` means for a scenario: how long the drop lasts, how long the node stays broken before the restore (a
+ * step with a restore and nothing to wait for), or nothing (the scenario ends by itself).
+ */
+export function faultKind(scenario: Scenario): "drop" | "hold" | null {
+  if (scenario.steps.some((s) => s.action === "drop-node-traffic")) return "drop";
+  return scenario.steps.some((s) => s.restore && !s.waitFor) ? "hold" : null;
+}
 
 /** The restore phase: every restore of the steps that ran, last first. */
 export function restorePlan(scenario: Scenario, ran: number): ScenarioStep["restore"][] {

@@ -213,6 +213,8 @@ export const failoverCatalogSchema = z.object({
       destructive: z.boolean(),
       /** What the restore does after the fault (and on abort or failure), in order; empty when the fault heals itself. */
       restore: z.array(z.string()),
+      /** What faultS means here: the drop's length, how long the fault is held before the restore, or nothing. */
+      fault: z.enum(["drop", "hold"]).nullable(),
       available: z.boolean(),
       unavailableReason: z.string().optional(),
     }),

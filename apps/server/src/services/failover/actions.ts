@@ -40,6 +40,7 @@ export const supportedActions = new Set<StepAction>([
   "kill-bird",
   "stop-bgp",
   "start-bgp",
+  "reboot-node",
   "exclude-from-load-balancers",
   "include-in-load-balancers",
 ]);
@@ -117,6 +118,12 @@ export const actions: Partial<Record<StepAction, Action>> = {
       "sv up bird6",
     );
     return { summary: `Calico's BGP on ${ctx.node} started again (sv up bird6)` };
+  },
+  "reboot-node": async (ctx) => {
+    await nodeCommand(ctx, () => ctx.ssh.exec(ctx.node, "node-reboot", {}, ctx.signal), "systemctl reboot");
+    return {
+      summary: `${ctx.node} is rebooting (systemctl reboot): every service and its link go down and come back`,
+    };
   },
   "drop-node-traffic": async (ctx) => {
     const said = await nodeCommand(

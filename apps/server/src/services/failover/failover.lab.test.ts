@@ -219,6 +219,27 @@ describe(`failover runs on a lab (${name})`, () => {
     });
   });
 
+  it("a reboot of node03: its own address is gone for the reboot, the VIP loses next to nothing", async () => {
+    const run = await finished(
+      h.app,
+      await startRun(h.app, {
+        scenario: "node-restart",
+        node: "node03",
+        endpoints: ["vip", "node:node03"],
+        durationS: 45,
+      }),
+    );
+    expect(run.state, run.error ?? "").toBe("done");
+    const direct = resultOf(run, "node:node03");
+    // The lab's reboot keeps the link down 15 s, then BIRD and k3s start.
+    expect(direct?.downtimeMs).toBeGreaterThan(15_000);
+    expect(direct?.downtimeMs).toBeLessThan(40_000);
+    expect(run.events.map((e) => e.summary)).toContain("Met: node-back");
+    expect(run.events.some((e) => e.kind === "router-path" && /lost node03/.test(e.summary))).toBe(true);
+    expect(resultOf(run, "vip")?.downtimeMs).toBeLessThan(1_000);
+    expect(await k3sActive(t, "node03")).toBe(true);
+  });
+
   it("the round-robin name: Go's dialer loses the drop when the dead address is first, happy eyeballs does not", async () => {
     const plan = readPlan(planFile(t));
     const addr = (n: string) => plan.nodes.find((x) => x.name === n)?.address ?? "";

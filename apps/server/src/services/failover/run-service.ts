@@ -6,6 +6,7 @@ import {
   type ClusterSnapshot,
   dialableAddresses,
   type failoverCatalogSchema,
+  faultKind,
   ignoresEndpointReadiness,
   type Plan,
   type PredictionFacts,
@@ -430,6 +431,7 @@ export class FailoverService {
           effect: s.effect,
           destructive: s.destructive,
           restore: restorePlan(s, s.steps.length).map((r) => r?.action ?? ""),
+          fault: faultKind(s),
           available: missing.length === 0,
           ...(missing.length
             ? { unavailableReason: `needs ${missing.join(", ")}, not in this console version yet` }

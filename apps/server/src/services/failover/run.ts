@@ -7,6 +7,7 @@ import {
   clusterDigest,
   clusterEvents,
   faultHoldMs,
+  faultKind,
   type Plan,
   type RouterDigest,
   type RouterSnapshot,
@@ -51,9 +52,6 @@ export function leadInMs(durationMs: number): number {
   return Math.min(10_000, Math.max(1_000, Math.round(durationMs / 10)));
 }
 
-/** Scenarios whose last step leaves the node broken until the restore: they hold the fault for `faultHoldMs`. */
-const holdsFault = (s: Scenario) => s.steps.some((step) => step.restore && !step.waitFor);
-
 export class ActiveRun {
   private eventSeq = 0;
   private readonly abort = new AbortController();
@@ -62,6 +60,7 @@ export class ActiveRun {
   private routerSeen: RouterDigest | undefined;
   private clusterSeen: ClusterDigest | undefined;
   private lastOkAtMs = new Map<string, number>();
+  private lastFailAtMs = new Map<string, number>();
   private stepsRan = 0;
   private actionAtMs: number | undefined;
   probes: ProbeRun | undefined;
@@ -118,6 +117,7 @@ export class ActiveRun {
     for (const s of samples)
       if (s.outcome === "ok")
         this.lastOkAtMs.set(s.endpoint, Math.max(this.lastOkAtMs.get(s.endpoint) ?? 0, s.startedAtMs));
+      else this.lastFailAtMs.set(s.endpoint, Math.max(this.lastFailAtMs.get(s.endpoint) ?? 0, s.startedAtMs));
     this.env.samplesAdded(samples);
   }
 
@@ -206,6 +206,10 @@ export class ActiveRun {
         return (this.lastOkAtMs.get(`node:${node}`) ?? -1) > sinceMs || (await this.env.nodeApiReady(node));
       case "fault-over":
         return this.now() >= sinceMs + (this.request.faultS ?? 0) * 1_000;
+      case "node-back": {
+        const failed = this.lastFailAtMs.get(`node:${node}`) ?? -1;
+        return failed > sinceMs && (this.lastOkAtMs.get(`node:${node}`) ?? -1) > failed;
+      }
       case "node-ready":
         return this.clusterSeen?.nodes[node]?.ready === "ready";
       case "router-vip-path-withdrawn":
@@ -309,7 +313,7 @@ export class ActiveRun {
           }
           if (step.waitFor) await this.waitFor(step.waitFor, durationMs, true, at);
         }
-        if (holdsFault(this.scenario)) await this.sleep(faultHoldMs(this.request));
+        if (faultKind(this.scenario) === "hold") await this.sleep(faultHoldMs(this.request));
         await this.restore("restoring");
         this.setState("running");
       }

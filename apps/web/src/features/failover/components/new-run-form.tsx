@@ -106,7 +106,7 @@ export function NewRunForm({ plan }: { plan: Plan }) {
           dial: draft.dial,
           intervalMs: draft.intervalMs,
           durationS: draft.durationS,
-          ...(draft.scenario === "observe" ? {} : { faultS: draft.faultS }),
+          ...(scenario?.fault ? { faultS: draft.faultS } : {}),
           confirm: true,
         },
       }),
@@ -172,18 +172,18 @@ export function NewRunForm({ plan }: { plan: Plan }) {
             <p className={hint}>Servers only: an agent serves no API to measure.</p>
           </div>
         )}
-        {draft.scenario !== "observe" && (
+        {scenario?.fault && (
           <NumberField
             id={`${id}-fault`}
-            label={draft.scenario === "hard-fault" ? "Fault (s)" : "Fault held for (s)"}
+            label={scenario.fault === "drop" ? "Fault (s)" : "Fault held for (s)"}
             value={draft.faultS}
             min={1}
             max={600}
             onChange={(faultS) => set({ faultS })}
             hint={
-              draft.scenario === "hard-fault"
+              scenario.fault === "drop"
                 ? "How long the node's traffic is dropped (1-600 s); it heals by itself."
-                : "How long the node stays stopped before the restore (1-600 s)."
+                : "How long the node stays so before the restore (1-600 s)."
             }
           />
         )}
