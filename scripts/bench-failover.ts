@@ -3,18 +3,37 @@
 //      websocket clients follow it — the worker's start lateness p50/p99/max, and the server's CPU;
 //   2. a long run at 50 ms × 6 ways in (default 600 s): every sample stored (stored = fired), the server's CPU, and the
 //      chart's render time per update in Chromium (p50/p95);
-// As root, after `pnpm build`: pnpm -s bench:failover [--jitter-s 60] [--long-s 600]
+//   3. with --matrix: the design document's failure table for this lab — each row's scenario three times per BGP mode
+//      (default 60/180 s, fast 1/3 s, and BFD 300 ms as the what-if Calico cannot do), medians beside the claims.
+// As root, after `pnpm build`: pnpm -s bench:failover [--jitter-s 60] [--long-s 600] [--matrix [--modes default,fast,bfd]]
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { labDown, labTopology, labUp, planFile } from "@k3s-ha/lab";
+
+interface Measured {
+  affectedMs: number;
+  downtimeMs: number;
+}
+interface FailureTableRow {
+  title: string;
+  claims: { vip: string; dns: string };
+  vip: Measured | null;
+  dns: Measured | null;
+}
+
 import { chromium, type Page } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../playwright.config";
 
 const { values } = parseArgs({
-  options: { "jitter-s": { type: "string", default: "60" }, "long-s": { type: "string", default: "600" } },
+  options: {
+    "jitter-s": { type: "string", default: "60" },
+    "long-s": { type: "string", default: "600" },
+    matrix: { type: "boolean", default: false },
+    modes: { type: "string", default: "default,fast,bfd" },
+  },
 });
 const JITTER_S = Number(values["jitter-s"]);
 const LONG_S = Number(values["long-s"]);
@@ -86,6 +105,34 @@ async function signedIn(page: Page): Promise<void> {
 
 const endpoints = ["vip", "vip-name", "round-robin", "node:node01", "node:node02", "node:node03"];
 
+/** The failure table's scenarios three times each under one BGP mode; prints the table with the document's claims. */
+async function matrix(mode: string): Promise<void> {
+  await labUp(LAB, { preset: "vip", bgp: mode as "default" | "fast" | "bfd" });
+  await sleep(10_000);
+  const bodies: Record<string, Record<string, unknown>> = {
+    "hard-fault": { scenario: "hard-fault", node: "node02", durationS: 60, faultS: 30 },
+    "kill-k3s": { scenario: "kill-k3s", node: "node02", durationS: 30 },
+    "node-restart": { scenario: "node-restart", node: "node02", durationS: 60 },
+  };
+  // The scenarios that reproduce the document's rows (GET /api/failover/failure-table names them).
+  for (const scenario of Object.keys(bodies))
+    for (let i = 0; i < 3; i++) {
+      const id = await startRun({ ...bodies[scenario], endpoints: ["vip", "round-robin", "node:node02"] });
+      await waitDone(id, 180_000);
+      await sleep(5_000);
+    }
+  const table = (await (await fetch(`${BASE}/api/failover/failure-table`, { headers: auth })).json()) as {
+    rows: FailureTableRow[];
+  };
+  const cell = (m: FailureTableRow["vip"]) =>
+    m ? `${(m.affectedMs / 1000).toFixed(1)} s (${(m.downtimeMs / 1000).toFixed(1)} s total)` : "–";
+  process.stdout.write(`failure table, BGP ${mode}${mode === "bfd" ? " (what Calico cannot do)" : ""}:\n`);
+  for (const r of table.rows)
+    process.stdout.write(
+      `  ${r.title}: VIP ${cell(r.vip)} [document: ${r.claims.vip}]; round-robin ${cell(r.dns)} [document: ${r.claims.dns}]\n`,
+    );
+}
+
 async function main(): Promise<void> {
   const t = labTopology(LAB);
   await labUp(LAB, { preset: "vip" });
@@ -121,6 +168,10 @@ async function main(): Promise<void> {
     }
     // The preflight and the time axis read the cluster and the router: give the sources a moment.
     await sleep(8_000);
+    if (values.matrix) {
+      for (const mode of values.modes.split(",")) await matrix(mode);
+      return;
+    }
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     await signedIn(page);
 

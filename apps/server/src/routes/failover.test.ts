@@ -169,6 +169,25 @@ describe("failover routes", () => {
     expect(json.samples).toHaveLength(3);
   });
 
+  it("fills the design document's failure table from completed runs", async () => {
+    const r = await h.app.inject({
+      method: "GET",
+      url: "/api/failover/failure-table",
+      headers: { cookie: s.cookie },
+    });
+    expect(r.statusCode).toBe(200);
+    const rows = r.json().rows as { id: string; runIds: string[]; vip: unknown; claims: { vip: string } }[];
+    expect(rows.map((x) => x.id)).toEqual([
+      "single-node-failure",
+      "api-process-crash",
+      "network-partition",
+      "node-restart",
+    ]);
+    // run-1 is a hard fault that probed node02 only: it counts, but has no VIP or name to show.
+    expect(rows[0]).toMatchObject({ runIds: ["run-1"], vip: null, claims: { vip: "<3s (BGP withdrawal)" } });
+    expect(rows[1]?.runIds).toEqual([]);
+  });
+
   it("refuses to abort a finished run, and deletes one with an audit entry", async () => {
     const abort = await post("/api/failover/runs/run-1/abort", {});
     expect(abort.statusCode).toBe(409);

@@ -51,6 +51,8 @@ export const failoverRoutes: FastifyPluginAsync = async (app) => {
 
   app.get("/api/failover/runs", async () => ({ runs: app.failover.list() }));
 
+  app.get("/api/failover/failure-table", async () => app.failover.failureTable());
+
   app.get("/api/failover/runs/:id", async (request) => app.failover.detail(runId(request.params)));
 
   app.get("/api/failover/runs/:id/samples.csv", async (request, reply) => {

@@ -231,3 +231,23 @@ export const failoverCatalogSchema = z.object({
     .nullable(),
   activeRun: z.string().nullable(),
 });
+
+const measuredSchema = z
+  .object({ affectedMs: z.number(), downtimeMs: z.number(), runs: z.number().int() })
+  .nullable();
+
+/** `GET /api/failover/failure-table`: the design document's failure table beside this environment's measurements. */
+export const failureTableSchema = z.object({
+  rows: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      scenario: z.enum(failoverScenarios),
+      claims: z.object({ vip: z.string(), dns: z.string() }),
+      how: z.string(),
+      vip: measuredSchema,
+      dns: measuredSchema,
+      runIds: z.array(z.string()),
+    }),
+  ),
+});

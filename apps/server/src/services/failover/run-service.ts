@@ -5,7 +5,10 @@ import { randomUUID } from "node:crypto";
 import {
   type ClusterSnapshot,
   dialableAddresses,
+  documentFailureTable,
+  type FailureTableRow,
   type failoverCatalogSchema,
+  failureTable,
   faultKind,
   ignoresEndpointReadiness,
   type Plan,
@@ -441,6 +444,20 @@ export class FailoverService {
       lock: holder ? { ...holder, description: this.deps.lock.describe(holder) ?? "" } : null,
       activeRun: this.active?.id ?? null,
     };
+  }
+
+  /** The design document's failure table beside the latest three completed runs of each of its scenarios. */
+  failureTable(): { rows: FailureTableRow[] } {
+    const wanted = new Set(documentFailureTable.map((r) => r.scenario));
+    const done = this.deps.store
+      .list()
+      .filter((r) => r.state === "done" && wanted.has(r.scenario))
+      .slice(0, 60)
+      .map((r) => {
+        const d = this.detail(r.id);
+        return { id: d.id, scenario: d.scenario, startedAt: d.startedAt, results: d.results };
+      });
+    return { rows: failureTable(done) };
   }
 
   /** A run's samples in seq order, read lazily (the CSV of a 30-minute run is not held in memory). */

@@ -1,5 +1,5 @@
 // Failover runs: the list and one run's detail (results, events, restore). Samples arrive over the websocket as data.
-import { failoverCatalogSchema, runDetailSchema, runListSchema } from "@k3s-ha/shared";
+import { failoverCatalogSchema, failureTableSchema, runDetailSchema, runListSchema } from "@k3s-ha/shared";
 import { queryOptions } from "@tanstack/react-query";
 import { apiFetch } from "../../lib/api";
 
@@ -10,6 +10,12 @@ export const failoverQueries = {
     queryOptions({
       queryKey: [...failoverQueries.all(), "catalog"] as const,
       queryFn: ({ signal }) => apiFetch("/api/failover/scenarios", { signal, schema: failoverCatalogSchema }),
+    }),
+  failureTable: () =>
+    queryOptions({
+      queryKey: [...failoverQueries.all(), "failure-table"] as const,
+      queryFn: ({ signal }) =>
+        apiFetch("/api/failover/failure-table", { signal, schema: failureTableSchema }),
     }),
   runs: () =>
     queryOptions({

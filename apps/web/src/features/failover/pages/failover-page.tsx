@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { LoadError, Loading, PageHeader } from "../../../components/ui";
 import { planQueries } from "../../plan/queries";
+import { FailureTableCard } from "../components/failure-table";
 import { NewRunForm } from "../components/new-run-form";
 import { RunsList } from "../components/runs-list";
 
@@ -26,6 +27,7 @@ export default function FailoverPage() {
           </p>
         )}
         <RunsList />
+        <FailureTableCard />
       </div>
     </>
   );
