@@ -1,5 +1,6 @@
 // The run's time axis in words: its actions and waits, and what the router and the cluster did meanwhile.
 import type { RunEvent } from "@k3s-ha/shared";
+import { memo } from "react";
 import { Card, CardTitle, Pill, type Tone } from "../../../components/ui";
 
 const tone: Record<RunEvent["kind"], Tone> = {
@@ -14,7 +15,13 @@ const tone: Record<RunEvent["kind"], Tone> = {
   note: "bad",
 };
 
-export function EventsList({ events, actionAtMs }: { events: RunEvent[]; actionAtMs: number | null }) {
+export const EventsList = memo(function EventsList({
+  events,
+  actionAtMs,
+}: {
+  events: RunEvent[];
+  actionAtMs: number | null;
+}) {
   const ordered = [...events].sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
   return (
     <Card>
@@ -39,4 +46,4 @@ export function EventsList({ events, actionAtMs }: { events: RunEvent[]; actionA
       )}
     </Card>
   );
-}
+});

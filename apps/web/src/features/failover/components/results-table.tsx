@@ -1,14 +1,21 @@
 // Per way in and connection mode: samples, failures, total unavailable time, the longest gap, the times from the
 // action to the first failure and to recovery, latency percentiles and the errors by kind.
 import type { RunDetail } from "@k3s-ha/shared";
-import { Fragment } from "react";
+import { Fragment, memo } from "react";
 import { Card, CardTitle, Pill } from "../../../components/ui";
 import { endpointLabel, formatMs } from "./format";
 
 const th = "px-3 py-2 text-left text-xs font-semibold text-slate-600 dark:text-slate-400";
 const td = "px-3 py-2 align-top tabular-nums";
 
-export function ResultsTable({ results, live }: { results: RunDetail["results"]; live: boolean }) {
+/** Drawn again only when the results change (not with every frame the page receives). */
+export const ResultsTable = memo(function ResultsTable({
+  results,
+  live,
+}: {
+  results: RunDetail["results"];
+  live: boolean;
+}) {
   return (
     <Card>
       <CardTitle aside={live ? "updating while the run goes on" : undefined}>Results</CardTitle>
@@ -96,4 +103,4 @@ export function ResultsTable({ results, live }: { results: RunDetail["results"];
       </p>
     </Card>
   );
-}
+});
