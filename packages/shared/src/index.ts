@@ -10,6 +10,7 @@ export * from "./commands/registry.js";
 export * from "./commands/vtysh-batch.js";
 export * from "./dns/compare.js";
 export * from "./failover/downsample.js";
+export * from "./failover/facts.js";
 export * from "./failover/failure-table.js";
 export * from "./failover/predict.js";
 export * from "./failover/preflight.js";

@@ -182,7 +182,7 @@ describe(`failover runs on a lab (${name})`, () => {
     // Near the prediction: the grace period's share, within a factor of two either way.
     const predicted = vip?.prediction?.downtimeMs ?? 0;
     console.log(
-      `stop-k3s node02: VIP new ${vip?.failures} failures, ${vip?.downtimeMs} ms measured, ${predicted} ms predicted; ` +
+      `stop-k3s node02: VIP new ${vip?.failures} failures, ${vip?.downtimeMs.toFixed(0)} ms measured, ${predicted} ms predicted; ` +
         `endpoint not ready at +${((unready?.atMs ?? 0) - (run.actionAtMs ?? 0)).toFixed(0)} ms, path withdrawn at ` +
         `+${((withdrawn?.atMs ?? 0) - (run.actionAtMs ?? 0)).toFixed(0)} ms`,
     );

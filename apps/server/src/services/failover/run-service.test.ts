@@ -18,7 +18,8 @@ import { startNamed, type TestNamed } from "../../test/named.js";
 import { OperationLock } from "../operation-lock.js";
 import { startProbes } from "./probe/engine.js";
 import type { WireSample } from "./probe/scheduler.js";
-import { FailoverService, type FollowerMessage } from "./run-service.js";
+import type { FollowerMessage } from "./run-followers.js";
+import { FailoverService } from "./run-service.js";
 import { RunStore } from "./run-store.js";
 
 let cluster: TestCluster;

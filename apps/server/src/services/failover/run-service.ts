@@ -4,15 +4,11 @@
 import { randomUUID } from "node:crypto";
 import {
   type ClusterSnapshot,
-  dialableAddresses,
   documentFailureTable,
   type FailureTableRow,
-  type failoverCatalogSchema,
   failureTable,
-  faultKind,
-  ignoresEndpointReadiness,
   type Plan,
-  type PredictionFacts,
+  predictionFacts,
   preflight,
   type RouterSnapshot,
   type RunDetail,
@@ -20,22 +16,21 @@ import {
   type RunRequest,
   type RunState,
   type RunSummary,
-  restorePlan,
-  routerDigest,
   runResults,
   runTargets,
   scenarios,
 } from "@k3s-ha/shared";
-import type { z } from "zod";
 import { AppError } from "../../errors.js";
 import type { KubeAccess } from "../../plugins/kube.js";
 import type { SshPool } from "../../plugins/ssh.js";
 import type { OperationLock } from "../operation-lock.js";
-import { supportedActions } from "./actions.js";
+import { type FailoverCatalog, failoverCatalog, missingActions } from "./catalog.js";
 import { monotonicMs } from "./probe/clock.js";
 import type { ProbeRun } from "./probe/engine.js";
 import type { ProbeRunSpec, WireSample } from "./probe/scheduler.js";
+import { probeSpec } from "./probe-spec.js";
 import { ActiveRun } from "./run.js";
+import { type FollowerMessage, RunFollowers } from "./run-followers.js";
 import type { RunRow, RunStore } from "./run-store.js";
 
 export interface FailoverDeps {
@@ -61,30 +56,18 @@ export interface FailoverDeps {
   log: (msg: string, err?: unknown) => void;
 }
 
-export type FollowerMessage =
-  | { type: "run-samples"; runId: string; samples: WireSample[] }
-  | { type: "run-events"; runId: string; events: RunEvent[] }
-  | { type: "run-state"; runId: string; state: RunState };
-
-interface Follower {
-  send: (m: FollowerMessage) => void;
-  lastSeq: number;
-  lastEventSeq: number;
-}
-
-/** A follower catching up gets the backlog in frames of at most this many samples. */
-const CATCH_UP_FRAME = 2_000;
-
 export class FailoverService {
   private active: ActiveRun | undefined;
-  private readonly followers = new Map<string, Set<Follower>>();
+  private readonly followers: RunFollowers;
   private readonly cache = new Map<string, { key: string; results: RunDetail["results"] }>();
 
-  constructor(private readonly deps: FailoverDeps) {}
+  constructor(private readonly deps: FailoverDeps) {
+    this.followers = new RunFollowers(deps.store);
+  }
 
   /** The preflight's reasons, plus what only the service knows (the scenario's actions, a server to act on). */
   private check(plan: Plan, request: RunRequest): { id: string; message: string }[] {
-    const scenario = scenarios[request.scenario];
+    const _scenario = scenarios[request.scenario];
     const reasons: { id: string; message: string }[] = preflight({
       plan,
       cluster: this.deps.cluster(),
@@ -92,12 +75,11 @@ export class FailoverService {
       ...(request.node ? { node: request.node } : {}),
       ...(this.deps.lock.describe() ? { lockHeldBy: this.deps.lock.describe() } : {}),
     });
-    const missing = scenario.steps.flatMap((s) => [s.action, ...(s.restore ? [s.restore.action] : [])]);
-    const unsupported = missing.filter((a) => !supportedActions.has(a));
+    const unsupported = missingActions(request.scenario);
     if (unsupported.length)
       reasons.push({
         id: "scenario-unavailable",
-        message: `${request.scenario} needs ${[...new Set(unsupported)].join(", ")}, which this console version cannot run yet`,
+        message: `${request.scenario} needs ${unsupported.join(", ")}, which this console version cannot run yet`,
       });
     const node = plan.nodes.find((n) => n.name === request.node);
     if (request.scenario !== "observe" && node && node.role !== "server")
@@ -153,7 +135,7 @@ export class FailoverService {
       startedAt,
       request: { ...rest, endpoints },
       restore: { state: "pending", steps: [] },
-      facts: this.facts(plan, request.node),
+      facts: predictionFacts(plan, request.node, this.deps.router(), this.deps.cluster()),
     });
     this.deps.audit(
       "failover.start",
@@ -162,29 +144,7 @@ export class FailoverService {
       "ok",
       `${request.scenario} run ${id}: ${scenario.effect}`,
     );
-    const port = Number(access.server.port || 443);
-    const tls = access.tls;
-    const text = (v: Buffer | string | undefined) => (v === undefined ? undefined : v.toString());
-    const spec: ProbeRunSpec = {
-      originMs,
-      intervalMs: request.intervalMs,
-      timeoutMs: request.timeoutMs,
-      request: request.request,
-      dial: request.dial,
-      credentials: {
-        ...(tls.ca ? { ca: text(tls.ca) as string } : {}),
-        ...(tls.cert ? { cert: text(tls.cert) as string } : {}),
-        ...(tls.key ? { key: text(tls.key) as string } : {}),
-        headers: tls.headers,
-        rejectUnauthorized: tls.rejectUnauthorized,
-      },
-      targets: targets.targets.map((t) => ({ ...t, port })),
-      modes: ["new", "reused"],
-      dns: { address: plan.dns.server, port: plan.dns.port },
-      allowed: dialableAddresses(plan),
-      durationMs: request.durationS * 1_000,
-      batchMs: 100,
-    };
+    const spec = probeSpec(plan, request, targets.targets, access, originMs);
     const unhurry = this.deps.hurryRouter();
     const run = new ActiveRun(
       id,
@@ -210,38 +170,10 @@ export class FailoverService {
           row?.state === "done" ? "ok" : "failed",
           `run ${id} ${row?.state}; restore ${row?.restore.state}`,
         );
-        this.followers.delete(id);
+        this.followers.end(id);
         this.deps.publish();
       });
     return { id };
-  }
-
-  /** What the predictions rest on, as the live sources show it now. */
-  private facts(plan: Plan, node: string | undefined): PredictionFacts {
-    const router = this.deps.router();
-    const cluster = this.deps.cluster();
-    const vip = plan.network.apiVip;
-    const digest = router ? routerDigest(router, { vip, serviceCidr: plan.network.serviceCidr }) : undefined;
-    const vipNodes = digest?.paths[`the VIP ${vip}`] ?? [];
-    const peer = router?.peers.find((p) => p.name === node);
-    const version = cluster?.calico.version;
-    return {
-      routerKnown: Boolean(router),
-      vipPaths: vipNodes.length,
-      nodeHasVipPath: node ? vipNodes.includes(node) : false,
-      ...(peer?.holdTimeMs !== undefined ? { holdTimeMs: peer.holdTimeMs } : {}),
-      ...(peer?.keepaliveMs !== undefined ? { keepaliveMs: peer.keepaliveMs } : {}),
-      ...(peer?.gracefulRestart?.peerRestartTimeS !== undefined
-        ? { grRestartS: peer.gracefulRestart.peerRestartTimeS }
-        : {}),
-      bfd: peer?.bfd?.status === "up",
-      ...(version ? { calicoVersion: version } : {}),
-      calicoHonoursReadiness: version ? !ignoresEndpointReadiness(version) : true,
-      nodeGraceMs: (plan.kubernetes.nodeMonitorGracePeriodS ?? 50) * 1_000,
-      nodeMonitorPeriodMs: 5_000,
-      restartSecMs: 5_000,
-      dnsTtlS: plan.dns.ttl,
-    };
   }
 
   private environment(plan: Plan, id: string) {
@@ -254,30 +186,13 @@ export class FailoverService {
       action: { ssh: this.deps.ssh, kube: this.deps.kube },
       nodeApiReady: this.deps.nodeApiReady,
       stateChanged: (state: RunState) => {
-        this.broadcast(id, { type: "run-state", runId: id, state });
+        this.followers.state(id, state);
         this.deps.publish();
       },
-      samplesAdded: (samples: WireSample[]) => {
-        for (const f of this.followers.get(id) ?? []) {
-          const fresh = samples.filter((s) => s.seq > f.lastSeq);
-          if (fresh.length === 0) continue;
-          f.lastSeq = fresh.at(-1)?.seq ?? f.lastSeq;
-          f.send({ type: "run-samples", runId: id, samples: fresh });
-        }
-      },
-      eventAdded: (event: RunEvent) => {
-        for (const f of this.followers.get(id) ?? []) {
-          if (event.seq <= f.lastEventSeq) continue;
-          f.lastEventSeq = event.seq;
-          f.send({ type: "run-events", runId: id, events: [event] });
-        }
-      },
+      samplesAdded: (samples: WireSample[]) => this.followers.samples(id, samples),
+      eventAdded: (event: RunEvent) => this.followers.event(id, event),
       log: this.deps.log,
     };
-  }
-
-  private broadcast(id: string, m: FollowerMessage): void {
-    for (const f of this.followers.get(id) ?? []) f.send(m);
   }
 
   abort(id: string, user: string): void {
@@ -301,25 +216,7 @@ export class FailoverService {
     eventsSince: number,
     send: (m: FollowerMessage) => void,
   ): (() => void) | undefined {
-    const row = this.deps.store.get(runId);
-    if (!row) return undefined;
-    let last = since;
-    for (;;) {
-      const page = this.deps.store.samples(runId, last, CATCH_UP_FRAME);
-      if (page.length === 0) break;
-      send({ type: "run-samples", runId, samples: page });
-      last = page.at(-1)?.seq ?? last;
-      if (page.length < CATCH_UP_FRAME) break;
-    }
-    const events = this.deps.store.events(runId, eventsSince);
-    if (events.length) send({ type: "run-events", runId, events });
-    send({ type: "run-state", runId, state: row.state });
-    if (this.active?.id !== runId) return () => {};
-    const follower: Follower = { send, lastSeq: last, lastEventSeq: events.at(-1)?.seq ?? eventsSince };
-    const set = this.followers.get(runId) ?? new Set<Follower>();
-    this.followers.set(runId, set);
-    set.add(follower);
-    return () => set.delete(follower);
+    return this.followers.follow(runId, since, eventsSince, send, this.active?.id === runId);
   }
 
   list(): RunSummary[] {
@@ -420,30 +317,7 @@ export class FailoverService {
 
   /** What the console can run and who holds the operation lock (the page offers only what would start). */
   catalog(): FailoverCatalog {
-    const holder = this.deps.lock.current();
-    return {
-      scenarios: Object.values(scenarios).map((s) => {
-        const needs = s.steps.flatMap((step) => [
-          step.action,
-          ...(step.restore ? [step.restore.action] : []),
-        ]);
-        const missing = [...new Set(needs.filter((a) => !supportedActions.has(a)))];
-        return {
-          id: s.id,
-          title: s.title,
-          effect: s.effect,
-          destructive: s.destructive,
-          restore: restorePlan(s, s.steps.length).map((r) => r?.action ?? ""),
-          fault: faultKind(s),
-          available: missing.length === 0,
-          ...(missing.length
-            ? { unavailableReason: `needs ${missing.join(", ")}, not in this console version yet` }
-            : {}),
-        };
-      }),
-      lock: holder ? { ...holder, description: this.deps.lock.describe(holder) ?? "" } : null,
-      activeRun: this.active?.id ?? null,
-    };
+    return failoverCatalog(this.deps.lock, this.active?.id ?? null);
   }
 
   /** The design document's failure table beside the latest three completed runs of each of its scenarios. */
@@ -487,8 +361,6 @@ export class FailoverService {
     return this.active?.id;
   }
 }
-
-export type FailoverCatalog = z.infer<typeof failoverCatalogSchema>;
 
 export function summaryOf(r: RunRow, samples: number): RunSummary {
   return {

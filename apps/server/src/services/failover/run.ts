@@ -2,21 +2,15 @@
 // fault phase, the restore (also on abort, failure or lost quorum), and the time axis the live sources add. Every
 // sample and event is stored as it arrives and handed to the followers; the row's state says where the run is.
 import {
-  type ClusterDigest,
   type ClusterSnapshot,
-  clusterDigest,
-  clusterEvents,
   faultHoldMs,
   faultKind,
   type Plan,
-  type RouterDigest,
   type RouterSnapshot,
   type RunEvent,
   type RunRequest,
   type RunState,
   restorePlan,
-  routerDigest,
-  routerEvents,
   type Scenario,
   type ScenarioStep,
   type TimelineEvent,
@@ -27,6 +21,8 @@ import { monotonicMs } from "./probe/clock.js";
 import type { ProbeRun } from "./probe/engine.js";
 import type { ProbeStats, WireSample } from "./probe/scheduler.js";
 import type { RestoreRecord, RunStore } from "./run-store.js";
+import { quorumLost, RunTimeline } from "./run-timeline.js";
+import { conditionMet } from "./waits.js";
 
 export interface RunEnvironment {
   store: RunStore;
@@ -57,8 +53,7 @@ export class ActiveRun {
   private readonly abort = new AbortController();
   private abortReason: string | undefined;
   private failure: string | undefined;
-  private routerSeen: RouterDigest | undefined;
-  private clusterSeen: ClusterDigest | undefined;
+  private timeline: RunTimeline | undefined;
   private lastOkAtMs = new Map<string, number>();
   private lastFailAtMs = new Map<string, number>();
   private stepsRan = 0;
@@ -145,43 +140,6 @@ export class ActiveRun {
     this.env.stateChanged(state);
   }
 
-  private watchSources(): () => void {
-    const { plan } = this.env;
-    const onRouter = () => {
-      const snap = this.env.router();
-      if (!snap) return;
-      const digest = routerDigest(snap, { vip: plan.network.apiVip, serviceCidr: plan.network.serviceCidr });
-      for (const e of routerEvents(this.routerSeen, digest)) this.event(e);
-      this.routerSeen = digest;
-    };
-    const onCluster = () => {
-      const snap = this.env.cluster();
-      if (!snap) return;
-      const digest = clusterDigest(snap, plan.network.apiVip);
-      for (const e of clusterEvents(this.clusterSeen, digest)) this.event(e);
-      this.clusterSeen = digest;
-      this.checkQuorum(snap);
-    };
-    onRouter();
-    onCluster();
-    const offs = [this.env.subscribe("router", onRouter), this.env.subscribe("kubernetes", onCluster)];
-    return () => {
-      for (const off of offs) off();
-    };
-  }
-
-  /** Embedded etcd losing quorum beyond the node under test ends the run: the restore brings the node back. */
-  private checkQuorum(snap: ClusterSnapshot): void {
-    const members = snap.nodes.filter((n) => n.etcd);
-    if (members.length === 0 || this.stepsRan === 0) return;
-    const quorum = Math.floor(members.length / 2) + 1;
-    const others = members.filter((n) => n.name !== this.request.node && n.ready === "ready").length;
-    if (others < quorum)
-      this.fail(
-        `embedded etcd lost quorum: ${others} of ${members.length} members Ready besides ${this.request.node}`,
-      );
-  }
-
   private async sleep(ms: number): Promise<void> {
     if (ms <= 0) return;
     const signal = this.abort.signal;
@@ -198,36 +156,26 @@ export class ActiveRun {
     });
   }
 
-  private async met(condition: WaitCondition, sinceMs: number): Promise<boolean> {
+  private met(condition: WaitCondition, sinceMs: number): Promise<boolean> {
     const node = this.request.node ?? "";
-    const vipNodes = this.routerSeen?.paths[`the VIP ${this.env.plan.network.apiVip}`] ?? [];
-    switch (condition) {
-      case "node-api-ready":
-        return (this.lastOkAtMs.get(`node:${node}`) ?? -1) > sinceMs || (await this.env.nodeApiReady(node));
-      case "fault-over":
-        return this.now() >= sinceMs + (this.request.faultS ?? 0) * 1_000;
-      case "node-back": {
-        const failed = this.lastFailAtMs.get(`node:${node}`) ?? -1;
-        return failed > sinceMs && (this.lastOkAtMs.get(`node:${node}`) ?? -1) > failed;
-      }
-      case "node-ready":
-        return this.clusterSeen?.nodes[node]?.ready === "ready";
-      case "router-vip-path-withdrawn":
-        return !vipNodes.includes(node);
-      case "router-vip-path-back":
-        return vipNodes.includes(node);
-      case "bird-back": {
-        // A session established again since the kill (FRR's time has 1 s resolution: 2 s of slack).
-        const peer = this.env.router()?.peers.find((p) => p.name === node);
-        if (peer?.state !== "Established" || !peer.establishedAt) return false;
-        const sinceWall = Date.now() - (this.now() - sinceMs);
-        return Date.parse(peer.establishedAt) >= sinceWall - 2_000;
-      }
-    }
+    return conditionMet(condition, {
+      node,
+      nowMs: this.now(),
+      sinceMs,
+      faultS: this.request.faultS ?? 0,
+      lastOkAtMs: (e) => this.lastOkAtMs.get(e),
+      lastFailAtMs: (e) => this.lastFailAtMs.get(e),
+      vipNodes: this.timeline?.vipNodes() ?? [],
+      cluster: this.timeline?.cluster,
+      router: this.env.router(),
+      nodeApiReady: () => this.env.nodeApiReady(node),
+    });
   }
 
-  /** Waits for `condition` (checked every 100 ms) until `deadlineMs` on the run's clock. */
-  /** `sinceMs`: when the action took effect (a wait for what follows it counts from there). */
+  /**
+   * Waits for `condition` (checked every 100 ms) until `deadlineMs` on the run's clock; `sinceMs` is when the action
+   * took effect (a wait for what follows it counts from there).
+   */
   private async waitFor(
     condition: WaitCondition,
     deadlineMs: number,
@@ -295,7 +243,15 @@ export class ActiveRun {
 
   private async execute(): Promise<void> {
     const durationMs = this.request.durationS * 1_000;
-    const unwatch = this.watchSources();
+    this.timeline = new RunTimeline(
+      this.env,
+      (e) => this.event(e),
+      (snap) => {
+        // Embedded etcd losing quorum beyond the node under test ends the run: the restore brings the node back.
+        const lost = this.stepsRan > 0 ? quorumLost(snap, this.request.node) : undefined;
+        if (lost) this.fail(lost);
+      },
+    );
     let final: RunState = "done";
     try {
       if (this.scenario.id !== "observe") {
@@ -328,7 +284,7 @@ export class ActiveRun {
       await this.restore("restoring").catch((e: unknown) => this.env.log("the restore failed", e));
       await this.probes?.stop().catch(() => undefined);
     } finally {
-      unwatch();
+      this.timeline.stop();
     }
     const stats: ProbeStats | undefined = await this.probes?.done.catch(() => undefined);
     this.setState(final, {

