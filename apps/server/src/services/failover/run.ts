@@ -43,6 +43,9 @@ export interface RunEnvironment {
 
 export class RunAborted extends Error {}
 
+/** How long past the run's duration a step's wait may go on before the run fails (the restore then runs). */
+const WAIT_GRACE_MS = 120_000;
+
 /** The baseline before the first action: a tenth of the run, between 1 and 10 s. */
 export function leadInMs(durationMs: number): number {
   return Math.min(10_000, Math.max(1_000, Math.round(durationMs / 10)));
@@ -267,7 +270,8 @@ export class ActiveRun {
             // Open pages refetch the detail: the timeline's action line and the times from the action.
             this.env.stateChanged("running");
           }
-          if (step.waitFor) await this.waitFor(step.waitFor, durationMs, true, at);
+          // A wait may outlast the probes (a short run, a slow node): bounded, but not by the probing time.
+          if (step.waitFor) await this.waitFor(step.waitFor, durationMs + WAIT_GRACE_MS, true, at);
         }
         if (faultKind(this.scenario) === "hold") await this.sleep(faultHoldMs(this.request));
         await this.restore("restoring");
