@@ -39,52 +39,81 @@ export function RunsList() {
       ) : runs.data.runs.length === 0 ? (
         <p className="p-4 text-sm text-slate-600 dark:text-slate-400">No run yet. Start one above.</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-sm">
-            <thead>
-              <tr className="border-b border-slate-200 dark:border-slate-800">
-                <th className={th}>
-                  <span className="sr-only">Compare</span>
-                </th>
-                <th className={th}>Started</th>
-                <th className={th}>Scenario</th>
-                <th className={th}>Node</th>
-                <th className={th}>State</th>
-                <th className={`${th} text-right`}>Samples</th>
-                <th className={th}>By</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.data.runs.map((r) => (
-                <tr key={r.id} className="border-b border-slate-100 last:border-0 dark:border-slate-800/60">
-                  <td className={td}>
-                    <input
-                      type="checkbox"
-                      aria-label={`Compare the ${r.scenario} run of ${formatDateTime(r.startedAt)}`}
-                      checked={picked.includes(r.id)}
-                      onChange={() => toggle(r.id)}
-                    />
-                  </td>
-                  <td className={`${td} whitespace-nowrap`}>
-                    <Link
-                      className="font-medium text-sky-700 underline dark:text-sky-400"
-                      href={`/failover/runs/${r.id}`}
-                    >
-                      {formatDateTime(r.startedAt)}
-                    </Link>
-                  </td>
-                  <td className={td}>{r.scenario}</td>
-                  <td className={td}>{r.node ?? "–"}</td>
-                  <td className={td}>
-                    <Pill tone={stateTone[r.state]}>{r.state}</Pill>
-                  </td>
-                  <td className={`${td} text-right tabular-nums`}>{r.samples.toLocaleString("en")}</td>
-                  <td className={td}>{r.startedBy}</td>
+        <>
+          {/* Phones: one block per run; wider screens: the table. */}
+          <ul className="divide-y divide-slate-100 text-sm sm:hidden dark:divide-slate-800/60">
+            {runs.data.runs.map((r) => (
+              <li key={r.id} className="flex items-start gap-3 px-4 py-3">
+                <input
+                  type="checkbox"
+                  className="mt-1"
+                  aria-label={`Compare the ${r.scenario} run of ${formatDateTime(r.startedAt)}`}
+                  checked={picked.includes(r.id)}
+                  onChange={() => toggle(r.id)}
+                />
+                <div className="min-w-0 flex-1 space-y-1">
+                  <Link
+                    className="font-medium text-sky-700 underline dark:text-sky-400"
+                    href={`/failover/runs/${r.id}`}
+                  >
+                    {r.scenario}
+                    {r.node ? ` on ${r.node}` : ""}
+                  </Link>
+                  <p className="text-xs text-slate-600 dark:text-slate-400">
+                    {formatDateTime(r.startedAt)} by {r.startedBy}; {r.samples.toLocaleString("en")} samples
+                  </p>
+                </div>
+                <Pill tone={stateTone[r.state]}>{r.state}</Pill>
+              </li>
+            ))}
+          </ul>
+          <div className="hidden overflow-x-auto sm:block">
+            <table className="w-full text-sm">
+              <thead>
+                <tr className="border-b border-slate-200 dark:border-slate-800">
+                  <th className={th}>
+                    <span className="sr-only">Compare</span>
+                  </th>
+                  <th className={th}>Started</th>
+                  <th className={th}>Scenario</th>
+                  <th className={th}>Node</th>
+                  <th className={th}>State</th>
+                  <th className={`${th} text-right`}>Samples</th>
+                  <th className={th}>By</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {runs.data.runs.map((r) => (
+                  <tr key={r.id} className="border-b border-slate-100 last:border-0 dark:border-slate-800/60">
+                    <td className={td}>
+                      <input
+                        type="checkbox"
+                        aria-label={`Compare the ${r.scenario} run of ${formatDateTime(r.startedAt)}`}
+                        checked={picked.includes(r.id)}
+                        onChange={() => toggle(r.id)}
+                      />
+                    </td>
+                    <td className={`${td} whitespace-nowrap`}>
+                      <Link
+                        className="font-medium text-sky-700 underline dark:text-sky-400"
+                        href={`/failover/runs/${r.id}`}
+                      >
+                        {formatDateTime(r.startedAt)}
+                      </Link>
+                    </td>
+                    <td className={td}>{r.scenario}</td>
+                    <td className={td}>{r.node ?? "–"}</td>
+                    <td className={td}>
+                      <Pill tone={stateTone[r.state]}>{r.state}</Pill>
+                    </td>
+                    <td className={`${td} text-right tabular-nums`}>{r.samples.toLocaleString("en")}</td>
+                    <td className={td}>{r.startedBy}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
     </Card>
   );

@@ -46,7 +46,28 @@ export default function ComparePage() {
       </PageHeader>
       <Card>
         <CardTitle aside="B minus A: negative is better">Side by side</CardTitle>
-        <div className="overflow-x-auto">
+        <ul className="divide-y divide-slate-100 text-sm md:hidden dark:divide-slate-800/60">
+          {keys.map((key) => {
+            const [endpoint = "", mode = ""] = key.split("\u0000");
+            const x = find(a.data, key);
+            const y = find(b.data, key);
+            const diff = x && y ? y.downtimeMs - x.downtimeMs : undefined;
+            return (
+              <li key={key} className="space-y-1 px-4 py-3">
+                <p className="font-medium">
+                  {endpointLabel(endpoint)} · {mode === "new" ? "new each probe" : "kept alive"}
+                </p>
+                <p>
+                  A {x ? formatMs(x.downtimeMs) : "not probed"}, B {y ? formatMs(y.downtimeMs) : "not probed"}
+                  {diff === undefined
+                    ? ""
+                    : ` (B ${diff > 0 ? "+" : diff < 0 ? "−" : "±"}${formatMs(Math.abs(diff))})`}
+                </p>
+              </li>
+            );
+          })}
+        </ul>
+        <div className="hidden overflow-x-auto md:block">
           <table className="w-full text-sm">
             <thead>
               <tr className="border-b border-slate-200 dark:border-slate-800">
