@@ -55,7 +55,16 @@ export function percentile(values: readonly number[], p: number): number | null 
 
 /** Intervals of one endpoint-mode's samples, taken in start order (probes may complete out of order). */
 export function disruptionIntervals(samples: readonly Sample[]): DisruptionInterval[] {
-  const ordered = [...samples].sort((a, b) => a.startedAtMs - b.startedAtMs || a.seq - b.seq);
+  // Samples arrive nearly in start order: sort (a copy) only when they are not (a live chart calls this twice a second).
+  let inOrder = true;
+  for (let i = 1; i < samples.length && inOrder; i++) {
+    const a = samples[i - 1] as Sample;
+    const b = samples[i] as Sample;
+    inOrder = a.startedAtMs < b.startedAtMs || (a.startedAtMs === b.startedAtMs && a.seq <= b.seq);
+  }
+  const ordered = inOrder
+    ? samples
+    : [...samples].sort((a, b) => a.startedAtMs - b.startedAtMs || a.seq - b.seq);
   const out: DisruptionInterval[] = [];
   let open: DisruptionInterval | undefined;
   for (const s of ordered) {

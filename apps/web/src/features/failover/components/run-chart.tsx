@@ -16,7 +16,7 @@ import {
 import { endpointLabel } from "./format";
 
 const COLORS = ["#0369a1", "#b45309", "#047857", "#7c3aed", "#be123c", "#0f766e", "#4d7c0f", "#a21caf"];
-const POINTS_PER_LINE = 240;
+const POINTS_PER_LINE = 160;
 const MARKED: RunEvent["kind"][] = ["action", "action-done", "router-path", "node", "endpoint", "restore"];
 
 /**
