@@ -1,6 +1,8 @@
 // The pages and clients following runs: each gets a run's backlog from the database after the seq it holds, then
-// the live samples and events once — the read and the registration happen in one synchronous step, so nothing falls
-// between them — and the run's state whenever it changes.
+// the live samples and events once, and the run's state whenever it changes. The follower is registered at once
+// with the seq the database holds now; the backlog up to it goes out in frames between other work (a 30-minute run
+// is hundreds of thousands of samples), and live frames wait in its queue until the backlog is out — no gap, no
+// duplicate.
 import type { RunEvent, RunState } from "@k3s-ha/shared";
 import type { WireSample } from "./probe/scheduler.js";
 import type { RunStore } from "./run-store.js";
@@ -14,6 +16,9 @@ interface Follower {
   send: (m: FollowerMessage) => void;
   lastSeq: number;
   lastEventSeq: number;
+  /** Live samples held back while the backlog is still going out. */
+  queue: WireSample[] | undefined;
+  closed: boolean;
 }
 
 /** A follower catching up gets the backlog in frames of at most this many samples. */
@@ -34,23 +39,43 @@ export class RunFollowers {
   ): (() => void) | undefined {
     const row = this.store.get(runId);
     if (!row) return undefined;
-    let last = since;
-    for (;;) {
-      const page = this.store.samples(runId, last, CATCH_UP_FRAME);
-      if (page.length === 0) break;
-      send({ type: "run-samples", runId, samples: page });
-      last = page.at(-1)?.seq ?? last;
-      if (page.length < CATCH_UP_FRAME) break;
-    }
+    // The backlog ends at what is stored now; anything newer arrives live, into the queue until the backlog is out.
+    const upTo = this.store.lastSeq(runId);
     const events = this.store.events(runId, eventsSince);
+    const follower: Follower = {
+      send,
+      lastSeq: Math.max(since, upTo),
+      lastEventSeq: events.at(-1)?.seq ?? eventsSince,
+      queue: [],
+      closed: false,
+    };
+    const set = this.byRun.get(runId) ?? new Set<Follower>();
+    if (live) {
+      this.byRun.set(runId, set);
+      set.add(follower);
+    }
     if (events.length) send({ type: "run-events", runId, events });
     send({ type: "run-state", runId, state: row.state });
-    if (!live) return () => {};
-    const follower: Follower = { send, lastSeq: last, lastEventSeq: events.at(-1)?.seq ?? eventsSince };
-    const set = this.byRun.get(runId) ?? new Set<Follower>();
-    this.byRun.set(runId, set);
-    set.add(follower);
-    return () => set.delete(follower);
+    void this.sendBacklog(runId, since, upTo, follower);
+    return () => {
+      follower.closed = true;
+      set.delete(follower);
+    };
+  }
+
+  private async sendBacklog(runId: string, since: number, upTo: number, f: Follower): Promise<void> {
+    let last = since;
+    while (last < upTo && !f.closed) {
+      const page = this.store.samples(runId, last, CATCH_UP_FRAME).filter((s) => s.seq <= upTo);
+      if (page.length === 0) break;
+      f.send({ type: "run-samples", runId, samples: page });
+      last = page.at(-1)?.seq ?? upTo;
+      // Other requests and sockets get their turn between frames.
+      await new Promise((r) => setImmediate(r));
+    }
+    const queued = f.queue ?? [];
+    f.queue = undefined;
+    if (!f.closed && queued.length) f.send({ type: "run-samples", runId, samples: queued });
   }
 
   samples(runId: string, samples: readonly WireSample[]): void {
@@ -58,7 +83,8 @@ export class RunFollowers {
       const fresh = samples.filter((s) => s.seq > f.lastSeq);
       if (fresh.length === 0) continue;
       f.lastSeq = fresh.at(-1)?.seq ?? f.lastSeq;
-      f.send({ type: "run-samples", runId, samples: fresh });
+      if (f.queue) f.queue.push(...fresh);
+      else f.send({ type: "run-samples", runId, samples: fresh });
     }
   }
 

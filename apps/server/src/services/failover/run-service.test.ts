@@ -140,6 +140,8 @@ describe("failover runs", () => {
     // A follower that already holds up to seq 10 gets exactly the rest.
     const rest: number[] = [];
     service.follow(id, 10, 0, (m) => m.type === "run-samples" && rest.push(...m.samples.map((s) => s.seq)));
+    // The backlog goes out in frames between other work.
+    await until(() => rest.length >= stored.length - 10, 5_000);
     expect(rest).toEqual(stored.slice(10).map((s) => s.seq));
   }, 30_000);
 
@@ -190,4 +192,26 @@ describe("failover runs", () => {
       expect.arrayContaining([expect.stringMatching(/restarted during this run/)]),
     );
   }, 15_000);
+});
+
+describe("following a run mid-way", () => {
+  it("gives a follower joining mid-run the stored backlog, then the live samples held back meanwhile, each seq once and in order", async () => {
+    const { id } = await service.start(
+      request({ scenario: "observe", durationS: 3, intervalMs: 50 }),
+      "admin",
+    );
+    // Most of the run is stored before the follower comes; then backlog and live frames interleave with probing.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const got: number[] = [];
+    const frames: number[] = [];
+    service.follow(id, 0, 0, (m) => {
+      if (m.type !== "run-samples") return;
+      frames.push(m.samples.length);
+      got.push(...m.samples.map((s) => s.seq));
+    });
+    await until(() => runs.get(id)?.state === "done", 15_000);
+    await until(() => got.length === runs.sampleCount(id), 5_000);
+    expect(got).toEqual(runs.samples(id).map((s) => s.seq));
+    expect(frames.length).toBeGreaterThan(1);
+  }, 30_000);
 });

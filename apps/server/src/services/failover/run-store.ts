@@ -223,6 +223,14 @@ export class RunStore {
     return r.n;
   }
 
+  /** The highest sample seq stored for the run (0 when none). */
+  lastSeq(runId: string): number {
+    const r = this.db.prepare("SELECT MAX(seq) AS n FROM failover_samples WHERE run_id = ?").get(runId) as {
+      n: number | null;
+    };
+    return r.n ?? 0;
+  }
+
   /** Samples after `since`, in seq order, at most `limit`. */
   samples(runId: string, since = 0, limit = 1_000_000): WireSample[] {
     const rows = this.db
