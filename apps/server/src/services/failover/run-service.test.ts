@@ -215,3 +215,33 @@ describe("following a run mid-way", () => {
     expect(frames.length).toBeGreaterThan(1);
   }, 30_000);
 });
+
+describe("a run whose probes cannot start", () => {
+  it("fails at once, frees the lock and says why", async () => {
+    const ownLock = new OperationLock();
+    const broken = new FailoverService({
+      store: runs,
+      lock: ownLock,
+      ssh: new SshPool(),
+      kube: () => kubeAccess(plan),
+      plan: () => plan,
+      router: () => undefined,
+      cluster: () => undefined,
+      subscribe: () => () => {},
+      publish: () => {},
+      audit: () => {},
+      startProbes: () => {
+        throw new Error("no worker thread");
+      },
+      nodeApiReady: async () => false,
+      hurryRouter: () => () => {},
+      log: () => {},
+    });
+    await expect(broken.start(request({ scenario: "observe", durationS: 2 }), "admin")).rejects.toThrow(
+      "no worker thread",
+    );
+    expect(ownLock.current()).toBeUndefined();
+    const row = runs.list().find((r) => r.error === "no worker thread");
+    expect(row?.state).toBe("failed");
+  });
+});

@@ -146,14 +146,31 @@ export class FailoverService {
     );
     const spec = probeSpec(plan, request, targets.targets, access, originMs);
     const unhurry = this.deps.hurryRouter();
-    const run = new ActiveRun(
-      id,
-      scenario,
-      request,
-      originMs,
-      this.environment(plan, id),
-      (onSamples, onProbeError) => this.deps.startProbes(spec, onSamples, onProbeError),
-    );
+    let run: ActiveRun;
+    try {
+      run = new ActiveRun(
+        id,
+        scenario,
+        request,
+        originMs,
+        this.environment(plan, id),
+        (onSamples, onProbeError) => this.deps.startProbes(spec, onSamples, onProbeError),
+      );
+    } catch (err) {
+      // The probes could not start (no worker thread): nothing was done to the cluster; the lock is free again.
+      unhurry();
+      release();
+      const message = err instanceof Error ? err.message : String(err);
+      this.deps.store.update(id, { state: "failed", endedAt: new Date().toISOString(), error: message });
+      this.deps.audit(
+        "failover.end",
+        user,
+        request.node ?? request.scenario,
+        "failed",
+        `run ${id}: ${message}`,
+      );
+      throw err;
+    }
     this.active = run;
     this.deps.publish();
     void run.finished
