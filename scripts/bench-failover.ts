@@ -6,12 +6,12 @@
 //   3. with --matrix: the design document's failure table for this lab — each row's scenario three times per BGP mode
 //      (default 60/180 s, fast 1/3 s, and BFD 300 ms as the what-if Calico cannot do), medians beside the claims.
 // As root, after `pnpm build`: pnpm -s bench:failover [--jitter-s 60] [--long-s 600] [--matrix [--modes default,fast,bfd]]
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { labDown, labTopology, labUp, planFile } from "@k3s-ha/lab";
+import { chromium } from "@playwright/test";
+import { CHROMIUM_LAUNCH } from "../playwright.config";
+import { signInPage, startBenchConsole } from "./bench-console";
 
 interface Measured {
   affectedMs: number;
@@ -23,9 +23,6 @@ interface FailureTableRow {
   vip: Measured | null;
   dns: Measured | null;
 }
-
-import { chromium, type Page } from "@playwright/test";
-import { CHROMIUM_LAUNCH } from "../playwright.config";
 
 const { values } = parseArgs({
   options: {
@@ -94,15 +91,6 @@ function follower(id: string): { samples: () => number; close: () => void } {
   return { samples: () => n, close: () => ws.close() };
 }
 
-async function signedIn(page: Page): Promise<void> {
-  await page.goto(`${BASE}/`);
-  await page.evaluate(() => window.localStorage.setItem("k3shaBench", "1"));
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("live-status").filter({ hasText: /Live/ }).waitFor({ timeout: 30_000 });
-}
-
 const endpoints = ["vip", "vip-name", "round-robin", "node:node01", "node:node02", "node:node03"];
 
 /** The failure table's scenarios three times each under one BGP mode; prints the table with the document's claims. */
@@ -136,36 +124,15 @@ async function matrix(mode: string): Promise<void> {
 async function main(): Promise<void> {
   const t = labTopology(LAB);
   await labUp(LAB, { preset: "vip" });
-  const dir = mkdtempSync(join(tmpdir(), "k3s-ha-bench-failover-"));
-  const server = spawn(
-    "node",
-    [
-      "apps/server/dist/cli.js",
-      "serve",
-      "--plan",
-      planFile(t),
-      "--port",
-      String(PORT),
-      "--data",
-      join(dir, "data"),
-    ],
-    {
-      env: {
-        MALLOC_ARENA_MAX: "2",
-        ...process.env,
-        K3S_HA_ADMIN_PASSWORD: PASSWORD,
-        K3S_HA_API_TOKEN: TOKEN,
-        K3S_HA_LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const console_ = await startBenchConsole({
+    plan: planFile(t),
+    port: PORT,
+    password: PASSWORD,
+    token: TOKEN,
+  });
+  const server = console_.server;
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
-    for (let i = 0; i < 100; i++) {
-      if ((await fetch(`${BASE}/api/health`).catch(() => undefined))?.ok) break;
-      await sleep(200);
-    }
     // The preflight and the time axis read the cluster and the router: give the sources a moment.
     await sleep(8_000);
     if (values.matrix) {
@@ -173,7 +140,7 @@ async function main(): Promise<void> {
       return;
     }
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await signedIn(page);
+    await signInPage(page, BASE, PASSWORD, true);
 
     // 1. Jitter at 100 ms × 6 × 2 with one page and nine websocket followers.
     const pid = server.pid ?? 0;
@@ -214,10 +181,9 @@ async function main(): Promise<void> {
     );
   } finally {
     await browser.close();
-    server.kill("SIGTERM");
+    console_.stop();
     await sleep(1_000);
     await labDown(LAB);
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -4,14 +4,12 @@
 //   2. 20 signed-in browser pages on the Overview: SSH commands per source per minute against one page, and the
 //      server's RSS.
 // As root, after `pnpm build`: pnpm -s bench:live [--runs 20] [--browsers 20]
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { labDown, labTopology, labUp, planFile, startBirdAgain, stopBirdGracefully } from "@k3s-ha/lab";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../playwright.config";
+import { signInPage, startBenchConsole } from "./bench-console";
 
 const { values } = parseArgs({
   options: { runs: { type: "string", default: "20" }, browsers: { type: "string", default: "20" } },
@@ -49,11 +47,7 @@ function rssMb(pid: number): number {
 
 async function signedInOverview(browser: Browser): Promise<Page> {
   const page = await browser.newPage();
-  await page.goto(`${BASE}/`);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("live-status").filter({ hasText: /Live/ }).waitFor({ timeout: 30_000 });
+  await signInPage(page, BASE, PASSWORD);
   return page;
 }
 
@@ -71,37 +65,15 @@ async function commandsOver(ms: number): Promise<{ router: number; node01: numbe
 async function main(): Promise<void> {
   const t = labTopology(LAB);
   await labUp(LAB, { preset: "vip" });
-  const dir = mkdtempSync(join(tmpdir(), "k3s-ha-bench-live-"));
-  const server = spawn(
-    "node",
-    [
-      "apps/server/dist/cli.js",
-      "serve",
-      "--plan",
-      planFile(t),
-      "--port",
-      String(PORT),
-      "--data",
-      join(dir, "data"),
-    ],
-    {
-      // As scripts/up.sh and the image run it: two glibc malloc arenas (MALLOC_ARENA_MAX=0 measures glibc's default).
-      env: {
-        MALLOC_ARENA_MAX: "2",
-        ...process.env,
-        K3S_HA_ADMIN_PASSWORD: PASSWORD,
-        K3S_HA_API_TOKEN: TOKEN,
-        K3S_HA_LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const console_ = await startBenchConsole({
+    plan: planFile(t),
+    port: PORT,
+    password: PASSWORD,
+    token: TOKEN,
+  });
+  const server = console_.server;
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
-    for (let i = 0; i < 100; i++) {
-      if ((await fetch(`${BASE}/api/health`).catch(() => undefined))?.ok) break;
-      await sleep(200);
-    }
     const first = await signedInOverview(browser);
     const sessions = first.getByRole("list", { name: "Router sessions" });
     await sessions.getByText("node02 up").waitFor({ timeout: 60_000 });
@@ -145,9 +117,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await browser.close();
-    server.kill("SIGTERM");
+    console_.stop();
     await labDown(LAB);
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
