@@ -236,7 +236,11 @@ describe(`failover runs on a lab (${name})`, () => {
     expect(direct?.downtimeMs).toBeLessThan(40_000);
     expect(run.events.map((e) => e.summary)).toContain("Met: node-back");
     expect(run.events.some((e) => e.kind === "router-path" && /lost node03/.test(e.summary))).toBe(true);
-    expect(resultOf(run, "vip")?.downtimeMs).toBeLessThan(1_000);
+    // Only connections begun between k3s stopping and BIRD's graceful stop hash to node03 and fail (a third of
+    // them, for the stop's second or two): next to nothing beside the node's own outage.
+    const vip = resultOf(run, "vip")?.downtimeMs ?? Number.POSITIVE_INFINITY;
+    expect(vip).toBeLessThan(3_000);
+    expect(vip).toBeLessThan((direct?.downtimeMs ?? 0) / 5);
     expect(await k3sActive(t, "node03")).toBe(true);
   });
 
