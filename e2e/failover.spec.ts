@@ -61,10 +61,18 @@ test("a hard fault from the form, watched live, compared with an observe run, ex
   // An observe run to compare with.
   await page.getByRole("link", { name: "All runs" }).click();
   await page.getByLabel("Duration (s)").fill("3");
+  const faultUrl = page.url();
   await page.getByRole("button", { name: "Start observing" }).click();
-  await expect(page.getByText("done", { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(page).toHaveURL(/\/failover\/runs\/[0-9a-f-]+$/);
+  expect(page.url()).not.toBe(faultUrl);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("observe");
+  await expect(page.getByText("done", { exact: true }).filter({ visible: true })).toBeVisible({
+    timeout: 30_000,
+  });
   await page.getByRole("link", { name: "All runs" }).click();
   const boxes = page.getByRole("checkbox", { name: /^Compare the/ });
+  // The list may still be the cached one without the observe run: wait for both.
+  await expect(boxes).toHaveCount(2);
   await boxes.nth(0).check();
   await boxes.nth(1).check();
   await page.getByRole("link", { name: "Compare the two" }).click();
