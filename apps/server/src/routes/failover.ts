@@ -57,7 +57,7 @@ export const failoverRoutes: FastifyPluginAsync = async (app) => {
 
   app.get("/api/failover/runs/:id/samples.csv", async (request, reply) => {
     const id = runId(request.params);
-    const run = app.failover.detail(id);
+    const run = app.failover.summary(id);
     const origin = Date.parse(run.startedAt);
     const rows = app.failover.samples(id);
     function* lines() {

@@ -2,6 +2,7 @@
 // evicted through the Eviction API, so PodDisruptionBudgets are respected. A budget that forbids an eviction is
 // reported by name and retried until it allows it or the drain's time is up; then the drain fails (the run's restore
 // uncordons the node). Returns once the evicted pods are gone.
+import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
 import { type KubeAccess, KubeError } from "../../plugins/kube.js";
 
@@ -31,20 +32,6 @@ export interface DrainOptions {
 
 const path = (ns: string, name: string) =>
   `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}`;
-
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
-}
 
 export async function drainNode(kube: KubeAccess, node: string, o: DrainOptions): Promise<string[]> {
   const deadline = Date.now() + o.timeoutMs;
@@ -86,7 +73,7 @@ export async function drainNode(kube: KubeAccess, node: string, o: DrainOptions)
         }
         if (Date.now() + (o.retryMs ?? 5_000) > deadline)
           throw new KubeError("K8S_TOO_MANY_REQUESTS", `the drain of ${node} gave up: ${err.message}`, 429);
-        await sleep(o.retryMs ?? 5_000, o.signal);
+        await delay(o.retryMs ?? 5_000, undefined, { signal: o.signal });
       }
     }
     evicted.push(`${namespace}/${name}`);
@@ -102,7 +89,7 @@ export async function drainNode(kube: KubeAccess, node: string, o: DrainOptions)
       if (gone) break;
       if (Date.now() > deadline)
         throw new KubeError("K8S_TIMEOUT", `pod ${pod} was evicted but is still there`);
-      await sleep(500, o.signal);
+      await delay(500, undefined, { signal: o.signal });
     }
   }
   return evicted;

@@ -236,6 +236,13 @@ export class FailoverService {
     return this.followers.follow(runId, since, eventsSince, send, this.active?.id === runId);
   }
 
+  /** One run's row without its results (what the CSV needs: it exists, and when it started). */
+  summary(id: string): RunSummary {
+    const row = this.deps.store.get(id);
+    if (!row) throw new AppError("NOT_FOUND", `No failover run ${id}`);
+    return summaryOf(row, this.deps.store.sampleCount(id));
+  }
+
   list(): RunSummary[] {
     return this.deps.store.list().map((r) => summaryOf(r, r.samples));
   }
