@@ -6,8 +6,10 @@ import { normalizeName } from "./lookup.js";
 
 const DNS_NAME = /^(\*\.)?([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
+// Current k3s adds every configured tls-san name to the shared serving certificate on start and never removes one
+// (rancher/dynamiclistener; `k3s certificate rotate` keeps existing SANs too): a rolling restart is enough.
 const ROTATE =
-  "On a running cluster a restart alone often keeps the old certificate: on every server, one at a time, stop k3s, run `k3s certificate rotate`, start k3s, then check the SANs with `openssl s_client`.";
+  "On a running cluster, restart k3s on every server, one at a time (quorum kept), and check the SANs with a TLS handshake to each server (`openssl s_client`): k3s adds configured names at start; no `k3s certificate rotate` is needed, and it would not remove a name either (that takes deleting the kube-system/k3s-serving secret). The console's guided setup does this as its API server step.";
 
 type San = { kind: "ip"; value: string } | { kind: "name"; value: string } | { kind: "malformed" };
 
