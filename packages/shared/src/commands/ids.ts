@@ -19,6 +19,9 @@ export const nodeCommandIds = [
   "calico-bgp",
   "node-reboot",
   "node-drop-traffic",
+  "k3s-config-show",
+  "k3s-dropin-write",
+  "k3s-dropin-remove",
 ] as const;
 
 export type RouterCommandId = (typeof routerCommandIds)[number];

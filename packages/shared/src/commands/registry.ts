@@ -10,9 +10,17 @@ import { parseBgpSummary } from "../frr/bgp-summary.js";
 import { parseIpv6Routes } from "../frr/ipv6-route.js";
 import type { Parsed } from "../frr/parsed.js";
 import { parseFrrVersion } from "../frr/version.js";
-import { formatCidr, parseCidr } from "../net/ip.js";
+import { canonicalIp, formatCidr, parseCidr } from "../net/ip.js";
 import { parseCarpStatus } from "../pfsense/carp.js";
 import type { routerPlatforms } from "../plan/schema.js";
+import {
+  K3S_CONFIG_SHOW_SCRIPT,
+  K3S_DROPIN_REMOVE_SCRIPT,
+  K3S_DROPIN_WRITE_SCRIPT,
+  parseK3sConfigShow,
+  renderAuthenticationConfig,
+  renderK3sHaDropIn,
+} from "../setup/k3s-config.js";
 import type { CommandId } from "./ids.js";
 import {
   bgpVerbParams,
@@ -92,6 +100,23 @@ function command<P, T>(spec: CommandSpec<P, T>): CommandSpec<P, T> & Validating 
 }
 
 const none = z.object({}).strict();
+/** A tls-san entry: an IP address (canonical) or a DNS name (a leading `*.` allowed), nothing a shell or YAML reads. */
+const sanParam = z.string().transform((v, ctx) => {
+  const t = v.trim();
+  const ip = canonicalIp(t);
+  if (ip) return ip;
+  if (
+    /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(t) &&
+    t.length <= 253
+  )
+    return t.toLowerCase();
+  ctx.addIssue({
+    code: "custom",
+    message: `not an IP address or DNS name: ${JSON.stringify(v.slice(0, 60))}`,
+  });
+  return z.NEVER;
+});
+const dropInParams = z.object({ tlsSan: z.array(sanParam).max(64), authConfig: z.boolean() }).strict();
 const range = z.object({ range: ipv6CidrParam.optional() }).strict();
 const prefix = z.object({ prefix: ipv6CidrParam }).strict();
 
@@ -243,6 +268,47 @@ export const commands = {
     changes: true,
     params: none,
     build: () => ({ argv: ["systemctl", "reboot"] }),
+    parse: parseText,
+    maxOutputBytes: 16 * KB,
+    timeoutMs: 15_000,
+  }),
+  // The k3s configuration as k3s reads it (config.yaml, the drop-ins, the unit's ExecStart); parsed down to the keys
+  // the setup needs, so a token in config.yaml goes no further than the parser.
+  "k3s-config-show": command({
+    id: "k3s-config-show",
+    runsOn: "node",
+    params: none,
+    build: () => ({ argv: ["sh", "-c", K3S_CONFIG_SHOW_SCRIPT] }),
+    parse: parseK3sConfigShow,
+    maxOutputBytes: 256 * KB,
+    timeoutMs: 10_000,
+  }),
+  // The console's drop-in and AuthenticationConfiguration, rendered here from validated names: never request text.
+  "k3s-dropin-write": command({
+    id: "k3s-dropin-write",
+    runsOn: "node",
+    changes: true,
+    params: dropInParams,
+    build: (p: { tlsSan: string[]; authConfig: boolean }) => ({
+      argv: [
+        "sh",
+        "-c",
+        K3S_DROPIN_WRITE_SCRIPT,
+        "k3s-ha-config",
+        renderK3sHaDropIn(p),
+        p.authConfig ? renderAuthenticationConfig() : "",
+      ],
+    }),
+    parse: parseText,
+    maxOutputBytes: 16 * KB,
+    timeoutMs: 15_000,
+  }),
+  "k3s-dropin-remove": command({
+    id: "k3s-dropin-remove",
+    runsOn: "node",
+    changes: true,
+    params: none,
+    build: () => ({ argv: ["sh", "-c", K3S_DROPIN_REMOVE_SCRIPT, "k3s-ha-config"] }),
     parse: parseText,
     maxOutputBytes: 16 * KB,
     timeoutMs: 15_000,

@@ -14,6 +14,8 @@ export interface SetupStepDef {
   undoable: boolean;
   /** Nothing to apply: the status comes from Verify (`router` is manual on pfSense only). */
   manual: "always" | "pfsense" | "never";
+  /** Steps that must be satisfied, applied or verified first (and cannot be undone while this one stands). */
+  requires: readonly SetupStepId[];
 }
 
 /** The order each option's steps are taken in (a step both need has one id and one status). */
@@ -49,6 +51,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: false,
     undoable: false,
     manual: "always",
+    requires: [],
   },
   metallb: {
     id: "metallb",
@@ -72,6 +75,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: false,
     undoable: true,
     manual: "never",
+    requires: ["preflight"],
   },
   pool: {
     id: "pool",
@@ -89,6 +93,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: false,
     undoable: true,
     manual: "never",
+    requires: ["metallb"],
   },
   "bgp-config": {
     id: "bgp-config",
@@ -106,6 +111,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: true,
     undoable: true,
     manual: "never",
+    requires: ["preflight"],
   },
   "bgp-filter": {
     id: "bgp-filter",
@@ -123,6 +129,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: true,
     undoable: true,
     manual: "never",
+    requires: ["preflight"],
   },
   router: {
     id: "router",
@@ -139,6 +146,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: true,
     undoable: false,
     manual: "pfsense",
+    requires: ["preflight"],
   },
   "apiserver-config": {
     id: "apiserver-config",
@@ -156,6 +164,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: true,
     undoable: true,
     manual: "never",
+    requires: ["preflight"],
   },
   "api-service": {
     id: "api-service",
@@ -173,6 +182,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: true,
     undoable: true,
     manual: "never",
+    requires: ["pool", "bgp-config", "apiserver-config"],
   },
   "dns-vip": {
     id: "dns-vip",
@@ -183,6 +193,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: true,
     undoable: true,
     manual: "never",
+    requires: ["api-service"],
   },
   "dns-round-robin": {
     id: "dns-round-robin",
@@ -193,6 +204,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: true,
     undoable: true,
     manual: "never",
+    requires: ["preflight"],
   },
   kubeconfig: {
     id: "kubeconfig",
@@ -203,6 +215,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: false,
     undoable: false,
     manual: "always",
+    requires: ["apiserver-config"],
   },
   "join-command": {
     id: "join-command",
@@ -213,6 +226,7 @@ export const SETUP_STEPS: Record<SetupStepId, SetupStepDef> = {
     risky: false,
     undoable: false,
     manual: "always",
+    requires: ["dns-round-robin", "apiserver-config"],
   },
 };
 

@@ -1,0 +1,103 @@
+// The k3s configuration as the setup reads it: files merged as k3s merges them, the command line's flags added,
+// nothing else kept; the drop-in and AuthenticationConfiguration as rendered, and the commands built from them.
+
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { buildCommand } from "../commands/registry.js";
+import {
+  K3S_CONFIG_BOUNDARY,
+  K3S_EXECSTART_BOUNDARY,
+  K3S_HA_DROPIN,
+  parseExecStart,
+  parseK3sConfigShow,
+  renderAuthenticationConfig,
+  renderK3sHaDropIn,
+} from "./k3s-config.js";
+
+const file = (path: string, body: string) => `${K3S_CONFIG_BOUNDARY} ${path}\n${body}\n`;
+const exec = (argv: string) =>
+  `${K3S_EXECSTART_BOUNDARY}\nExecStart={ path=/usr/local/bin/k3s ; argv[]=${argv} ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n`;
+
+describe("k3s-config-show", () => {
+  it("merges files in order (a later key replaces, key+ appends) and adds the command line's flags", () => {
+    const out =
+      file("/etc/rancher/k3s/config.yaml", "token: s3cr3t-token\ntls-san: [node01]\ndisable: traefik\n") +
+      file("/etc/rancher/k3s/config.yaml.d/10-site.yaml", "tls-san:\n  - site-name\n") +
+      file(K3S_HA_DROPIN, renderK3sHaDropIn({ tlsSan: ["k8s-api.example.org"], authConfig: true })) +
+      exec("/usr/local/bin/k3s server --disable=servicelb --tls-san extra.example.org");
+    const r = parseK3sConfigShow(out);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.tlsSan).toEqual(["site-name", "k8s-api.example.org", "extra.example.org"]);
+    expect(r.value.fromFiles.disable).toEqual(["traefik"]);
+    expect(r.value.disable).toEqual(["traefik", "servicelb"]);
+    expect(r.value.apiserverArgs).toEqual([
+      "authentication-config=/etc/rancher/k3s/k3s-ha-authentication-config.yaml",
+    ]);
+    expect(r.value.execStart).toEqual([
+      "/usr/local/bin/k3s",
+      "server",
+      "--disable=servicelb",
+      "--tls-san",
+      "extra.example.org",
+    ]);
+    expect(r.value.dropIn).toContain("tls-san+:");
+    // The token never leaves the parser.
+    expect(JSON.stringify(r.value)).not.toContain("s3cr3t");
+  });
+
+  it("names a file that is not YAML and keeps reading the others; refuses output that is not its own", () => {
+    const r = parseK3sConfigShow(
+      file("/etc/rancher/k3s/config.yaml", "tls-san: [a\n") + file(`${K3S_HA_DROPIN}`, "tls-san+: [b]\n"),
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.problems[0]).toMatch(/^\/etc\/rancher\/k3s\/config\.yaml: not YAML/);
+    expect(r.value.tlsSan).toEqual(["b"]);
+    const bad = parseK3sConfigShow("token: s3cr3t\n");
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.head).toBe("");
+  });
+
+  it("reads systemd's ExecStart property", () => {
+    expect(parseExecStart("ExecStart={ path=/x ; argv[]=/x server ; ignore_errors=no ; pid=0 }")).toEqual([
+      "/x",
+      "server",
+    ]);
+    expect(parseExecStart("ExecStart=")).toBeUndefined();
+  });
+});
+
+describe("the console's drop-in", () => {
+  it("appends only (tls-san+, kube-apiserver-arg+) and parses back to what it says", () => {
+    const text = renderK3sHaDropIn({ tlsSan: ["k8s-api.k8s.example.org", "2001:db8::1"], authConfig: true });
+    expect(parse(text)).toEqual({
+      "tls-san+": ["k8s-api.k8s.example.org", "2001:db8::1"],
+      "kube-apiserver-arg+": ["authentication-config=/etc/rancher/k3s/k3s-ha-authentication-config.yaml"],
+    });
+    expect(parse(renderAuthenticationConfig())).toEqual({
+      apiVersion: "apiserver.config.k8s.io/v1beta1",
+      kind: "AuthenticationConfiguration",
+      anonymous: { enabled: true, conditions: [{ path: "/livez" }, { path: "/readyz" }] },
+    });
+  });
+
+  it("builds the write from validated names only", () => {
+    const ok = buildCommand(
+      "k3s-dropin-write",
+      { tlsSan: ["K8S-API.k8s.example.org", "2001:DB8::0:1"], authConfig: false },
+      { kind: "node", sudo: true },
+    );
+    if (!ok.ok) throw new Error(ok.message);
+    expect(ok.command.argv.slice(0, 3)).toEqual(["sudo", "-n", "sh"]);
+    expect(ok.command.argv[6]).toContain('- "k8s-api.k8s.example.org"\n  - "2001:db8::1"');
+    expect(ok.command.argv[7]).toBe("");
+    for (const evil of ["a'; rm -rf /", "name\nkube-apiserver-arg: x", "a b"]) {
+      const r = buildCommand(
+        "k3s-dropin-write",
+        { tlsSan: [evil], authConfig: false },
+        { kind: "node", sudo: false },
+      );
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.message).toContain("k3s-dropin-write: tlsSan.0: not an IP address or DNS name");
+    }
+  });
+});

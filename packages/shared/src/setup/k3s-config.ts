@@ -1,0 +1,188 @@
+// A server's k3s configuration as `k3s-config-show` prints it (config.yaml, every config.yaml.d drop-in, the unit's
+// ExecStart): merged as k3s merges them (files in order, a later key replaces, `key+` appends) with the command line's
+// flags added, cut down to the keys the setup reads — the rest (a token, a datastore password) is never kept.
+import { parse } from "yaml";
+import { type Parsed, parseFailed } from "../frr/parsed.js";
+
+/** The boundary the command prints before each file; the path follows it. */
+export const K3S_CONFIG_BOUNDARY = "----- k3s-ha file:";
+export const K3S_EXECSTART_BOUNDARY = "----- k3s-ha execstart";
+
+export const K3S_CONFIG_DIR = "/etc/rancher/k3s/config.yaml.d";
+export const K3S_HA_DROPIN = `${K3S_CONFIG_DIR}/50-k3s-ha.yaml`;
+export const K3S_HA_AUTH_CONFIG = "/etc/rancher/k3s/k3s-ha-authentication-config.yaml";
+
+/** The keys the setup reads (list-valued k3s flags). */
+const KEYS = ["tls-san", "kube-apiserver-arg", "disable"] as const;
+type Key = (typeof KEYS)[number];
+
+export interface K3sConfig {
+  /** The files read, in k3s's order. */
+  files: string[];
+  /** Merged values (config files, then the command line's flags). */
+  tlsSan: string[];
+  apiserverArgs: string[];
+  disable: string[];
+  /** What the files alone say (without the command line), per key. */
+  fromFiles: Record<Key, string[]>;
+  /** The unit's ExecStart argv, when systemd printed it. */
+  execStart?: string[];
+  /** The console's own drop-in, verbatim (it holds nothing secret), when present. */
+  dropIn?: string;
+  /** Files that are not YAML mappings (k3s refuses to start with them). */
+  problems: string[];
+}
+
+const list = (v: unknown): string[] =>
+  v === undefined || v === null
+    ? []
+    : (Array.isArray(v) ? v : [v]).map((x) => String(x).trim()).filter(Boolean);
+
+/** `ExecStart={ path=/usr/local/bin/k3s ; argv[]=/usr/local/bin/k3s server --disable=servicelb ; … }` → argv. */
+export function parseExecStart(line: string): string[] | undefined {
+  const m = /argv\[\]=(.*?) ; ignore_errors=/.exec(line);
+  return m?.[1] ? m[1].split(/\s+/).filter(Boolean) : undefined;
+}
+
+/** `--tls-san=a --tls-san b --disable servicelb` → each flag's values, as k3s's CLI parses repeated flags. */
+function cliValues(argv: readonly string[]): Record<Key, string[]> {
+  const out: Record<Key, string[]> = { "tls-san": [], "kube-apiserver-arg": [], disable: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    for (const key of KEYS) {
+      if (a === `--${key}` && argv[i + 1] !== undefined) out[key].push(...(argv[++i] ?? "").split(","));
+      else if (a.startsWith(`--${key}=`)) out[key].push(...a.slice(key.length + 3).split(","));
+    }
+  }
+  for (const key of KEYS) out[key] = out[key].map((v) => v.trim()).filter(Boolean);
+  return out;
+}
+
+export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
+  const fromFiles: Record<Key, string[]> = { "tls-san": [], "kube-apiserver-arg": [], disable: [] };
+  const files: string[] = [];
+  const problems: string[] = [];
+  let dropIn: string | undefined;
+  let execStart: string[] | undefined;
+  const sections = stdout.split(/^(?=----- k3s-ha )/m).filter((s) => s.startsWith("----- k3s-ha "));
+  for (const section of sections) {
+    const nl = section.indexOf("\n");
+    const head = nl < 0 ? section : section.slice(0, nl);
+    const body = nl < 0 ? "" : section.slice(nl + 1);
+    if (head.startsWith(K3S_EXECSTART_BOUNDARY)) {
+      execStart = parseExecStart(body.split("\n").find((l) => l.startsWith("ExecStart=")) ?? "");
+      continue;
+    }
+    if (!head.startsWith(K3S_CONFIG_BOUNDARY)) continue;
+    const path = head.slice(K3S_CONFIG_BOUNDARY.length).trim();
+    files.push(path);
+    if (path === K3S_HA_DROPIN) dropIn = body;
+    let doc: unknown;
+    try {
+      doc = parse(body);
+    } catch (err) {
+      problems.push(`${path}: not YAML (${(err as Error).message.split("\n")[0]})`);
+      continue;
+    }
+    if (doc === null || doc === undefined) continue;
+    if (typeof doc !== "object" || Array.isArray(doc)) {
+      problems.push(`${path}: not a mapping of k3s flags`);
+      continue;
+    }
+    const d = doc as Record<string, unknown>;
+    for (const key of KEYS) {
+      if (key in d) fromFiles[key] = list(d[key]);
+      if (`${key}+` in d) fromFiles[key] = [...fromFiles[key], ...list(d[`${key}+`])];
+    }
+  }
+  // The output's head is never quoted: config.yaml may hold the cluster token.
+  if (sections.length === 0)
+    return parseFailed("k3s-config-show", "no k3s-ha section in the output: not this command's answer", "");
+  const cli = cliValues(execStart ?? []);
+  const merged = (k: Key) => [...new Set([...fromFiles[k], ...cli[k]])];
+  return {
+    ok: true,
+    value: {
+      files,
+      tlsSan: merged("tls-san"),
+      apiserverArgs: merged("kube-apiserver-arg"),
+      disable: merged("disable"),
+      fromFiles,
+      ...(execStart ? { execStart } : {}),
+      ...(dropIn !== undefined ? { dropIn } : {}),
+      problems,
+    },
+  };
+}
+
+/** The shell script the command runs: each file after its boundary line, then systemd's ExecStart. */
+export const K3S_CONFIG_SHOW_SCRIPT = [
+  // One glob, so .yaml and .yml drop-ins come in one lexical order, as k3s reads them.
+  `for f in /etc/rancher/k3s/config.yaml ${K3S_CONFIG_DIR}/*.y*ml; do`,
+  '  case "$f" in *.yaml|*.yml) ;; *) continue;; esac',
+  '  [ -f "$f" ] || continue',
+  `  printf '%s %s\\n' '${K3S_CONFIG_BOUNDARY}' "$f"`,
+  '  cat "$f"',
+  "  printf '\\n'",
+  "done",
+  `printf '%s\\n' '${K3S_EXECSTART_BOUNDARY}'`,
+  "systemctl show k3s -p ExecStart --no-pager 2>/dev/null || true",
+].join("\n");
+
+/** What the console's drop-in says: names added to tls-san, and the AuthenticationConfiguration named. */
+export interface K3sHaSettings {
+  tlsSan: readonly string[];
+  authConfig: boolean;
+}
+
+/** The drop-in, `+` keys only: the operator's own config.yaml values stay, and undo deletes one file. */
+export function renderK3sHaDropIn(s: K3sHaSettings): string {
+  const lines = [
+    "# Written by k3s HA Console (guided setup, step apiserver-config). Undo in the console deletes this file;",
+    "# names k3s added to the serving certificate stay on it (removing one takes the kube-system/k3s-serving secret).",
+  ];
+  if (s.tlsSan.length) lines.push("tls-san+:", ...s.tlsSan.map((n) => `  - ${JSON.stringify(n)}`));
+  if (s.authConfig)
+    lines.push(
+      "kube-apiserver-arg+:",
+      `  - ${JSON.stringify(`authentication-config=${K3S_HA_AUTH_CONFIG}`)}`,
+    );
+  return `${lines.join("\n")}\n`;
+}
+
+/** Anonymous requests to the health paths only (k3s >= v1.32.4 passes `anonymous.conditions` through). */
+export function renderAuthenticationConfig(): string {
+  return [
+    `# ${K3S_HA_AUTH_CONFIG}: written by k3s HA Console, named by ${K3S_HA_DROPIN}.`,
+    "# Lets the API Service's readiness probe read /readyz (and /livez) without credentials; nothing else.",
+    "apiVersion: apiserver.config.k8s.io/v1beta1",
+    "kind: AuthenticationConfiguration",
+    "anonymous:",
+    "  enabled: true",
+    "  conditions:",
+    "    - path: /livez",
+    "    - path: /readyz",
+    "",
+  ].join("\n");
+}
+
+/** Writes the AuthenticationConfiguration (or removes it) and then the drop-in, each by an atomic rename. */
+export const K3S_DROPIN_WRITE_SCRIPT = [
+  "set -e",
+  "umask 022",
+  `mkdir -p ${K3S_CONFIG_DIR}`,
+  'if [ -n "$2" ]; then',
+  `  t="$(mktemp ${K3S_HA_AUTH_CONFIG}.XXXXXX)"; printf '%s' "$2" > "$t"; chmod 0644 "$t"; mv -f "$t" ${K3S_HA_AUTH_CONFIG}`,
+  "fi",
+  `t="$(mktemp ${K3S_CONFIG_DIR}/.50-k3s-ha.XXXXXX)"; printf '%s' "$1" > "$t"; chmod 0644 "$t"; mv -f "$t" ${K3S_HA_DROPIN}`,
+  `if [ -z "$2" ]; then rm -f ${K3S_HA_AUTH_CONFIG}; fi`,
+  `echo "wrote ${K3S_HA_DROPIN}"`,
+].join("\n");
+
+/** Removes the drop-in first (so k3s never names a missing file), then the AuthenticationConfiguration. */
+export const K3S_DROPIN_REMOVE_SCRIPT = [
+  "set -e",
+  `rm -f ${K3S_HA_DROPIN}`,
+  `rm -f ${K3S_HA_AUTH_CONFIG}`,
+  `echo "removed ${K3S_HA_DROPIN} and ${K3S_HA_AUTH_CONFIG}"`,
+].join("\n");
