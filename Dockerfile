@@ -9,6 +9,8 @@ FROM node:24-bookworm-slim
 WORKDIR /app
 COPY --from=build /src/apps/server/dist/ /app/server/
 COPY --from=build /src/apps/web/dist/ /app/web/
+# Manifests the guided setup applies (MetalLB's, with its source): read beside the bundle, never downloaded.
+COPY --from=build /src/apps/server/manifests/ /app/manifests/
 ENV K3S_HA_WEB_DIR=/app/web \
     K3S_HA_DATA_DIR=/data \
     NODE_ENV=production \

@@ -18,6 +18,7 @@ import kubePlugin from "./plugins/kube.js";
 import { hostAllowed } from "./plugins/origin.js";
 import planPlugin from "./plugins/plan.js";
 import { registerRateLimit } from "./plugins/rate-limit.js";
+import setupPlugin from "./plugins/setup.js";
 import sshPlugin from "./plugins/ssh.js";
 import storePlugin from "./plugins/store.js";
 import { readTls, type TlsFiles, watchTls } from "./plugins/tls.js";
@@ -34,6 +35,7 @@ import { hostsRoutes } from "./routes/hosts.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { planRoutes } from "./routes/plan.js";
 import { routeAuditRoutes } from "./routes/route-audit.js";
+import { setupRoutes } from "./routes/setup.js";
 import { sourcesRoutes } from "./routes/sources.js";
 import { wsRoutes } from "./routes/ws.js";
 
@@ -134,6 +136,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   await app.register(failoverPlugin, {
     ...(config.runRetentionDays ? { retentionDays: config.runRetentionDays } : {}),
   });
+  await app.register(setupPlugin);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   // Public routes.
@@ -156,6 +159,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await api.register(dnsRoutes);
     await api.register(endpointsRoutes);
     await api.register(failoverRoutes);
+    await api.register(setupRoutes);
     await api.register(hostsRoutes);
     await api.register(wsRoutes);
   });

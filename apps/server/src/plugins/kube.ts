@@ -39,6 +39,22 @@ export interface KubeAccess {
   postJson(path: string, body: unknown, what: { verb: string; resource: string }): Promise<unknown>;
   /** A JSON merge patch (RFC 7386); the answer is the patched object. */
   mergePatch(path: string, body: unknown, what: { verb: string; resource: string }): Promise<unknown>;
+  /**
+   * Server-side apply of `body` (JSON is YAML) to the object's path, as `fieldManager`; `dryRun` answers what the
+   * API server would store, `force` takes over fields another manager owns. The answer is the object.
+   */
+  serverSideApply(
+    path: string,
+    body: unknown,
+    what: { verb: string; resource: string },
+    opts: { fieldManager: string; dryRun?: boolean; force?: boolean },
+  ): Promise<unknown>;
+  /** DELETE (background propagation); a 200 or 202 answers the object or a Status. */
+  deleteJson(
+    path: string,
+    what: { verb: string; resource: string },
+    opts?: { dryRun?: boolean },
+  ): Promise<unknown>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -91,6 +107,17 @@ export async function kubeAccess(plan: Plan): Promise<KubeAccess> {
     getJson: (path, what, signal) => requestJson(server, tls, "GET", path, what, undefined, signal),
     postJson: (path, body, what) => requestJson(server, tls, "POST", path, what, body),
     mergePatch: (path, body, what) => requestJson(server, tls, "PATCH", path, what, body),
+    serverSideApply: (path, body, what, opts) => {
+      const q = new URLSearchParams({ fieldManager: opts.fieldManager, fieldValidation: "Strict" });
+      if (opts.dryRun) q.set("dryRun", "All");
+      if (opts.force) q.set("force", "true");
+      return requestJson(server, tls, "APPLY", `${path}?${q}`, what, body);
+    },
+    deleteJson: (path, what, opts) => {
+      const q = new URLSearchParams({ propagationPolicy: "Background" });
+      if (opts?.dryRun) q.set("dryRun", "All");
+      return requestJson(server, tls, "DELETE", `${path}?${q}`, what);
+    },
   };
 }
 
@@ -124,6 +151,8 @@ function httpError(status: number, body: string, what: { verb: string; resource:
     return new KubeError("K8S_NOT_FOUND", `cannot ${action}: not served by this cluster`, status);
   if (status === 409)
     return new KubeError("K8S_CONFLICT", `cannot ${action}: ${message || "it exists already"}`, status);
+  if (status === 422 || status === 400)
+    return new KubeError("K8S_INVALID", `cannot ${action}: ${message || "the object is invalid"}`, status);
   if (status === 429)
     return new KubeError(
       "K8S_TOO_MANY_REQUESTS",
@@ -140,13 +169,19 @@ function httpError(status: number, body: string, what: { verb: string; resource:
 function requestJson(
   server: URL,
   tls: KubeTls,
-  method: "GET" | "POST" | "PATCH",
+  verb: "GET" | "POST" | "PATCH" | "APPLY" | "DELETE",
   path: string,
   what: { verb: string; resource: string },
   body?: unknown,
   signal?: AbortSignal,
 ): Promise<unknown> {
-  const contentType = method === "PATCH" ? "application/merge-patch+json" : "application/json";
+  const method = verb === "APPLY" ? "PATCH" : verb;
+  const contentType =
+    verb === "APPLY"
+      ? "application/apply-patch+yaml"
+      : verb === "PATCH"
+        ? "application/merge-patch+json"
+        : "application/json";
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const timeout = AbortSignal.timeout(DEFAULT_TIMEOUT_MS);
@@ -184,7 +219,8 @@ function requestJson(
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
           const status = res.statusCode ?? 0;
-          if (status !== 200 && status !== 201) return reject(httpError(status, text, what));
+          if (status !== 200 && status !== 201 && status !== 202)
+            return reject(httpError(status, text, what));
           try {
             resolve(JSON.parse(text));
           } catch {

@@ -18,11 +18,11 @@ describe("store", () => {
   it("migrates a new database once and keeps data across reopening", () => {
     const file = open();
     const a = new Store(file);
-    expect(a.schemaVersion()).toBe(5);
+    expect(a.schemaVersion()).toBe(6);
     a.audit({ actor: "admin", action: "plan.lint", outcome: "ok" });
     a.close();
     const b = new Store(file);
-    expect(b.schemaVersion()).toBe(5);
+    expect(b.schemaVersion()).toBe(6);
     expect(b.auditEntries(10)).toHaveLength(1);
     b.close();
   });

@@ -80,6 +80,21 @@ const MIGRATIONS: string[] = [
    ) WITHOUT ROWID;`,
   // What a run's predictions rest on (the router's timers, Calico, the grace period), taken at its start.
   "ALTER TABLE failover_runs ADD COLUMN facts TEXT;",
+  // Guided setup: per step what it last wrote (for drift and undo) and what was there before, its last action
+  // and checks; state is 'applying' or 'undoing' while one runs, so a restart finds an interrupted one.
+  `CREATE TABLE setup_steps (
+     step TEXT PRIMARY KEY,
+     state TEXT NOT NULL,
+     applied TEXT,
+     previous TEXT,
+     checks TEXT,
+     progress TEXT,
+     last_action TEXT,
+     last_at TEXT,
+     last_by TEXT,
+     last_ok INTEGER,
+     last_message TEXT
+   );`,
 ];
 
 export interface SessionRow {

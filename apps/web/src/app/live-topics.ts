@@ -9,6 +9,7 @@ import { failoverQueries } from "../features/failover/queries";
 import { hostQueries } from "../features/hosts/queries";
 import { planQueries } from "../features/plan/queries";
 import { routeAuditQueries } from "../features/route-audit/queries";
+import { setupQueries } from "../features/setup/queries";
 import { sourceQueries } from "../features/sources/queries";
 import type { TopicQueryKeys } from "../lib/live-sync";
 
@@ -25,6 +26,8 @@ export const liveTopicKeys: TopicQueryKeys = {
   endpoints: [endpointQueries.all(), sourceQueries.all()],
   // A run started, changed state or ended (its samples stream as data, not through this topic).
   failover: [failoverQueries.all()],
+  // A setup step was applied, verified or undone, or an apply made progress.
+  setup: [setupQueries.all()],
   // Each node's Calico sessions are listed with the router's peers.
   node: [bgpQueries.all(), sourceQueries.all()],
 };

@@ -16,6 +16,7 @@ const keys: TopicQueryKeys = {
   dns: [["dns"]],
   endpoints: [["endpoints"]],
   failover: [["failover"]],
+  setup: [["setup"]],
   node: [["nodes"]],
 };
 const at = "2026-05-01T10:00:00.000Z";

@@ -32,83 +32,100 @@ export const setupStepStatuses = [
 export type SetupStepStatus = (typeof setupStepStatuses)[number];
 
 /** Where the design document is wrong for this step, and what the console does instead. */
-export interface SetupCorrection {
-  document: string;
-  fails: string;
-  we: string;
-}
+export const setupCorrectionSchema = z.object({ document: z.string(), fails: z.string(), we: z.string() });
+export type SetupCorrection = z.infer<typeof setupCorrectionSchema>;
 
 /** One verification (or preflight) check: pass or fail, with what was seen. */
-export interface SetupCheck {
-  id: string;
-  title: string;
-  ok: boolean;
+export const setupCheckSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  ok: z.boolean(),
   /** A failed warning does not fail the step (e.g. Calico's readiness regression). */
-  severity: "error" | "warning";
-  evidence: string;
-}
+  severity: z.enum(["error", "warning"]),
+  evidence: z.string(),
+});
+export type SetupCheck = z.infer<typeof setupCheckSchema>;
 
 /** One thing a step changes: a Kubernetes object, a host file, router configuration, DNS records. */
-export interface SetupChange {
-  kind: "kubernetes" | "host-file" | "router" | "dns" | "manual";
+export const setupChangeSchema = z.object({
+  kind: z.enum(["kubernetes", "host-file", "router", "dns", "manual"]),
   /** `kubernetes`, `node:<name>`, `router`, `dns`. */
-  target: string;
+  target: z.string(),
   /** "IPAddressPool metallb-system/api-vip". */
-  object: string;
-  action: "create" | "update" | "unchanged" | "delete" | "manual";
-  /** A unified diff of what is live against what the step writes (empty when unchanged). */
-  diff: string;
+  object: z.string(),
+  action: z.enum(["create", "update", "unchanged", "delete", "manual"]),
+  /** A line diff (`+`/`-`/` `) of what is live against what the step writes (empty when unchanged). */
+  diff: z.string(),
   /** The API server's answer to the same write with dryRun=All (Kubernetes writes only). */
-  dryRun?: { ok: boolean; message: string };
+  dryRun: z.object({ ok: z.boolean(), message: z.string() }).optional(),
   /** Restarts a service, changes BGP or DNS, or can cut traffic: apply needs `confirm: true`. */
-  risky?: boolean;
+  risky: z.boolean().optional(),
   /** Why this change is needed, in a sentence. */
-  note?: string;
-}
+  note: z.string().optional(),
+});
+export type SetupChange = z.infer<typeof setupChangeSchema>;
 
-export interface SetupStepSummary {
-  id: SetupStepId;
-  title: string;
-  status: SetupStepStatus;
-  manual?: true;
-  options: SetupOption[];
+export const setupStepSummarySchema = z.object({
+  id: z.enum(setupStepIds),
+  title: z.string(),
+  status: z.enum(setupStepStatuses),
+  manual: z.literal(true).optional(),
+  options: z.array(z.enum(setupOptions)),
   /** Apply (or undo) needs `confirm: true`. */
-  risky: boolean;
-  undoable: boolean;
-  why: string;
-  corrections: SetupCorrection[];
+  risky: z.boolean(),
+  undoable: z.boolean(),
+  why: z.string(),
+  corrections: z.array(setupCorrectionSchema),
   /** Why the step cannot be applied now (an earlier step, a failed preflight check). */
-  blockedBy?: string[];
+  blockedBy: z.array(z.string()).optional(),
   /** The last apply, verify or undo. */
-  last?: { action: "apply" | "verify" | "undo"; at: string; by: string; ok: boolean; message: string };
-  checks?: SetupCheck[];
-}
+  last: z
+    .object({
+      action: z.enum(["apply", "verify", "undo"]),
+      at: z.string(),
+      by: z.string(),
+      ok: z.boolean(),
+      message: z.string(),
+    })
+    .optional(),
+  checks: z.array(setupCheckSchema).optional(),
+  /** An apply or undo of this step is running now. */
+  running: z.literal(true).optional(),
+  /** What the running (or the last interrupted or failed) apply or undo has done. */
+  progress: z.array(z.string()).optional(),
+});
+export type SetupStepSummary = z.infer<typeof setupStepSummarySchema>;
 
-export interface SetupStepsResponse {
-  option?: SetupOption;
-  steps: SetupStepSummary[];
+export const setupStepsResponseSchema = z.object({
+  option: z.enum(setupOptions).optional(),
+  steps: z.array(setupStepSummarySchema),
   /** Who holds the cluster's operation lock, if anyone. */
-  operation?: { kind: string; id: string; user: string; what: string; since: string };
-}
+  operation: z
+    .object({ kind: z.string(), id: z.string(), user: z.string(), what: z.string(), since: z.string() })
+    .optional(),
+});
+export type SetupStepsResponse = z.infer<typeof setupStepsResponseSchema>;
 
-export interface SetupPreview {
-  step: SetupStepSummary;
-  changes: SetupChange[];
+export const setupPreviewSchema = z.object({
+  step: setupStepSummarySchema,
+  changes: z.array(setupChangeSchema),
   /** Nothing to apply: the live cluster already matches. */
-  satisfied: boolean;
+  satisfied: z.boolean(),
   /** Manual steps: what the operator does by hand, as text (GUI settings, commands). */
-  instructions?: string[];
+  instructions: z.array(z.string()).optional(),
   /** Why apply would be refused now. */
-  refusals: string[];
-}
+  refusals: z.array(z.string()),
+});
+export type SetupPreview = z.infer<typeof setupPreviewSchema>;
 
-export interface SetupActionResult {
-  step: SetupStepSummary;
-  ok: boolean;
-  message: string;
-  changes: SetupChange[];
-  checks: SetupCheck[];
-}
+export const setupActionResultSchema = z.object({
+  step: setupStepSummarySchema,
+  ok: z.boolean(),
+  message: z.string(),
+  changes: z.array(setupChangeSchema),
+  checks: z.array(setupCheckSchema),
+});
+export type SetupActionResult = z.infer<typeof setupActionResultSchema>;
 
 export const setupApplyBodySchema = z
   .strictObject({

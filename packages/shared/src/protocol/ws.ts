@@ -18,6 +18,7 @@ export const stateTopics = [
   "dns",
   "endpoints",
   "failover",
+  "setup",
 ] as const;
 export type StateTopic = (typeof stateTopics)[number];
 

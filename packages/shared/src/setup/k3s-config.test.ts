@@ -41,6 +41,8 @@ describe("k3s-config-show", () => {
       "extra.example.org",
     ]);
     expect(r.value.dropIn).toContain("tls-san+:");
+    expect(r.value.others["tls-san"]).toEqual(["site-name", "extra.example.org"]);
+    expect(r.value.others["kube-apiserver-arg"]).toEqual([]);
     // The token never leaves the parser.
     expect(JSON.stringify(r.value)).not.toContain("s3cr3t");
   });

@@ -25,6 +25,8 @@ export interface K3sConfig {
   disable: string[];
   /** What the files alone say (without the command line), per key. */
   fromFiles: Record<Key, string[]>;
+  /** Merged values without the console's drop-in (what the operator's own files and flags say). */
+  others: Record<Key, string[]>;
   /** The unit's ExecStart argv, when systemd printed it. */
   execStart?: string[];
   /** The console's own drop-in, verbatim (it holds nothing secret), when present. */
@@ -60,6 +62,7 @@ function cliValues(argv: readonly string[]): Record<Key, string[]> {
 
 export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
   const fromFiles: Record<Key, string[]> = { "tls-san": [], "kube-apiserver-arg": [], disable: [] };
+  const fromOthers: Record<Key, string[]> = { "tls-san": [], "kube-apiserver-arg": [], disable: [] };
   const files: string[] = [];
   const problems: string[] = [];
   let dropIn: string | undefined;
@@ -90,16 +93,17 @@ export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
       continue;
     }
     const d = doc as Record<string, unknown>;
-    for (const key of KEYS) {
-      if (key in d) fromFiles[key] = list(d[key]);
-      if (`${key}+` in d) fromFiles[key] = [...fromFiles[key], ...list(d[`${key}+`])];
-    }
+    for (const into of path === K3S_HA_DROPIN ? [fromFiles] : [fromFiles, fromOthers])
+      for (const key of KEYS) {
+        if (key in d) into[key] = list(d[key]);
+        if (`${key}+` in d) into[key] = [...into[key], ...list(d[`${key}+`])];
+      }
   }
   // The output's head is never quoted: config.yaml may hold the cluster token.
   if (sections.length === 0)
     return parseFailed("k3s-config-show", "no k3s-ha section in the output: not this command's answer", "");
   const cli = cliValues(execStart ?? []);
-  const merged = (k: Key) => [...new Set([...fromFiles[k], ...cli[k]])];
+  const merged = (k: Key, from = fromFiles) => [...new Set([...from[k], ...cli[k]])];
   return {
     ok: true,
     value: {
@@ -108,6 +112,11 @@ export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
       apiserverArgs: merged("kube-apiserver-arg"),
       disable: merged("disable"),
       fromFiles,
+      others: {
+        "tls-san": merged("tls-san", fromOthers),
+        "kube-apiserver-arg": merged("kube-apiserver-arg", fromOthers),
+        disable: merged("disable", fromOthers),
+      },
       ...(execStart ? { execStart } : {}),
       ...(dropIn !== undefined ? { dropIn } : {}),
       problems,

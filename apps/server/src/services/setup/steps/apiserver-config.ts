@@ -1,0 +1,263 @@
+// The `apiserver-config` step, shared by both options: on every server a drop-in adding the plan's missing tls-san
+// names and (for the API Service's readiness probe) an AuthenticationConfiguration for anonymous /readyz; rolled out
+// one server at a time with etcd quorum checked, each restarted once, then its SANs verified by a TLS handshake.
+import {
+  canonicalIp,
+  K3S_HA_AUTH_CONFIG,
+  K3S_HA_DROPIN,
+  type K3sConfig,
+  type K3sHaSettings,
+  lineDiff,
+  renderK3sHaDropIn,
+  type SetupChange,
+  type SetupCheck,
+} from "@k3s-ha/shared";
+import { probeEndpoint } from "../../../collectors/endpoints.js";
+import {
+  type ApplyOutcome,
+  check,
+  type StepContext,
+  type StepDriver,
+  StepError,
+  type StepPlan,
+} from "../driver.js";
+import type { StepRecord } from "../setup-store.js";
+import { anonymousReadyz, missingSans, servedSans } from "../tls-check.js";
+import { readK3sConfig, removeDropIn, restartK3s, writeDropIn } from "./node-config.js";
+
+const AUTH_ARG = `authentication-config=${K3S_HA_AUTH_CONFIG}`;
+
+interface NodePlan {
+  node: string;
+  address: string;
+  settings: K3sHaSettings;
+  /** The drop-in's text now (undefined: none). */
+  current?: string;
+  wanted: string;
+  write: boolean;
+  restart: boolean;
+  why: string[];
+}
+
+interface Applied {
+  nodes: { node: string; wrote: boolean; restarted: boolean; previous: string | null }[];
+}
+
+const servers = (ctx: StepContext) => ctx.plan.nodes.filter((n) => n.role === "server");
+const same = (a: string, b: string) =>
+  (canonicalIp(a) ?? a.toLowerCase()) === (canonicalIp(b) ?? b.toLowerCase());
+
+/** What the console's drop-in must say on this server: the plan's names its own config lacks, and anonymous /readyz. */
+export function wantedSettings(planSans: readonly string[], cfg: K3sConfig): K3sHaSettings {
+  const others = cfg.others["tls-san"];
+  const tlsSan = planSans.filter((n) => !others.some((o) => same(o, n)));
+  const ownAuth = cfg.others["kube-apiserver-arg"].some((a) => a.startsWith("authentication-config="));
+  return { tlsSan, authConfig: !ownAuth };
+}
+
+async function planNode(ctx: StepContext, node: { name: string; address: string }): Promise<NodePlan> {
+  const cfg = await readK3sConfig(ctx, node.name);
+  const settings = wantedSettings(ctx.plan.k3s.tlsSan, cfg);
+  const needed = settings.tlsSan.length > 0 || settings.authConfig;
+  const wanted = needed ? renderK3sHaDropIn(settings) : "";
+  const write = (cfg.dropIn ?? "") !== wanted;
+  const why: string[] = [];
+  if (write) why.push(cfg.dropIn === undefined ? "no drop-in yet" : "the drop-in differs");
+  const access = await ctx.kubeAccess();
+  const port = Number(access.server.port || 443);
+  const served = await servedSans(node.address, port, access.tls, ctx.signal);
+  const missing = missingSans(ctx.plan.k3s.tlsSan, served.sans);
+  if (missing.length) why.push(`its certificate lacks ${missing.join(", ")}`);
+  const anon = settings.authConfig || cfg.apiserverArgs.includes(AUTH_ARG);
+  if (anon) {
+    const r = await anonymousReadyz(node.address, port, access.tls, ctx.signal);
+    if (r.status !== 200) why.push(`anonymous /readyz answers ${r.status ?? r.error}`);
+  }
+  return {
+    node: node.name,
+    address: node.address,
+    settings,
+    ...(cfg.dropIn !== undefined ? { current: cfg.dropIn } : {}),
+    wanted,
+    write,
+    restart: why.length > 0,
+    why,
+  };
+}
+
+function change(p: NodePlan): SetupChange {
+  return {
+    kind: "host-file",
+    target: `node:${p.node}`,
+    object: K3S_HA_DROPIN,
+    action: !p.write
+      ? "unchanged"
+      : p.wanted === ""
+        ? "delete"
+        : p.current === undefined
+          ? "create"
+          : "update",
+    diff: p.write ? lineDiff(p.current ?? "", p.wanted) : "",
+    ...(p.restart ? { risky: true } : {}),
+    note: p.restart
+      ? `then systemctl restart k3s on ${p.node} (${p.why.join("; ")}); names are added, none removed`
+      : "nothing to change: its configuration and certificate already say so",
+  };
+}
+
+/** Whether `node` can restart without losing etcd quorum (the Ready etcd members other than it). */
+function quorumWithout(ctx: StepContext, node: string): { ok: boolean; why: string } {
+  const nodes = ctx.cluster()?.nodes ?? [];
+  const etcd = nodes.filter((n) => n.etcd);
+  if (etcd.length === 0) return { ok: true, why: "no embedded etcd members are labelled" };
+  const readyOthers = etcd.filter((n) => n.name !== node && n.ready === "ready").length;
+  const quorum = Math.floor(etcd.length / 2) + 1;
+  return {
+    ok: readyOthers >= quorum,
+    why: `${readyOthers} of ${etcd.length} etcd members Ready without ${node}; quorum is ${quorum}`,
+  };
+}
+
+async function waitHealthy(ctx: StepContext, node: { name: string; address: string }): Promise<void> {
+  const access = await ctx.kubeAccess();
+  const port = Number(access.server.port || 443);
+  const deadline = Date.now() + 120_000;
+  let last = "";
+  while (Date.now() < deadline && !ctx.signal.aborted) {
+    const p = await probeEndpoint(
+      { target: `node:${node.name}`, address: node.address, planned: true },
+      port,
+      access.tls,
+      ctx.signal,
+      2_000,
+    );
+    const ready = ctx.cluster()?.nodes.find((n) => n.name === node.name)?.ready === "ready";
+    if (p.readyz.status === 200 && ready) return;
+    last = `readyz ${p.readyz.status ?? p.readyz.error ?? p.tcp.error ?? "no answer"}, Node ${ready ? "Ready" : "not Ready"}`;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new StepError(`${node.name} did not come back within 120 s (${last})`);
+}
+
+async function sanChecks(ctx: StepContext): Promise<SetupCheck[]> {
+  const access = await ctx.kubeAccess();
+  const port = Number(access.server.port || 443);
+  const out: SetupCheck[] = [];
+  for (const n of servers(ctx)) {
+    const served = await servedSans(n.address, port, access.tls, ctx.signal);
+    const missing = missingSans(ctx.plan.k3s.tlsSan, served.sans);
+    out.push(
+      check(
+        `sans-${n.name}`,
+        `${n.name} serves every planned name`,
+        served.ok && missing.length === 0,
+        served.error
+          ? `TLS to ${n.name}: ${served.error}`
+          : missing.length
+            ? `missing: ${missing.join(", ")}`
+            : `SANs include ${ctx.plan.k3s.tlsSan.join(", ")}`,
+      ),
+    );
+    const anon = await anonymousReadyz(n.address, port, access.tls, ctx.signal);
+    out.push(
+      check(
+        `anonymous-readyz-${n.name}`,
+        `${n.name} answers /readyz without credentials`,
+        anon.status === 200,
+        `GET /readyz without credentials: ${anon.status ?? anon.error}`,
+      ),
+    );
+  }
+  return out;
+}
+
+export const apiserverConfigStep: StepDriver = {
+  id: "apiserver-config",
+  async plan(ctx): Promise<StepPlan> {
+    const plans: NodePlan[] = [];
+    for (const n of servers(ctx)) plans.push(await planNode(ctx, n));
+    return {
+      changes: plans.map(change),
+      satisfied: plans.every((p) => !p.write && !p.restart),
+      refusals: [],
+      internal: { plans },
+    };
+  },
+
+  async apply(ctx, planned): Promise<ApplyOutcome> {
+    const { plans } = planned.internal as { plans: NodePlan[] };
+    const applied: Applied = { nodes: [] };
+    const done: string[] = [];
+    for (const p of plans) {
+      if (!p.write && !p.restart) continue;
+      const q = quorumWithout(ctx, p.node);
+      if (!q.ok)
+        throw new StepError(`restarting ${p.node} now would lose etcd quorum (${q.why})`, done, applied);
+      const entry = { node: p.node, wrote: false, restarted: false, previous: p.current ?? null };
+      applied.nodes.push(entry);
+      try {
+        if (p.write) {
+          if (p.wanted === "") await removeDropIn(ctx, p.node);
+          else await writeDropIn(ctx, p.node, p.settings);
+          entry.wrote = true;
+          done.push(`wrote ${K3S_HA_DROPIN} on ${p.node}`);
+          ctx.progress(done.at(-1) ?? "");
+        }
+        ctx.progress(`restarting k3s on ${p.node} (${q.why})`);
+        await restartK3s(ctx, p.node);
+        await waitHealthy(ctx, { name: p.node, address: p.address });
+        entry.restarted = true;
+        done.push(`restarted k3s on ${p.node}; /readyz answers and the Node is Ready`);
+        ctx.progress(done.at(-1) ?? "");
+        const access = await ctx.kubeAccess();
+        const served = await servedSans(p.address, Number(access.server.port || 443), access.tls, ctx.signal);
+        const missing = missingSans(ctx.plan.k3s.tlsSan, served.sans);
+        if (missing.length)
+          throw new StepError(
+            `${p.node} restarted but its certificate still lacks ${missing.join(", ")}`,
+            done,
+            applied,
+          );
+      } catch (err) {
+        if (err instanceof StepError) throw new StepError(err.message, [...done], applied);
+        throw err;
+      }
+    }
+    return { applied, previous: null, message: done.length ? done.join("; ") : "nothing to change" };
+  },
+
+  async verify(ctx) {
+    return sanChecks(ctx);
+  },
+
+  async holds(ctx, rec: StepRecord): Promise<boolean> {
+    const nodes = (rec.applied as Applied | null)?.nodes ?? [];
+    for (const n of nodes) {
+      if (!n.wrote) continue;
+      const cfg = await readK3sConfig(ctx, n.node);
+      if (cfg.dropIn === undefined) return false;
+    }
+    return true;
+  },
+
+  async undo(ctx, rec: StepRecord): Promise<string> {
+    const nodes = (rec.applied as Applied | null)?.nodes ?? [];
+    const done: string[] = [];
+    for (const n of nodes.filter((x) => x.wrote)) {
+      const q = quorumWithout(ctx, n.node);
+      if (!q.ok) throw new StepError(`restarting ${n.node} now would lose etcd quorum (${q.why})`, done);
+      await removeDropIn(ctx, n.node);
+      done.push(`removed ${K3S_HA_DROPIN} and ${K3S_HA_AUTH_CONFIG} on ${n.node}`);
+      ctx.progress(done.at(-1) ?? "");
+      await restartK3s(ctx, n.node);
+      const address = ctx.plan.nodes.find((x) => x.name === n.node)?.address ?? "";
+      await waitHealthy(ctx, { name: n.node, address });
+      done.push(`restarted k3s on ${n.node}`);
+      ctx.progress(done.at(-1) ?? "");
+    }
+    done.push(
+      "names k3s added stay on the shared serving certificate (removing one takes the kube-system/k3s-serving secret)",
+    );
+    return done.join("; ");
+  },
+};
