@@ -211,7 +211,15 @@ describe(`failover runs on a lab (${name})`, () => {
       }),
     );
     expect(withdraw.state, withdraw.error ?? "").toBe("done");
-    expect(resultOf(withdraw, "vip")?.failures).toBe(0);
+    // When node02's path leaves, the router's hash-threshold ECMP remaps flows: a probe whose TCP+TLS handshake is
+    // under way at that instant may be reset (FACTS: ECMP rehash). On a loaded machine handshakes are slow enough to
+    // be caught now and then — at most that one probe, never an outage.
+    const vip = resultOf(withdraw, "vip");
+    expect(vip?.failures ?? 99).toBeLessThanOrEqual(1);
+    for (const i of vip?.intervals ?? []) {
+      expect(i.failedProbes).toBe(1);
+      expect(["reset", "timeout"]).toContain(i.kind);
+    }
     expect(withdraw.events.some((e) => e.kind === "router-path" && /lost node02/.test(e.summary))).toBe(true);
     expect(withdraw.restore).toMatchObject({
       state: "done",
@@ -355,6 +363,18 @@ describe(`failover runs on a lab (${name})`, () => {
         async () => (await fetch(`${base}/api/health`).catch(() => undefined))?.ok || undefined,
         60_000,
       );
+      // A console that has just started has not read the cluster yet: its preflight would refuse the run.
+      await until(
+        "the console to read the cluster",
+        async () => {
+          const r = await fetch(`${base}/api/cluster`, { headers: auth }).catch(() => undefined);
+          const body = r?.ok
+            ? ((await r.json()) as { cluster: { nodes: { ready: string }[] } | null })
+            : undefined;
+          return (body?.cluster?.nodes.filter((n) => n.ready === "ready").length ?? 0) >= 3 || undefined;
+        },
+        60_000,
+      );
       const started = await fetch(`${base}/api/failover/runs`, {
         method: "POST",
         headers: { ...auth, "content-type": "application/json" },
@@ -367,7 +387,7 @@ describe(`failover runs on a lab (${name})`, () => {
           confirm: true,
         }),
       });
-      expect(started.status).toBe(201);
+      expect(started.status, started.status === 201 ? "" : await started.clone().text()).toBe(201);
       const { id } = (await started.json()) as { id: string };
       await until(
         "k3s stopped on node02",
