@@ -13,10 +13,10 @@ import { LoginPage } from "../features/auth/pages/login-page";
 import { forgetSession } from "../features/auth/queries";
 import { BgpPage } from "../features/bgp/pages/bgp-page";
 import { HostsPage } from "../features/hosts/pages/hosts-page";
-import { NotBuiltPage, plannedSections } from "../features/not-built/pages/not-built-page";
 import { OverviewPage } from "../features/overview/pages/overview-page";
 import { AddressPlanPage } from "../features/plan/pages/address-plan-page";
 import { planQueries } from "../features/plan/queries";
+import { SetupPage } from "../features/setup/pages/setup-page";
 import { LiveSync, useLiveTopics } from "../lib/live";
 import { liveTopicKeys } from "./live-topics";
 import { Shell } from "./shell";
@@ -51,9 +51,7 @@ function SignedInRoutes({ session }: { session: SessionInfo }) {
           <Route path="/address-plan" component={AddressPlanPage} />
           <Route path="/bgp" component={BgpPage} />
           <Route path="/cluster" component={ClusterPage} />
-          <Route path="/setup">
-            <NotBuiltPage section={plannedSections.setup} />
-          </Route>
+          <Route path="/setup" component={SetupPage} />
           <Route path="/failover/runs/:id" component={RunPage} />
           <Route path="/failover/compare" component={ComparePage} />
           <Route path="/failover" component={FailoverPage} />
