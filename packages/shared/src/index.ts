@@ -27,6 +27,7 @@ export * from "./frr/bgp-state.js";
 export * from "./frr/bgp-summary.js";
 export * from "./frr/ipv6-route.js";
 export * from "./frr/parsed.js";
+export * from "./frr/running-config.js";
 export * from "./frr/synthetic-bgp-table.js";
 export * from "./frr/version.js";
 export * from "./k8s/cluster.js";

@@ -9,6 +9,9 @@ export const routerCommandIds = [
   "frr-show-ipv6-route",
   "frr-show-bfd-peers",
   "pfsense-ifconfig",
+  "frr-show-running-config",
+  "frr-configure-bgp",
+  "frr-clear-bgp-neighbor",
 ] as const;
 
 export const nodeCommandIds = [

@@ -1,6 +1,11 @@
 // The command registry: argv per platform and sudo, validated parameters, no way to smuggle text into a command.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import {
+  K3S_CONFIG_SHOW_SCRIPT,
+  K3S_DROPIN_REMOVE_SCRIPT,
+  K3S_DROPIN_WRITE_SCRIPT,
+} from "../setup/k3s-config.js";
 import { routerCommandIds } from "./ids.js";
 import { CALICO_BGP_SCRIPT, DROP_SCRIPT } from "./node-actions.js";
 import { buildCommand, commands, shellQuote } from "./registry.js";
@@ -120,6 +125,62 @@ describe("command registry", () => {
     expect(drop).toBeGreaterThan(heal);
     expect(script).toContain('iifname != "lo" drop');
     expect(script).not.toMatch(/\$\{?seconds/);
+  });
+
+  it("configures a Linux FRR's timers and multipath in one saved vtysh session, never pfSense's", () => {
+    const params = {
+      asn: 65101,
+      neighbors: ["2001:DB8::11", "2001:db8::12"],
+      keepaliveS: 3,
+      holdS: 9,
+      maximumPaths: 3,
+    };
+    const built = buildCommand("frr-configure-bgp", params, linux);
+    expect(built.ok && built.command.argv).toEqual([
+      "vtysh",
+      "-c",
+      "configure terminal",
+      "-c",
+      "router bgp 65101",
+      "-c",
+      "neighbor 2001:db8::11 timers 3 9",
+      "-c",
+      "neighbor 2001:db8::12 timers 3 9",
+      "-c",
+      "address-family ipv6 unicast",
+      "-c",
+      "maximum-paths 3",
+      "-c",
+      "exit-address-family",
+      "-c",
+      "end",
+      "-c",
+      "write memory",
+    ]);
+    expect(line(buildCommand("frr-configure-bgp", params, pfsenseSudo))).toMatch(
+      /runs on linux-frr routers only/,
+    );
+    for (const bad of [
+      { neighbors: ["node01; reboot"] },
+      { holdS: 2 },
+      { maximumPaths: 0 },
+      { neighbors: [] },
+    ])
+      expect(line(buildCommand("frr-configure-bgp", { ...params, ...bad } as never, linux))).toMatch(
+        /^error: frr-configure-bgp: /,
+      );
+    expect(line(buildCommand("frr-clear-bgp-neighbor", { address: "2001:DB8:0::11" }, linux))).toBe(
+      "vtysh -c 'clear bgp ipv6 unicast 2001:db8::11'",
+    );
+    expect(line(buildCommand("frr-clear-bgp-neighbor", { address: "*" }, linux))).toMatch(
+      /not an IPv6 address/,
+    );
+  });
+
+  it("reads and writes k3s's configuration with scripts a POSIX shell parses", () => {
+    for (const script of [K3S_CONFIG_SHOW_SCRIPT, K3S_DROPIN_WRITE_SCRIPT, K3S_DROPIN_REMOVE_SCRIPT])
+      execFileSync("sh", ["-n", "-c", script]);
+    expect(line(buildCommand("k3s-config-show", {}, node))).toMatch(/^sudo -n sh -c /);
   });
 
   it("quotes for a POSIX shell so the remote side sees each argument as it was", () => {

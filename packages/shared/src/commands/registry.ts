@@ -9,6 +9,7 @@ import { parseBgpPrefix, parseBgpTable } from "../frr/bgp-routes.js";
 import { parseBgpSummary } from "../frr/bgp-summary.js";
 import { parseIpv6Routes } from "../frr/ipv6-route.js";
 import type { Parsed } from "../frr/parsed.js";
+import { parseFrrRunningConfig } from "../frr/running-config.js";
 import { parseFrrVersion } from "../frr/version.js";
 import { canonicalIp, formatCidr, parseCidr } from "../net/ip.js";
 import { parseCarpStatus } from "../pfsense/carp.js";
@@ -51,7 +52,9 @@ export interface Validating {
   timeoutMs: number;
   validate(
     params: unknown,
-  ): { ok: true; built: { vtysh: string } | { argv: string[] } } | { ok: false; message: string };
+  ):
+    | { ok: true; built: { vtysh: string | readonly string[] } | { argv: string[] } }
+    | { ok: false; message: string };
 }
 
 export interface CommandSpec<P, T> {
@@ -66,7 +69,7 @@ export interface CommandSpec<P, T> {
   /** Parameters, validated and normalised before the argv is built. */
   params: z.ZodType<P>;
   /** The vtysh command line (router) or the argv (node), from validated parameters. */
-  build(params: P): { vtysh: string } | { argv: string[] };
+  build(params: P): { vtysh: string | readonly string[] } | { argv: string[] };
   parse(stdout: string): Parsed<T>;
   /** Output beyond this many bytes is cut off and the command fails (a full table may be large, a status not). */
   maxOutputBytes: number;
@@ -100,6 +103,24 @@ function command<P, T>(spec: CommandSpec<P, T>): CommandSpec<P, T> & Validating 
 }
 
 const none = z.object({}).strict();
+/** An IPv6 address in canonical form; anything else is refused. */
+export const ipv6AddressParam = z.string().transform((v, ctx) => {
+  const ip = canonicalIp(v.trim());
+  if (!ip || !ip.includes(":")) {
+    ctx.addIssue({ code: "custom", message: `not an IPv6 address: ${JSON.stringify(v.slice(0, 60))}` });
+    return z.NEVER;
+  }
+  return ip;
+});
+const frrConfigureParams = z
+  .object({
+    asn: z.number().int().min(1).max(4294967295),
+    neighbors: z.array(ipv6AddressParam).min(1).max(64),
+    keepaliveS: z.number().int().min(1).max(21845),
+    holdS: z.number().int().min(3).max(65535),
+    maximumPaths: z.number().int().min(1).max(64),
+  })
+  .strict();
 /** A tls-san entry: an IP address (canonical) or a DNS name (a leading `*.` allowed), nothing a shell or YAML reads. */
 const sanParam = z.string().transform((v, ctx) => {
   const t = v.trim();
@@ -209,6 +230,57 @@ export const commands = {
     parse: parseCarpStatus,
     maxOutputBytes: 512 * KB,
     timeoutMs: 5_000,
+  }),
+  // The running configuration (text): what the router step reads back (timers, maximum-paths, ebgp-requires-policy).
+  "frr-show-running-config": command({
+    id: "frr-show-running-config",
+    runsOn: "router",
+    params: none,
+    build: () => ({ vtysh: "show running-config" }),
+    parse: parseFrrRunningConfig,
+    maxOutputBytes: 2 * MB,
+    timeoutMs: 10_000,
+  }),
+  // The router step on a Linux FRR: timers per node neighbour and multipath for IPv6, saved. Never on pfSense, whose
+  // package regenerates frr.conf from its GUI and drops anything typed into vtysh.
+  "frr-configure-bgp": command({
+    id: "frr-configure-bgp",
+    runsOn: "router",
+    platforms: ["linux-frr"],
+    changes: true,
+    params: frrConfigureParams,
+    build: (p: {
+      asn: number;
+      neighbors: string[];
+      keepaliveS: number;
+      holdS: number;
+      maximumPaths: number;
+    }) => ({
+      vtysh: [
+        "configure terminal",
+        `router bgp ${p.asn}`,
+        ...p.neighbors.map((n) => `neighbor ${n} timers ${p.keepaliveS} ${p.holdS}`),
+        "address-family ipv6 unicast",
+        `maximum-paths ${p.maximumPaths}`,
+        "exit-address-family",
+        "end",
+        "write memory",
+      ],
+    }),
+    parse: parseText,
+    maxOutputBytes: 64 * KB,
+    timeoutMs: 30_000,
+  }),
+  // Resets one session so new timers are negotiated (the others keep carrying the VIP meanwhile).
+  "frr-clear-bgp-neighbor": command({
+    id: "frr-clear-bgp-neighbor",
+    runsOn: "router",
+    changes: true,
+    params: z.object({ address: ipv6AddressParam }).strict(),
+    build: (p: { address: string }) => ({ vtysh: `clear bgp ipv6 unicast ${p.address}` }),
+    parse: parseText,
+    maxOutputBytes: 16 * KB,
+    timeoutMs: 15_000,
   }),
   "calicoctl-node-status": command({
     id: "calicoctl-node-status",
@@ -372,7 +444,8 @@ export function buildCommand<I extends RegisteredCommandId>(
   let argv: string[];
   if ("vtysh" in built) {
     if (!target.platform) return { ok: false, message: `${id} needs the router's platform` };
-    argv = [VTYSH[target.platform], "-c", built.vtysh];
+    const lines = typeof built.vtysh === "string" ? [built.vtysh] : built.vtysh;
+    argv = [VTYSH[target.platform], ...lines.flatMap((l) => ["-c", l])];
   } else argv = built.argv;
   if (target.sudo && !spec.unprivileged) argv = ["sudo", "-n", ...argv];
   return {

@@ -83,6 +83,20 @@ export const planSchema = z.strictObject({
       ssh: sshSchema,
     }),
     rejectPodRoutes: z.boolean(),
+    /**
+     * The keepalive and hold timers the router should use toward the nodes (Calico has no BFD: the hold timer
+     * bounds a hard failure's detection). Absent: the guided setup proposes 3/9 s.
+     */
+    timers: z
+      .strictObject({
+        keepaliveS: z.number().int().min(1).max(21845),
+        holdS: z.number().int().min(3).max(65535),
+      })
+      .refine((t) => t.holdS >= 3 * t.keepaliveS, {
+        message: "holdS should be at least three keepalives (RFC 4271 suggests hold = 3 × keepalive)",
+        path: ["holdS"],
+      })
+      .optional(),
     /** Calico's node-to-node mesh (BGPConfiguration.nodeToNodeMeshEnabled). */
     nodeToNodeMesh: z.boolean().default(true),
     /** The pod IPPool's encapsulation; IPIP is IPv4-only, so IPv6 pools use VXLAN or none. */
