@@ -7,6 +7,8 @@ RUN pnpm install --frozen-lockfile && pnpm -r build
 
 FROM node:24-bookworm-slim
 WORKDIR /app
+# nsupdate (bind9-dnsutils): the guided setup's TSIG-signed DNS updates.
+RUN apt-get update && apt-get install -y --no-install-recommends bind9-dnsutils && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/apps/server/dist/ /app/server/
 COPY --from=build /src/apps/web/dist/ /app/web/
 # Manifests the guided setup applies (MetalLB's, with its source): read beside the bundle, never downloaded.

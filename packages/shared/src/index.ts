@@ -49,6 +49,7 @@ export * from "./protocol/failover.js";
 export * from "./protocol/route-audit.js";
 export * from "./protocol/setup.js";
 export * from "./protocol/ws.js";
+export * from "./setup/dns-update.js";
 export * from "./setup/k3s-config.js";
 export * from "./setup/line-diff.js";
 export * from "./setup/live-match.js";

@@ -10,8 +10,10 @@ import { SetupStore } from "../services/setup/setup-store.js";
 import { apiServiceStep } from "../services/setup/steps/api-service.js";
 import { apiserverConfigStep } from "../services/setup/steps/apiserver-config.js";
 import { bgpConfigStep, bgpFilterStep } from "../services/setup/steps/calico.js";
+import { dnsRoundRobinStep, dnsVipStep } from "../services/setup/steps/dns.js";
 import { metallbStep, poolStep } from "../services/setup/steps/metallb.js";
 import { preflightStep } from "../services/setup/steps/preflight.js";
+import { routerStep } from "../services/setup/steps/router.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -54,6 +56,7 @@ export default fp(
         let objects: Promise<KubeObjects> | undefined;
         return {
           plan,
+          planFile: app.planSource.file,
           kubeAccess: () => app.kube.access(),
           kube: () => {
             objects ??= app.kube.access().then((a) => new KubeObjects(a));

@@ -18,6 +18,8 @@ import type { StepRecord } from "./setup-store.js";
 /** What a driver can reach: the plan, the adapters, the hub's latest snapshots. */
 export interface StepContext {
   plan: Plan;
+  /** The plan's file (key files it names are relative to it). */
+  planFile: string;
   kube: () => Promise<KubeObjects>;
   kubeAccess: () => Promise<KubeAccess>;
   ssh: SshPool;

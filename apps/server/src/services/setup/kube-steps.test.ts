@@ -35,6 +35,7 @@ function ctx(preview = true): StepContext {
   let objects: Promise<KubeObjects> | undefined;
   return {
     plan,
+    planFile: join(REPO, "examples/lab.yaml"),
     kubeAccess: () => kubeAccess(plan),
     kube: () => {
       objects ??= kubeAccess(plan).then((a) => new KubeObjects(a));
