@@ -7,6 +7,7 @@ import type { StepDriver } from "../services/setup/driver.js";
 import { KubeObjects } from "../services/setup/kube-objects.js";
 import { SetupService } from "../services/setup/setup-service.js";
 import { SetupStore } from "../services/setup/setup-store.js";
+import { joinCommandStep, kubeconfigStep } from "../services/setup/steps/access.js";
 import { apiServiceStep } from "../services/setup/steps/api-service.js";
 import { apiserverConfigStep } from "../services/setup/steps/apiserver-config.js";
 import { bgpConfigStep, bgpFilterStep } from "../services/setup/steps/calico.js";

@@ -3,7 +3,14 @@
 // operation holds the cluster, and return the step's new status with its evidence.
 import { type SetupStepId, setupApplyBodySchema, setupStepIds, setupStepsQuerySchema } from "@k3s-ha/shared";
 import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
 import { AppError, parseBody, parseQuery } from "../errors.js";
+import { endpointKubeconfig } from "../services/setup/kubeconfig.js";
+
+const downloadSchema = z.strictObject({
+  endpoint: z.enum(["vip-name", "round-robin"]),
+  confirm: z.literal(true, { message: "the kubeconfig holds admin credentials: send confirm: true" }),
+});
 
 function stepId(params: unknown): SetupStepId {
   const id = (params as { id?: string }).id ?? "";
@@ -34,6 +41,30 @@ export const setupRoutes: FastifyPluginAsync = async (app) => {
   app.post("/api/setup/steps/:id/verify", async (request) =>
     app.setup.verify(stepId(request.params), request.principal?.user ?? "unknown"),
   );
+
+  // The admin credentials leave the console here only: confirmed, audited, never cached.
+  app.post("/api/setup/kubeconfig", async (request, reply) => {
+    const body = parseBody(downloadSchema, request.body ?? {}, "The download request is not valid");
+    const plan = app.planSource.plan;
+    if (!plan) throw new AppError("PLAN_INVALID", "no valid plan: the kubeconfig is rendered from it");
+    const user = request.principal?.user ?? "unknown";
+    const text = endpointKubeconfig(plan, body.endpoint);
+    app.audit({
+      actor: user,
+      action: "setup.kubeconfig-download",
+      target: body.endpoint,
+      outcome: "ok",
+      detail: null,
+    });
+    return reply
+      .header("content-type", "application/yaml; charset=utf-8")
+      .header(
+        "content-disposition",
+        `attachment; filename="kubeconfig-${plan.metadata.name}-${body.endpoint}.yaml"`,
+      )
+      .header("cache-control", "no-store")
+      .send(text);
+  });
 
   app.post("/api/setup/steps/:id/undo", async (request) => {
     const id = stepId(request.params);

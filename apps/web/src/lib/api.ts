@@ -103,3 +103,38 @@ export async function apiFetch<T = void>(path: string, request: ApiRequest<T> = 
     throw new ApiError(response.status, error.data.code, error.data.message, error.data.details);
   throw new ApiError(response.status, `HTTP_${response.status}`, `The server answered ${response.status}.`);
 }
+
+/**
+ * POSTs `body` and saves the answer as a file (a download that must not be a plain link: it is confirmed and
+ * audited on the server, e.g. a kubeconfig with credentials). The file never enters the page's state.
+ */
+export async function downloadPost(path: string, body: unknown, filename: string): Promise<void> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (csrfToken) headers["x-csrf-token"] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: "POST",
+      headers,
+      credentials: "same-origin",
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "NETWORK_ERROR", "The console server cannot be reached.");
+  }
+  if (!response.ok) {
+    if (response.status === 401) onUnauthorized();
+    const error = apiErrorSchema.safeParse(await readJson(response).catch(() => undefined));
+    if (error.success) throw new ApiError(response.status, error.data.code, error.data.message);
+    throw new ApiError(response.status, `HTTP_${response.status}`, `The server answered ${response.status}.`);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  try {
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = filename;
+    a.click();
+  } finally {
+    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+  }
+}

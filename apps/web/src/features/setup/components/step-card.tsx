@@ -22,6 +22,7 @@ import { apiFetch } from "../../../lib/api";
 import { setupQueries } from "../queries";
 import { ChecksList } from "./checks-list";
 import { statusText, statusTone } from "./format";
+import { KubeconfigDownload } from "./kubeconfig-download";
 import { PreviewPanel } from "./preview-panel";
 
 type Action = "apply" | "verify" | "undo";
@@ -122,16 +123,22 @@ export function StepCard({
           </ol>
         )}
         <div className="mt-3 flex flex-wrap gap-2">
-          {!step.manual && (
-            <button
-              type="button"
-              className={next && !p ? primaryButtonClass : secondaryButtonClass}
-              disabled={preview.isPending}
-              onClick={() => preview.mutate()}
-            >
-              {preview.isPending ? "Previewing…" : p ? "Preview again" : "Preview"}
-            </button>
-          )}
+          <button
+            type="button"
+            className={next && !p && !step.manual ? primaryButtonClass : secondaryButtonClass}
+            disabled={preview.isPending}
+            onClick={() => preview.mutate()}
+          >
+            {preview.isPending
+              ? "Loading…"
+              : step.manual
+                ? p
+                  ? "What to do, again"
+                  : "What to do"
+                : p
+                  ? "Preview again"
+                  : "Preview"}
+          </button>
           {!step.manual && (
             <button
               type="button"
@@ -157,6 +164,7 @@ export function StepCard({
             </button>
           )}
         </div>
+        {step.id === "kubeconfig" && <KubeconfigDownload />}
         {confirming && (
           <div className="mt-3 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">
             <p className="font-semibold text-amber-950 dark:text-amber-100">
