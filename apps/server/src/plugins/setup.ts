@@ -29,8 +29,13 @@ export const SETUP_DRIVERS: Partial<Record<SetupStepId, StepDriver>> = Object.fr
     poolStep,
     bgpConfigStep,
     bgpFilterStep,
+    routerStep,
     apiserverConfigStep,
     apiServiceStep,
+    dnsVipStep,
+    dnsRoundRobinStep,
+    kubeconfigStep,
+    joinCommandStep,
   ].map((d) => [d.id, d]),
 );
 

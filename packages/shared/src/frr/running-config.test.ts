@@ -23,6 +23,14 @@ describe("frr-show-running-config", () => {
     });
   });
 
+  it("reads the timers the router step set, per neighbour, over the peer group's defaults", () => {
+    const r = parseFrrRunningConfig(fixture("frr-show-running-config.setup-timers.frr-8.4.4.txt"));
+    if (!r.ok || !r.value.bgp) throw new Error("no bgp");
+    for (const n of ["11", "12", "13"])
+      expect(neighborTimers(r.value.bgp, `2001:db8:ef26:e9a::${n}`)).toEqual({ keepaliveS: 3, holdS: 9 });
+    expect(r.value.bgp.maximumPathsIpv6).toBe(8);
+  });
+
   it("takes a neighbour's own timers over its peer group's; stops at the block's end", () => {
     const text = [
       "frr version 10.4",
