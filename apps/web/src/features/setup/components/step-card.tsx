@@ -83,22 +83,29 @@ export function StepCard({
           </div>
         </div>
         <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">{step.why}</p>
-        {step.corrections.map((c) => (
-          <div
-            key={c.document}
-            className="mt-2 rounded-lg border-l-4 border-amber-500 bg-amber-50 p-2 text-sm dark:bg-amber-950/40"
-          >
-            <p className="text-amber-950 dark:text-amber-100">
-              <span className="font-semibold">The document says:</span> {c.document}
-            </p>
-            <p className="text-amber-950 dark:text-amber-100">
-              <span className="font-semibold">That fails because</span> {c.fails}
-            </p>
-            <p className="text-amber-950 dark:text-amber-100">
-              <span className="font-semibold">The console does:</span> {c.we}
-            </p>
-          </div>
-        ))}
+        {step.corrections.length > 0 && (
+          <details open={next} className="mt-2 text-sm">
+            <summary className="cursor-pointer font-medium text-amber-900 dark:text-amber-200">
+              Where the design document is wrong here ({step.corrections.length})
+            </summary>
+            {step.corrections.map((c) => (
+              <div
+                key={c.document}
+                className="mt-2 rounded-lg border-l-4 border-amber-500 bg-amber-50 p-2 dark:bg-amber-950/40"
+              >
+                <p className="text-amber-950 dark:text-amber-100">
+                  <span className="font-semibold">The document says:</span> {c.document}
+                </p>
+                <p className="text-amber-950 dark:text-amber-100">
+                  <span className="font-semibold">That fails because</span> {c.fails}
+                </p>
+                <p className="text-amber-950 dark:text-amber-100">
+                  <span className="font-semibold">The console does:</span> {c.we}
+                </p>
+              </div>
+            ))}
+          </details>
+        )}
         {step.blockedBy && (
           <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">
             <span className="font-semibold">Waiting for:</span> {step.blockedBy.join("; ")}
