@@ -11,8 +11,10 @@ import { DynamicCert, type ServingState } from "./dynamic-cert.js";
 import { startKubeProxy } from "./kube-proxy.js";
 import { startKubelet } from "./kubelet.js";
 import {
+  K3sConfigError,
   k3sSans,
   loadStandinConfig,
+  mergedK3sConfig,
   readAnonymousHealthPaths,
   readTlsSan,
   standinReadyFile,
@@ -33,20 +35,22 @@ async function serve(): Promise<void> {
     requestCert: true,
     rejectUnauthorized: false,
   });
+  // As k3s: config.yaml, then config.yaml.d/, read once at start.
+  const k3sConfig = mergedK3sConfig();
   const token = existsSync(config.kubeTokenFile) ? readFileSync(config.kubeTokenFile, "utf8").trim() : "";
   const kube = createKubeApi({
     dbFile: config.kubeDb,
     auth: token ? { tokens: { [token]: { user: "admin", groups: ["system:masters"] } } } : {},
     config: { serviceCidr: config.serviceCidr },
     serverAddress: `[${config.address}]:${PORT}`,
-    anonymousHealthPaths: readAnonymousHealthPaths(),
+    anonymousHealthPaths: readAnonymousHealthPaths(k3sConfig),
   });
   // The serving certificate before listening, as dynamiclistener adds the configured names on start.
   let servers: Server[] = [];
   const cert = new DynamicCert(
     config,
     kube.client.as("k3s"),
-    k3sSans(config, await readTlsSan()),
+    k3sSans(config, readTlsSan(k3sConfig)),
     (state) => {
       for (const server of servers) server.setSecureContext(tlsOptions(state));
     },
@@ -162,6 +166,8 @@ async function serve(): Promise<void> {
 }
 
 serve().catch((err: unknown) => {
-  process.stderr.write(`k3s stand-in: ${(err as Error).stack ?? String(err)}\n`);
+  // A config file that is not YAML: k3s logs it and exits (systemd then restarts it every RestartSec).
+  if (err instanceof K3sConfigError) process.stderr.write(`level=fatal msg=${JSON.stringify(err.message)}\n`);
+  else process.stderr.write(`k3s stand-in: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });
