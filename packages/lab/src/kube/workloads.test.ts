@@ -25,6 +25,11 @@ let apps: AppsV1Api;
 let core: CoreV1Api;
 const NS = "work";
 let seededPods: string[] = [];
+let seededVersions: string[] = [];
+const workloadVersions = () =>
+  [R.deployments, R.replicasets, R.daemonsets].flatMap((gvr) =>
+    c.list(gvr).map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`),
+  );
 
 const nodes = [
   { name: "k3s-1", address: "fd00:10::11" },
@@ -64,6 +69,7 @@ beforeAll(async () => {
     spec: { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] },
   });
   c.create(R.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name: NS } });
+  seededVersions = workloadVersions();
   controllers = startControllers(kube, {
     identity: "k3s-1",
     nodeLifecycle: false,
@@ -81,14 +87,9 @@ afterAll(async () => {
 
 describe("seeded workloads", () => {
   it("are adopted as they are: no new pods, no rewritten Deployments, ReplicaSets or DaemonSets", () => {
-    const versions = () =>
-      [R.deployments, R.replicasets, R.daemonsets].flatMap((gvr) =>
-        c.list(gvr).map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`),
-      );
-    const before = versions();
     controllers.syncNow();
     controllers.syncNow();
-    expect(versions()).toEqual(before);
+    expect(workloadVersions()).toEqual(seededVersions);
     const system = c.list(R.pods).filter((p) => p.metadata.namespace !== NS);
     expect(system.map((p) => p.metadata.name).sort()).toEqual([...seededPods].sort());
     expect(controllers.health().filter((h) => h.lastError)).toEqual([]);
@@ -354,6 +355,20 @@ describe("MetalLB controller stand-in", () => {
     });
     await waitFor(() => controllerPods().some(isPodReady), "a ready MetalLB controller pod");
     await waitFor(() => ipOf("early"), "an IP for the early Service");
+    // A controller pod that runs but is not ready (its readiness probe failing) allocates nothing either.
+    const [pod] = controllerPods();
+    if (!pod) throw new Error("no controller pod");
+    const status = pod.status as { conditions: Array<{ type: string; status: string }> };
+    c.updateStatus(R.pods, {
+      ...pod,
+      status: {
+        ...status,
+        conditions: status.conditions.map((x) => (x.type === "Ready" ? { ...x, status: "False" } : x)),
+      },
+    });
+    c.create(R.services, lb("unready"));
+    controllers.syncNow();
+    expect(ipOf("unready")).toBeUndefined();
     await scale("controller", "metallb-system", 0);
     await waitFor(() => controllerPods().length === 0, "no MetalLB controller pod");
     c.create(R.services, lb("late"));
