@@ -16,7 +16,7 @@ import { type KubeClient, R } from "./client.js";
 import { type RunningControllers, startControllers } from "./controllers/index.js";
 import { isPodReady, type KubeObject } from "./meta.js";
 import { seedCluster } from "./seed/index.js";
-import { startCluster, type TestCluster, waitFor } from "./testkit/index.js";
+import { kubectl, startCluster, type TestCluster, waitFor } from "./testkit/index.js";
 
 let cluster: TestCluster;
 let controllers: RunningControllers;
@@ -292,6 +292,19 @@ describe("Deployment and ReplicaSet controllers", () => {
     expect(pods[0]?.spec?.containers[0]?.image).toBe("web:2");
     const d = await apps.readNamespacedDeployment({ name: "web", namespace: NS });
     expect(d.metadata?.annotations?.["deployment.kubernetes.io/revision"]).toBe("2");
+  });
+
+  it("lets kubectl rollout status wait for a rollout to finish", async () => {
+    const kc = cluster.kubeconfig(0);
+    const status = await kubectl(kc, ["rollout", "status", "deployment/web", "-n", NS, "--timeout=10s"], {
+      timeoutMs: 20_000,
+    });
+    expect(status.stdout).toContain('deployment "web" successfully rolled out');
+    expect(status.code).toBe(0);
+    const ds = await kubectl(kc, ["rollout", "status", "daemonset/agent", "-n", NS, "--timeout=10s"], {
+      timeoutMs: 20_000,
+    });
+    expect(ds.stdout).toContain('daemon set "agent" successfully rolled out');
   });
 
   it("deletes its ReplicaSets and their pods with it (background cascade)", async () => {

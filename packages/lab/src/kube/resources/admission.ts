@@ -55,8 +55,10 @@ function webhookErrors(hook: JsonObject, path: string): FieldError[] {
   const name = typeof hook.name === "string" ? hook.name : "";
   if (!name) errors.push(fieldRequired(`${path}.name`));
   else {
-    errors.push(...nameErrors(name, "subdomain", `${path}.name`));
-    if (name.split(".").length < 3)
+    // IsFullyQualifiedName: the subdomain rule first, the three segments only for a valid subdomain.
+    const invalidName = nameErrors(name.replace(/\.$/, ""), "subdomain", `${path}.name`);
+    errors.push(...invalidName);
+    if (invalidName.length === 0 && name.replace(/\.$/, "").split(".").length < 3)
       errors.push(
         fieldInvalid(
           `${path}.name`,
