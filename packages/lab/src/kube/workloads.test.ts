@@ -1,6 +1,6 @@
 // The workload controllers through client-node: DaemonSet pods on the nodes that fit (nodeSelector, taints), rolled
 // on a template change; Deployments scaled through their ReplicaSets; cascading deletes; seeded workloads adopted
-// without new pods; and MetalLB allocating only while its controller pod is ready.
+// without new pods; kubectl rollout status.
 import {
   AppsV1Api,
   CoreV1Api,
@@ -11,10 +11,8 @@ import {
   type V1Pod,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installCrds, metallbCrds } from "../kube-state.js";
 import { type KubeClient, R } from "./client.js";
 import { type RunningControllers, startControllers } from "./controllers/index.js";
-import { isPodReady, type KubeObject } from "./meta.js";
 import { seedCluster } from "./seed/index.js";
 import { kubectl, startCluster, type TestCluster, waitFor } from "./testkit/index.js";
 
@@ -60,7 +58,6 @@ beforeAll(async () => {
   const kube = cluster.servers[0]?.kube;
   if (!kube) throw new Error("no server");
   c = kube.client;
-  installCrds(c, metallbCrds());
   seededPods = seedCluster(c, { nodes, podCidr: "fd00:10:42::/56", metallb: false }).pods.map(
     (p) => p.metadata.name ?? "",
   );
@@ -314,79 +311,5 @@ describe("Deployment and ReplicaSet controllers", () => {
     );
     expect(await podsOf("app=web")).toEqual([]);
     expect(controllers.health().filter((h) => h.lastError)).toEqual([]);
-  });
-});
-
-describe("MetalLB controller stand-in", () => {
-  const ipOf = (name: string) => {
-    const s = c.get(R.services, NS, name) as KubeObject & {
-      status?: { loadBalancer?: { ingress?: Array<{ ip: string }> } };
-    };
-    return s?.status?.loadBalancer?.ingress?.[0]?.ip;
-  };
-  const lb = (name: string): KubeObject => ({
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name, namespace: NS },
-    spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ port: 443 }] },
-  });
-  const controllerPods = () =>
-    c.list(R.pods, { namespace: "metallb-system", labelSelector: "app=metallb,component=controller" });
-
-  it("allocates only while a MetalLB controller pod runs and is ready", async () => {
-    c.create(R.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name: "metallb-system" } });
-    c.create(R.ipAddressPools, {
-      apiVersion: "metallb.io/v1beta1",
-      kind: "IPAddressPool",
-      metadata: { name: "pool", namespace: "metallb-system" },
-      spec: { addresses: ["fd00:ff01::10-fd00:ff01::1f"] },
-    });
-    c.create(R.services, lb("early"));
-    controllers.syncNow();
-    expect(ipOf("early")).toBeUndefined();
-    await apps.createNamespacedDeployment({
-      namespace: "metallb-system",
-      body: {
-        metadata: { name: "controller", labels: { app: "metallb", component: "controller" } },
-        spec: {
-          selector: { matchLabels: { app: "metallb", component: "controller" } },
-          template: {
-            metadata: { labels: { app: "metallb", component: "controller" } },
-            spec: {
-              containers: [
-                {
-                  name: "controller",
-                  image: "quay.io/metallb/controller:v0.15.3",
-                  ports: [{ name: "monitoring", containerPort: 7472 }],
-                  readinessProbe: { httpGet: { path: "/metrics", port: "monitoring" } },
-                },
-              ],
-            },
-          },
-        },
-      },
-    });
-    await waitFor(() => controllerPods().some(isPodReady), "a ready MetalLB controller pod");
-    await waitFor(() => ipOf("early"), "an IP for the early Service");
-    // A controller pod that runs but is not ready (its readiness probe failing) allocates nothing either.
-    const [pod] = controllerPods();
-    if (!pod) throw new Error("no controller pod");
-    const status = pod.status as { conditions: Array<{ type: string; status: string }> };
-    c.updateStatus(R.pods, {
-      ...pod,
-      status: {
-        ...status,
-        conditions: status.conditions.map((x) => (x.type === "Ready" ? { ...x, status: "False" } : x)),
-      },
-    });
-    c.create(R.services, lb("unready"));
-    controllers.syncNow();
-    expect(ipOf("unready")).toBeUndefined();
-    await scale("controller", "metallb-system", 0);
-    await waitFor(() => controllerPods().length === 0, "no MetalLB controller pod");
-    c.create(R.services, lb("late"));
-    controllers.syncNow();
-    expect(ipOf("late")).toBeUndefined();
-    expect(ipOf("early")).toBeDefined();
   });
 });
