@@ -190,11 +190,12 @@ function installMetalLb(client: KubeClient, t: LabTopology): void {
 function removeMetalLb(client: KubeClient): void {
   const ns = METALLB_CONTROLLER.namespace;
   const own = (o: KubeObject) => o.metadata.labels?.app === "metallb";
+  // The Deployment first: its ReplicaSet and pods go with it, and no controller recreates them meanwhile.
+  client.delete(R.deployments, ns, METALLB_CONTROLLER.name);
   for (const rs of client.list(R.replicasets, { namespace: ns }).filter(own))
     client.delete(R.replicasets, ns, rs.metadata.name ?? "");
   for (const pod of client.list(R.pods, { namespace: ns }).filter(own))
     client.delete(R.pods, ns, pod.metadata.name ?? "");
-  client.delete(R.deployments, ns, METALLB_CONTROLLER.name);
   for (const crd of metallbCrds()) client.delete(R.crds, undefined, crd.metadata.name ?? "");
 }
 
@@ -202,10 +203,10 @@ function removeMetalLb(client: KubeClient): void {
 function removeVip(client: KubeClient): void {
   const ns = PRESET_NAMES.namespace;
   client.delete(R.services, ns, PRESET_NAMES.service);
+  client.delete(R.daemonsets, ns, PRESET_NAMES.daemonSet);
   for (const pod of client.list(R.pods, { namespace: ns }))
     if (pod.metadata.labels?.app === PRESET_NAMES.podLabels.app)
       client.delete(R.pods, ns, pod.metadata.name ?? "");
-  client.delete(R.daemonsets, ns, PRESET_NAMES.daemonSet);
   if (client.get(R.crds, undefined, "ipaddresspools.metallb.io"))
     client.delete(R.ipAddressPools, "metallb-system", PRESET_NAMES.pool);
   removeMetalLb(client);

@@ -34,6 +34,15 @@ export const R = {
   daemonsets: { group: "apps", version: "v1", resource: "daemonsets" },
   replicasets: { group: "apps", version: "v1", resource: "replicasets" },
   pdbs: { group: "policy", version: "v1", resource: "poddisruptionbudgets" },
+  roles: { group: "rbac.authorization.k8s.io", version: "v1", resource: "roles" },
+  clusterroles: { group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles" },
+  rolebindings: { group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings" },
+  clusterrolebindings: { group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings" },
+  validatingWebhookConfigurations: {
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    resource: "validatingwebhookconfigurations",
+  },
   crds: { group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions" },
   ipAddressPools: { group: "metallb.io", version: "v1beta1", resource: "ipaddresspools" },
 } as const satisfies Record<string, Gvr>;

@@ -186,28 +186,12 @@ export function startKubelet(client: KubeClient, options: KubeletOptions): Kubel
 
   /** A pod scheduled here that has not started: run it (host network: the node's address), unready until probed. */
   function startPod(pod: KubeObject): void {
-    const now = nowIso();
-    const status = runningPodStatus(pod, options.address, options.address, now);
-    const containers = containersOf(pod);
-    const unready = containers.filter((c) => probeOf(c)).map((c) => c.name);
-    const conditions = (status.conditions as Condition[]).map((c) =>
-      (c.type === "Ready" || c.type === "ContainersReady") && unready.length
-        ? {
-            ...c,
-            status: "False" as const,
-            reason: "ContainersNotReady",
-            message: `containers with unready status: [${unready.join(" ")}]`,
-          }
-        : c,
-    );
-    const containerStatuses = (status.containerStatuses as Array<{ name: string; ready: boolean }>).map(
-      (c) => ({
-        ...c,
-        ready: !unready.includes(c.name),
-      }),
-    );
+    const unready = containersOf(pod)
+      .filter((c) => probeOf(c))
+      .map((c) => c.name);
+    const status = runningPodStatus(pod, options.address, options.address, nowIso(), unready);
     try {
-      k.updateStatus(R.pods, { ...pod, status: { ...status, conditions, containerStatuses } });
+      k.updateStatus(R.pods, { ...pod, status });
       options.log?.(`pod ${pod.metadata.namespace}/${pod.metadata.name} started`);
     } catch {
       // the next sync starts it

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { alive, readPid } from "../netns.js";
 import { formatNodeStatus, queryBirdProtocols } from "./calico-status.js";
 import { rotateCertificates, runningPid, startK3s, stopK3s } from "./k3s-service.js";
+import { K3S_UNIT_FILE, readUnitArgs, renderK3sUnit, showUnit } from "./k3s-unit.js";
 import { K3S_VERSION, loadStandinConfig, type StandinConfig, standinPidFile } from "./node-config.js";
 
 /** k3s.service's RestartSec. */
@@ -79,8 +80,12 @@ async function reboot(c: StandinConfig): Promise<number> {
   return 0;
 }
 
+/** Options of systemctl that take the next argument as their value. */
+const VALUE_OPTIONS = new Set(["-s", "--signal", "-p", "--property", "-P", "--kill-whom"]);
+
 const systemctl: Command = async (c, args) => {
-  const [verb, unit] = args.filter((a, i) => !a.startsWith("-") && args[i - 1] !== "-s");
+  const [verb, unit] = args.filter((a, i) => !a.startsWith("-") && !VALUE_OPTIONS.has(args[i - 1] ?? ""));
+  if (verb === "daemon-reload") return 0;
   if (verb === "__reboot") return reboot(c);
   if (verb === "reboot") {
     // As systemd: the command returns, then the machine goes down (a detached process plays the reboot).
@@ -143,6 +148,15 @@ const systemctl: Command = async (c, args) => {
       out(active ? "active" : "inactive");
       return active ? 0 : 3;
     },
+    cat: async () => {
+      out(`# ${K3S_UNIT_FILE}`);
+      process.stdout.write(renderK3sUnit(readUnitArgs(c)));
+      return 0;
+    },
+    show: async () => {
+      for (const line of showUnit(c, args)) out(line);
+      return 0;
+    },
     status: async () => {
       const pid = runningPid(c);
       out(`● k3s.service - Lightweight Kubernetes (lab stand-in on ${c.node})`);
@@ -153,7 +167,7 @@ const systemctl: Command = async (c, args) => {
   const action = verb ? actions[verb] : undefined;
   if (!action) {
     err(
-      `systemctl: unknown or unsupported verb "${verb ?? ""}" (start, stop, restart, kill, is-active, status)`,
+      `systemctl: unknown or unsupported verb "${verb ?? ""}" (start, stop, restart, kill, is-active, status, cat, show, daemon-reload)`,
     );
     return 1;
   }

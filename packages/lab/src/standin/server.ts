@@ -5,18 +5,21 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
 import { sendError } from "../kube/http/respond.js";
-import { createKubeApi, startControllers, startNodeHeartbeat } from "../kube/index.js";
+import { createKubeApi, type KubeClient, R, startControllers, startNodeHeartbeat } from "../kube/index.js";
 import { failure, notFoundGeneric } from "../kube/status.js";
 import { DynamicCert, type ServingState } from "./dynamic-cert.js";
+import { k3sStartConfig, nodeArgs, readUnitArgs } from "./k3s-unit.js";
 import { startKubeProxy } from "./kube-proxy.js";
 import { startKubelet } from "./kubelet.js";
 import {
+  K3sConfigError,
   k3sSans,
   loadStandinConfig,
   readAnonymousHealthPaths,
   readTlsSan,
   standinReadyFile,
 } from "./node-config.js";
+import { disabledComponents, removeDisabledComponents } from "./packaged-components.js";
 import { handleSupervisor } from "./supervisor.js";
 import { standinTimings } from "./timings.js";
 
@@ -33,20 +36,23 @@ async function serve(): Promise<void> {
     requestCert: true,
     rejectUnauthorized: false,
   });
+  // As k3s: the unit's command line and the config files (config.yaml, then config.yaml.d/) are read once, at start.
+  const unitArgs = readUnitArgs(config);
+  const k3sConfig = k3sStartConfig(unitArgs);
   const token = existsSync(config.kubeTokenFile) ? readFileSync(config.kubeTokenFile, "utf8").trim() : "";
   const kube = createKubeApi({
     dbFile: config.kubeDb,
     auth: token ? { tokens: { [token]: { user: "admin", groups: ["system:masters"] } } } : {},
     config: { serviceCidr: config.serviceCidr },
     serverAddress: `[${config.address}]:${PORT}`,
-    anonymousHealthPaths: readAnonymousHealthPaths(),
+    anonymousHealthPaths: readAnonymousHealthPaths(k3sConfig.effective),
   });
   // The serving certificate before listening, as dynamiclistener adds the configured names on start.
   let servers: Server[] = [];
   const cert = new DynamicCert(
     config,
     kube.client.as("k3s"),
-    k3sSans(config, await readTlsSan()),
+    k3sSans(config, readTlsSan(k3sConfig.effective)),
     (state) => {
       for (const server of servers) server.setSecureContext(tlsOptions(state));
     },
@@ -122,6 +128,10 @@ async function serve(): Promise<void> {
       resyncMs: timings.resyncMs,
       log: (line) => process.stdout.write(`${line}\n`),
     });
+    recordNodeArgs(kube.client, config.node, nodeArgs(unitArgs, k3sConfig.files));
+    removeDisabledComponents(kube.client.as("k3s"), disabledComponents(k3sConfig.effective), (line) =>
+      process.stdout.write(`deploy: ${line}\n`),
+    );
     running = {
       stop: (graceful) => {
         proxy.stop();
@@ -161,7 +171,20 @@ async function serve(): Promise<void> {
   process.on("SIGINT", stop);
 }
 
+/** The node's `k3s.io/node-args`, as the k3s agent writes it at each start. */
+function recordNodeArgs(client: KubeClient, node: string, args: string[]): void {
+  try {
+    client.as("k3s").patch(R.nodes, undefined, node, {
+      metadata: { annotations: { "k3s.io/node-args": JSON.stringify(args) } },
+    });
+  } catch {
+    // the Node is not registered (yet): nothing to annotate
+  }
+}
+
 serve().catch((err: unknown) => {
-  process.stderr.write(`k3s stand-in: ${(err as Error).stack ?? String(err)}\n`);
+  // A config file that is not YAML: k3s logs it and exits (systemd then restarts it every RestartSec).
+  if (err instanceof K3sConfigError) process.stderr.write(`level=fatal msg=${JSON.stringify(err.message)}\n`);
+  else process.stderr.write(`k3s stand-in: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

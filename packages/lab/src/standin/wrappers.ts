@@ -12,6 +12,7 @@ import { frrDir } from "../daemons/frr.js";
 import { binDir, SYSTEM_PATH } from "../daemons/sshd.js";
 import { kubeDbFile, kubeTokenFile } from "../kube-state.js";
 import type { LabTopology, MachineSpec, NodeSpec } from "../topology.js";
+import { renderUnitArgs, unitArgsFile } from "./k3s-unit.js";
 import { type StandinConfig, standinConfigFile } from "./node-config.js";
 
 const NODE_COMMANDS = fileURLToPath(new URL("./node-commands.ts", import.meta.url));
@@ -132,6 +133,20 @@ export async function writeK3sConfig(
   return before !== text;
 }
 
+/** k3s.service's ExecStart arguments on the node (`server` and its flags); the stand-in reads them at start. */
+export async function writeK3sUnitArgs(
+  t: LabTopology,
+  node: NodeSpec,
+  args: readonly string[],
+): Promise<void> {
+  const file = unitArgsFile(standinConfig(t, node));
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, renderUnitArgs(args));
+}
+
+/** Where the node's config drop-ins go (/etc/rancher/k3s/config.yaml.d as the node sees it). */
+export const k3sConfigDropinDir = (node: NodeSpec) => `${k3sConfigFile(node)}.d`;
+
 export async function writeNodeFiles(
   t: LabTopology,
   node: NodeSpec,
@@ -148,8 +163,10 @@ export async function writeNodeFiles(
   for (const cmd of ["systemctl", "k3s", "calicoctl", "pkill"])
     await writeScript(path.join(bin, cmd), run(cmd));
   await writeScript(path.join(bin, "birdc"), `exec /usr/sbin/birdc -s ${birdSocket(node)} "$@"`);
-  // Only write config.yaml once: an operator's edits survive `lab up` run again.
+  // Only write config.yaml and the unit's arguments once: an operator's (or a test's) edits survive `lab up` run
+  // again; config.yaml.d/ beside config.yaml is never written or removed here (only `lab down` removes /etc/netns/<ns>).
   if (!existsSync(k3sConfigFile(node))) await writeK3sConfig(t, node, settings);
+  if (!existsSync(unitArgsFile(config))) await writeK3sUnitArgs(t, node, ["server"]);
   await writeProfile(node);
 }
 

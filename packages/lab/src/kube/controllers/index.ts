@@ -2,12 +2,15 @@
 // controller-manager loops and the MetalLB controller only where this process holds their leader Lease.
 import type { KubeApi } from "../api-server.js";
 import { ApiserverEndpoints, type ApiserverEndpointsOptions } from "./apiserver-endpoints.js";
+import { daemonSetController } from "./daemonset.js";
+import { deploymentController } from "./deployment.js";
 import { disruptionController } from "./disruption.js";
 import { endpointsController } from "./endpoints.js";
 import { LeaderElection } from "./leader.js";
 import { type MetalLbOptions, metallbController } from "./metallb.js";
 import { mirroringController } from "./mirroring.js";
 import { type NodeLifecycleOptions, nodeLifecycleController } from "./node-lifecycle.js";
+import { replicaSetController } from "./replicaset.js";
 import { type Controller, type ControllerHealth, ControllerLoop } from "./runtime.js";
 
 export interface ControllersOptions {
@@ -20,6 +23,8 @@ export interface ControllersOptions {
   endpoints?: boolean;
   mirroring?: boolean;
   disruption?: boolean;
+  /** The Deployment, ReplicaSet and DaemonSet controllers (default on). */
+  workloads?: boolean;
   /** Resync period of the event-driven controllers (default 30 s). */
   resyncMs?: number;
   leaderElection?: { leaseDurationMs?: number; retryPeriodMs?: number };
@@ -72,6 +77,12 @@ export function startControllers(kube: KubeApi, options: ControllersOptions): Ru
   if (options.endpoints !== false) kcm.push(endpointsController(client, resync));
   if (options.mirroring !== false) kcm.push(mirroringController(client, resync));
   if (options.disruption !== false) kcm.push(disruptionController(client, resync));
+  if (options.workloads !== false)
+    kcm.push(
+      deploymentController(client, resync),
+      replicaSetController(client, resync),
+      daemonSetController(client, resync),
+    );
   const groups = [
     new LeaderGroup(kube, "kube-controller-manager", options.identity, kcm, options.leaderElection),
   ];

@@ -2,7 +2,7 @@
 // status.loadBalancer.ingress, with IPAllocated/AllocationFailed events, releasing on delete or type change.
 import { type IpFamily, parseIp } from "@k3s-ha/shared";
 import { type KubeClient, R } from "../client.js";
-import { isObject, type JsonObject, jsonEqual, type KubeObject } from "../meta.js";
+import { isObject, isPodReady, type JsonObject, jsonEqual, type KubeObject } from "../meta.js";
 import { recordEvent } from "./events.js";
 import {
   Assignments,
@@ -193,8 +193,9 @@ export function metallbController(client: KubeClient, options: MetalLbOptions = 
   }
 
   function sync(): void {
-    // Nothing runs MetalLB's controller unless its Deployment is installed (the `before` preset has none).
-    if (!client.get(R.deployments, ns, "controller")) return;
+    // This stand-in is MetalLB's controller: it acts only while a controller pod runs and is ready (none in the
+    // `before` preset; none either while the Deployment is scaled to 0 or its pod is unready).
+    if (!controllerPodReady(client, ns)) return;
     let pools: Pool[];
     try {
       pools = client.list(R.ipAddressPools, { namespace: ns }).map(parsePool);
@@ -273,10 +274,20 @@ export function metallbController(client: KubeClient, options: MetalLbOptions = 
 
   return {
     name: COMPONENT,
-    watches: [R.services, R.ipAddressPools, R.deployments],
+    watches: [R.services, R.ipAddressPools, R.pods],
     resyncMs: options.resyncMs ?? 30_000,
     sync,
   };
+}
+
+/** A Running, Ready pod of MetalLB's controller (metallb-native.yaml labels it app=metallb, component=controller). */
+function controllerPodReady(client: KubeClient, ns: string): boolean {
+  return client
+    .list(R.pods, { namespace: ns, labelSelector: "app=metallb,component=controller" })
+    .some(
+      (p) =>
+        !p.metadata.deletionTimestamp && isObject(p.status) && p.status.phase === "Running" && isPodReady(p),
+    );
 }
 
 function updatePoolStatus(client: KubeClient, ns: string, pools: Pool[], held: Assignments): void {

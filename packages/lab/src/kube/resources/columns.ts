@@ -136,6 +136,21 @@ const serviceColumns: TableColumn[] = [
 
 const s = (o: KubeObject, field: string) => num(obj(o.status)[field]);
 
+/** printRoleBinding / printClusterRoleBinding (rbac.SubjectsStrings for the wide columns). */
+const subjectsOf = (o: KubeObject, kind: string) =>
+  arr(o.subjects)
+    .map(obj)
+    .filter((x) => x.kind === kind)
+    .map((x) => (kind === "ServiceAccount" ? `${x.namespace ?? ""}/${x.name}` : String(x.name)))
+    .join(", ");
+const bindingColumns: TableColumn[] = [
+  col("Role", (o) => `${obj(o.roleRef).kind ?? ""}/${obj(o.roleRef).name ?? ""}`),
+  ageCol,
+  col("Users", (o) => subjectsOf(o, "User"), wide),
+  col("Groups", (o) => subjectsOf(o, "Group"), wide),
+  col("ServiceAccounts", (o) => subjectsOf(o, "ServiceAccount"), wide),
+];
+
 export const BUILTIN_COLUMNS: Record<string, TableColumn[]> = {
   nodes: nodeColumns,
   pods: podColumns,
@@ -197,6 +212,12 @@ export const BUILTIN_COLUMNS: Record<string, TableColumn[]> = {
           .flatMap((e) => arr(obj(e).addresses).map(String))
           .join(",") || "<unset>",
     ),
+    ageCol,
+  ],
+  rolebindings: bindingColumns,
+  clusterrolebindings: bindingColumns,
+  validatingwebhookconfigurations: [
+    col("Webhooks", (o) => arr(o.webhooks).length, { type: "integer" }),
     ageCol,
   ],
   leases: [col("Holder", (o) => String(obj(o.spec).holderIdentity ?? "")), ageCol],

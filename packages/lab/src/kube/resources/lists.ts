@@ -46,6 +46,9 @@ const BY_RESOURCE: Record<string, Record<string, ListRule>> = {
   services: {
     "spec.ports": map(["port", "protocol"], "port"),
   },
+  validatingwebhookconfigurations: {
+    webhooks: map(["name"]),
+  },
 };
 
 const TEMPLATE_PREFIXES: Record<string, string> = {

@@ -1,6 +1,7 @@
 // The resource registry: built-in kinds plus those of every established CRD in the shared store.
 import type { KubeObject } from "../meta.js";
 import type { KubeStore } from "../store/store.js";
+import { validatingWebhookConfigurationsType } from "./admission.js";
 import {
   configMapsType,
   endpointSlicesType,
@@ -16,6 +17,7 @@ import {
 import { crdsType, customResourceType } from "./crd.js";
 import type { DefinedType } from "./define.js";
 import { podsType } from "./pods.js";
+import { clusterRoleBindingsType, clusterRolesType, roleBindingsType, rolesType } from "./rbac.js";
 import { servicesType } from "./services.js";
 import type { ResourceType } from "./types.js";
 import { daemonSetsType, deploymentsType, replicaSetsType } from "./workloads.js";
@@ -36,6 +38,11 @@ export const BUILTIN_TYPES: readonly DefinedType[] = [
   endpointSlicesType,
   leasesType,
   pdbsType,
+  rolesType,
+  clusterRolesType,
+  roleBindingsType,
+  clusterRoleBindingsType,
+  validatingWebhookConfigurationsType,
   crdsType,
 ];
 

@@ -1,9 +1,13 @@
 // apps/v1 workloads: Deployments, DaemonSets, ReplicaSets — stored with defaults and selector checks, no rollout logic.
-import { isObject, type JsonObject, type KubeObject } from "../meta.js";
+import { isObject, type JsonObject, jsonEqual, type KubeObject } from "../meta.js";
 import { type FieldError, fieldInvalid, fieldRequired } from "../status.js";
 import { defineType } from "./define.js";
 import { defaultPodSpec, podSpecErrors } from "./pods.js";
 import { matchesLabels, selectorFromObject } from "./selectors.js";
+import type { PrepareContext } from "./types.js";
+
+/** Where apps/v1 keeps a DaemonSet's template generation (bumped by the API server on each template change). */
+export const TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
 
 function defaultTemplate(spec: JsonObject): void {
   const template = isObject(spec.template) ? spec.template : undefined;
@@ -65,6 +69,14 @@ export const deploymentsType = defineType({
   validate: selectorErrors,
 });
 
+/** DaemonSet strategy PrepareForCreate/PrepareForUpdate: 1 at first, one more whenever the template changes. */
+function templateGeneration(obj: KubeObject, ctx: PrepareContext): string {
+  if (!ctx.old) return "1";
+  const before = Number(ctx.old.metadata.annotations?.[TEMPLATE_GENERATION] ?? 1) || 1;
+  const changed = !jsonEqual(specOf(ctx.old).template, specOf(obj).template);
+  return String(changed ? before + 1 : before);
+}
+
 export const daemonSetsType = defineType({
   group: "apps",
   versions: ["v1"],
@@ -74,13 +86,17 @@ export const daemonSetsType = defineType({
   categories: ["all"],
   status: true,
   generation: true,
-  prepare(obj) {
+  prepare(obj, ctx) {
     const spec = specOf(obj);
     spec.revisionHistoryLimit ??= 10;
     spec.updateStrategy ??= { type: "RollingUpdate" };
     const strategy = spec.updateStrategy as JsonObject;
     if (strategy.type === "RollingUpdate") strategy.rollingUpdate ??= { maxUnavailable: 1, maxSurge: 0 };
     defaultTemplate(spec);
+    obj.metadata.annotations = {
+      ...obj.metadata.annotations,
+      [TEMPLATE_GENERATION]: templateGeneration(obj, ctx),
+    };
   },
   validate: selectorErrors,
 });

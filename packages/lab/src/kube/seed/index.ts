@@ -4,7 +4,7 @@ import { cidrFirst, formatIp, parseCidr } from "@k3s-ha/shared";
 import { DEFAULT_GIT_VERSION } from "../api-server.js";
 import { type KubeClient, R } from "../client.js";
 import { type KubeObject, nowIso, nowMicro } from "../meta.js";
-import { nodeObject, nodePodCidr, type SeedNode } from "./nodes.js";
+import { freePodIp, nodeObject, nodePodCidr, type SeedNode } from "./nodes.js";
 import { createWorkload, type PodPlacement, type WorkloadSpec } from "./workloads.js";
 
 export type { SeedNode } from "./nodes.js";
@@ -41,15 +41,17 @@ const ensureNamespace = (client: KubeClient, name: string, labels?: Record<strin
 };
 
 function podIps(options: SeedOptions): (node: string, hostNetwork: boolean) => PodPlacement {
-  const counters = new Map<string, bigint>();
+  const used = new Map<string, Set<string>>();
   return (node, hostNetwork) => {
     const index = options.nodes.findIndex((n) => n.name === node);
     const hostIP = options.nodes[index]?.address ?? "";
-    const block = parseCidr(nodePodCidr(options.podCidr, Math.max(index, 0)) ?? "");
-    if (hostNetwork || !block) return { node, hostIP, podIP: hostIP };
-    const next = (counters.get(node) ?? 1n) + 1n;
-    counters.set(node, next);
-    return { node, hostIP, podIP: formatIp(block.family, cidrFirst(block) + next) };
+    const taken = used.get(node) ?? new Set<string>();
+    used.set(node, taken);
+    const podIP = hostNetwork
+      ? undefined
+      : freePodIp(nodePodCidr(options.podCidr, Math.max(index, 0)), taken);
+    if (podIP) taken.add(podIP);
+    return { node, hostIP, podIP: podIP ?? hostIP };
   };
 }
 

@@ -20,6 +20,19 @@ export function nodePodCidr(podCidr: string | undefined, index: number): string 
   return `${formatIp(cidr.family, cidrFirst(cidr) + (BigInt(index) << bits))}/${size}`;
 }
 
+/** The lowest free address of a node's podCIDR, from the second one on (the first is the node's own bridge). */
+export function freePodIp(podCidr: string | undefined, used: ReadonlySet<string>): string | undefined {
+  const block = podCidr ? parseCidr(podCidr) : null;
+  if (!block) return undefined;
+  const bits = BigInt((block.family === 6 ? 128 : 32) - block.prefix);
+  const size = bits > 16n ? 1n << 16n : 1n << bits;
+  for (let i = 2n; i < size - 1n; i++) {
+    const ip = formatIp(block.family, cidrFirst(block) + i);
+    if (!used.has(ip)) return ip;
+  }
+  return undefined;
+}
+
 export function nodeObject(
   n: SeedNode,
   podCidr: string | undefined,
