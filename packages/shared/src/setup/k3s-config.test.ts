@@ -19,7 +19,7 @@ const exec = (argv: string) =>
   `${K3S_EXECSTART_BOUNDARY}\nExecStart={ path=/usr/local/bin/k3s ; argv[]=${argv} ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n`;
 
 describe("k3s-config-show", () => {
-  it("merges files in order (a later key replaces, key+ appends) and adds the command line's flags", () => {
+  it("merges files in order (a later key replaces, key+ appends); a command-line flag replaces the files' value", () => {
     const out =
       file("/etc/rancher/k3s/config.yaml", "token: s3cr3t-token\ntls-san: [node01]\ndisable: traefik\n") +
       file("/etc/rancher/k3s/config.yaml.d/10-site.yaml", "tls-san:\n  - site-name\n") +
@@ -27,9 +27,12 @@ describe("k3s-config-show", () => {
       exec("/usr/local/bin/k3s server --disable=servicelb --tls-san extra.example.org");
     const r = parseK3sConfigShow(out);
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.tlsSan).toEqual(["site-name", "k8s-api.example.org", "extra.example.org"]);
+    // ExecStart's --tls-san and --disable win over every file, the console's drop-in included.
+    expect(r.value.tlsSan).toEqual(["extra.example.org"]);
+    expect(r.value.fromFiles["tls-san"]).toEqual(["site-name", "k8s-api.example.org"]);
     expect(r.value.fromFiles.disable).toEqual(["traefik"]);
-    expect(r.value.disable).toEqual(["traefik", "servicelb"]);
+    expect(r.value.disable).toEqual(["servicelb"]);
+    expect(r.value.cliKeys).toEqual(["tls-san", "disable"]);
     expect(r.value.apiserverArgs).toEqual([
       "authentication-config=/etc/rancher/k3s/k3s-ha-authentication-config.yaml",
     ]);
@@ -41,7 +44,7 @@ describe("k3s-config-show", () => {
       "extra.example.org",
     ]);
     expect(r.value.dropIn).toContain("tls-san+:");
-    expect(r.value.others["tls-san"]).toEqual(["site-name", "extra.example.org"]);
+    expect(r.value.others["tls-san"]).toEqual(["extra.example.org"]);
     expect(r.value.others["kube-apiserver-arg"]).toEqual([]);
     // The token never leaves the parser.
     expect(JSON.stringify(r.value)).not.toContain("s3cr3t");

@@ -19,7 +19,7 @@ type Key = (typeof KEYS)[number];
 export interface K3sConfig {
   /** The files read, in k3s's order. */
   files: string[];
-  /** Merged values (config files, then the command line's flags). */
+  /** Merged values: the config files', unless the command line sets the key (then its values alone). */
   tlsSan: string[];
   apiserverArgs: string[];
   disable: string[];
@@ -29,6 +29,8 @@ export interface K3sConfig {
   others: Record<Key, string[]>;
   /** The unit's ExecStart argv, when systemd printed it. */
   execStart?: string[];
+  /** Keys the command line sets (their config file values, the console's drop-in's included, do not count). */
+  cliKeys: Key[];
   /** The console's own drop-in, verbatim (it holds nothing secret), when present. */
   dropIn?: string;
   /** Files that are not YAML mappings (k3s refuses to start with them). */
@@ -103,7 +105,9 @@ export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
   if (sections.length === 0)
     return parseFailed("k3s-config-show", "no k3s-ha section in the output: not this command's answer", "");
   const cli = cliValues(execStart ?? []);
-  const merged = (k: Key, from = fromFiles) => [...new Set([...from[k], ...cli[k]])];
+  // A flag on the command line replaces the config files' value of the same key, lists included (k3s docs,
+  // "Configuration File": the CLI arguments overwrite all values in the list).
+  const merged = (k: Key, from = fromFiles) => [...new Set(cli[k].length ? cli[k] : from[k])];
   return {
     ok: true,
     value: {
@@ -112,6 +116,7 @@ export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
       apiserverArgs: merged("kube-apiserver-arg"),
       disable: merged("disable"),
       fromFiles,
+      cliKeys: KEYS.filter((k) => cli[k].length > 0),
       others: {
         "tls-san": merged("tls-san", fromOthers),
         "kube-apiserver-arg": merged("kube-apiserver-arg", fromOthers),

@@ -37,6 +37,8 @@ interface NodePlan {
   write: boolean;
   restart: boolean;
   why: string[];
+  /** A flag on k3s's command line that would make the drop-in's value count for nothing. */
+  refusals: string[];
 }
 
 interface Applied {
@@ -73,9 +75,18 @@ async function planNode(ctx: StepContext, node: { name: string; address: string 
     const r = await anonymousReadyz(node.address, port, access.tls, ctx.signal);
     if (r.status !== 200) why.push(`anonymous /readyz answers ${r.status ?? r.error}`);
   }
+  const refusals = (["tls-san", "kube-apiserver-arg"] as const)
+    .filter(
+      (k) => cfg.cliKeys.includes(k) && (k === "tls-san" ? settings.tlsSan.length > 0 : settings.authConfig),
+    )
+    .map(
+      (k) =>
+        `${node.name}: the k3s unit's ExecStart sets --${k}, and a command-line flag replaces every config file's ${k} (the drop-in's included): move --${k} from the unit into config.yaml, or add the plan's values to ExecStart by hand`,
+    );
   return {
     node: node.name,
     address: node.address,
+    refusals,
     settings,
     ...(cfg.dropIn !== undefined ? { current: cfg.dropIn } : {}),
     wanted,
@@ -179,7 +190,7 @@ export const apiserverConfigStep: StepDriver = {
     return {
       changes: plans.map(change),
       satisfied: plans.every((p) => !p.write && !p.restart),
-      refusals: [],
+      refusals: plans.flatMap((p) => p.refusals),
       internal: { plans },
     };
   },

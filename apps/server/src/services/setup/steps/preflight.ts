@@ -47,6 +47,16 @@ async function serverChecks(ctx: StepContext): Promise<SetupCheck[]> {
           `${where}: disable = ${cfg.disable.join(", ") || "nothing"}${off ? "" : " — k3s's servicelb would answer for the LoadBalancer Service beside MetalLB"}`,
         ),
       );
+      if (!cfg.execStart)
+        out.push(
+          check(
+            `execstart-${n.name}`,
+            `${n.name}'s k3s unit is read`,
+            false,
+            "systemctl show k3s -p ExecStart printed nothing: flags there would replace the config files' values unseen",
+            "warning",
+          ),
+        );
       if (cfg.problems.length)
         out.push(
           check(
