@@ -14,6 +14,8 @@ export function holds(live: unknown, wanted: unknown): boolean {
     if (!Array.isArray(live) || live.length !== wanted.length) return false;
     return wanted.every((v, i) => holds(live[i], v));
   }
+  // A null written asks for nothing to be there.
+  if (wanted === null) return live === undefined || live === null;
   return live === wanted;
 }
 

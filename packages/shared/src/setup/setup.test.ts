@@ -194,6 +194,8 @@ describe("live match", () => {
     expect(holds({ spec: { type: "LoadBalancer" } }, wanted)).toBe(false);
     expect(holds({ spec: { ...live.spec, ports: [...live.spec.ports, { port: 1 }] } }, wanted)).toBe(false);
     expect(holds(undefined, wanted)).toBe(false);
+    expect(holds({ a: 1 }, { a: 1, b: null })).toBe(true);
+    expect(holds({ a: 1, b: 2 }, { a: 1, b: null })).toBe(false);
   });
 
   it("shows live through the written shape, extra list elements whole", () => {

@@ -50,6 +50,9 @@ export function loadMetalLbManifest(
     if (!obj) continue;
     if (typeof obj.kind !== "string" || typeof obj.metadata?.name !== "string")
       throw new Error(`${file}: document ${i + 1} is not a Kubernetes object (no kind or metadata.name)`);
+    // controller-gen writes `creationTimestamp: null`; the server sets it, nobody applies it.
+    if (obj.metadata && (obj.metadata as Record<string, unknown>).creationTimestamp === null)
+      delete (obj.metadata as Record<string, unknown>).creationTimestamp;
     docs.push(obj);
   }
   const image = JSON.stringify(

@@ -32,22 +32,27 @@ function defaultContainer(c: JsonObject, hostNetwork: boolean): void {
 }
 
 /** SetDefaults_PodSpec and the admission plugins every cluster runs (ServiceAccount, DefaultTolerationSeconds). */
-export function defaultPodSpec(spec: JsonObject): void {
+/**
+ * A pod spec's defaults (SetDefaults_PodSpec); for a pod also what admission adds (ServiceAccount, Priority,
+ * DefaultTolerationSeconds) — a workload's template gets only the defaults, as on a real API server.
+ */
+export function defaultPodSpec(spec: JsonObject, kind: "pod" | "template" = "pod"): void {
   spec.restartPolicy ??= "Always";
   spec.dnsPolicy ??= "ClusterFirst";
   spec.schedulerName ??= "default-scheduler";
   spec.terminationGracePeriodSeconds ??= 30;
   spec.securityContext ??= {};
   spec.enableServiceLinks ??= true;
-  spec.preemptionPolicy ??= "PreemptLowerPriority";
-  spec.priority ??= 0;
-  spec.serviceAccountName ??= "default";
-  spec.serviceAccount ??= spec.serviceAccountName;
   const hostNetwork = spec.hostNetwork === true;
   for (const list of ["containers", "initContainers"]) {
     const cs = spec[list];
     if (Array.isArray(cs)) for (const c of cs) if (isObject(c)) defaultContainer(c, hostNetwork);
   }
+  if (kind === "template") return;
+  spec.preemptionPolicy ??= "PreemptLowerPriority";
+  spec.priority ??= 0;
+  spec.serviceAccountName ??= "default";
+  spec.serviceAccount ??= spec.serviceAccountName;
   const tolerations = Array.isArray(spec.tolerations) ? [...spec.tolerations] : [];
   for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
     const has = tolerations.some(

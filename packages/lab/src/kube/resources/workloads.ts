@@ -13,7 +13,7 @@ function defaultTemplate(spec: JsonObject): void {
   const template = isObject(spec.template) ? spec.template : undefined;
   if (!template) return;
   template.metadata = { creationTimestamp: null, ...(isObject(template.metadata) ? template.metadata : {}) };
-  if (isObject(template.spec)) defaultPodSpec(template.spec);
+  if (isObject(template.spec)) defaultPodSpec(template.spec, "template");
 }
 
 function selectorErrors(obj: KubeObject): FieldError[] {
