@@ -53,7 +53,8 @@ export const setupChangeSchema = z.object({
   target: z.string(),
   /** "IPAddressPool metallb-system/api-vip". */
   object: z.string(),
-  action: z.enum(["create", "update", "unchanged", "delete", "manual"]),
+  /** `skip`: shown, never written (what the step leaves out on purpose, with the reason in `note`). */
+  action: z.enum(["create", "update", "unchanged", "delete", "manual", "skip"]),
   /** A line diff (`+`/`-`/` `) of what is live against what the step writes (empty when unchanged). */
   diff: z.string(),
   /** The API server's answer to the same write with dryRun=All (Kubernetes writes only). */

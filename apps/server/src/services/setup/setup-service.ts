@@ -224,7 +224,7 @@ export class SetupService {
 
   private changesSummary(planned: StepPlan): string {
     return planned.changes
-      .filter((c) => c.action !== "unchanged")
+      .filter((c) => c.action !== "unchanged" && c.action !== "skip")
       .map((c) => `${c.action} ${c.object} on ${c.target}${c.diff ? `\n${c.diff}` : ""}`)
       .join("\n");
   }

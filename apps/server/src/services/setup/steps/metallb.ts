@@ -21,7 +21,7 @@ function leftOut(skipped: { object: string; why: string }[]): SetupChange[] {
     kind: "kubernetes",
     target: "kubernetes",
     object,
-    action: "unchanged",
+    action: "skip",
     diff: "",
     note: `not applied: ${why}`,
   });

@@ -26,6 +26,7 @@ export const actionText: Record<SetupChange["action"], string> = {
   unchanged: "unchanged",
   delete: "delete",
   manual: "by hand",
+  skip: "not applied",
 };
 
 const DONE: readonly SetupStepStatus[] = ["satisfied", "applied", "verified"];

@@ -11,7 +11,7 @@ export function PreviewPanel({ preview }: { preview: SetupPreview }) {
       <p className="text-sm font-semibold text-slate-900 dark:text-slate-100">
         {preview.satisfied
           ? "Nothing to apply: the live cluster already matches."
-          : `Preview: ${preview.changes.filter((c) => c.action !== "unchanged").length} change(s)`}
+          : `Preview: ${preview.changes.filter((c) => c.action !== "unchanged" && c.action !== "skip").length} change(s)`}
       </p>
       {preview.refusals.length > 0 && (
         <div
@@ -37,7 +37,9 @@ export function PreviewPanel({ preview }: { preview: SetupPreview }) {
         {preview.changes.map((c) => (
           <li key={`${c.target} ${c.object}`} className="text-sm">
             <div className="flex flex-wrap items-baseline gap-2">
-              <Pill tone={c.action === "unchanged" ? "neutral" : c.risky ? "warn" : "good"}>
+              <Pill
+                tone={c.action === "unchanged" || c.action === "skip" ? "neutral" : c.risky ? "warn" : "good"}
+              >
                 {actionText[c.action]}
               </Pill>
               <Mono>{c.object}</Mono>
