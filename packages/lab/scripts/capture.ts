@@ -77,8 +77,13 @@ async function save(file: string, text: string): Promise<void> {
   process.stderr.write(`capture: ${file} (${text.length} bytes)\n`);
 }
 
+/** Router commands that change the router (the setup's): never run by a capture. */
+type ChangingRouterCommand = "frr-configure-bgp" | "frr-clear-bgp-neighbor";
+type ReadRouterCommand = Exclude<RouterCommandId, ChangingRouterCommand>;
+const CHANGING: readonly RouterCommandId[] = ["frr-configure-bgp", "frr-clear-bgp-neighbor"];
+
 /** The parameters each router command is captured with: the full table, and the VIP for the one-prefix view. */
-const routerParams = (): { [I in RouterCommandId]: CommandParams<I> } => ({
+const routerParams = (): { [I in ReadRouterCommand]: CommandParams<I> } => ({
   "frr-show-version": {},
   "frr-show-bgp-summary": {},
   "frr-show-bgp-ipv6-unicast": {},
@@ -87,12 +92,15 @@ const routerParams = (): { [I in RouterCommandId]: CommandParams<I> } => ({
   "frr-show-ipv6-route": {},
   "frr-show-bfd-peers": {},
   "pfsense-ifconfig": {},
+  "frr-show-running-config": {},
 });
 
 async function captureRouter(
   scenario: string,
   // pfSense's ifconfig only on a pfsense router (the lab's default is linux-frr).
-  ids: readonly RouterCommandId[] = routerCommandIds.filter((id) => id !== "pfsense-ifconfig"),
+  ids: readonly ReadRouterCommand[] = routerCommandIds.filter(
+    (id): id is ReadRouterCommand => id !== "pfsense-ifconfig" && !CHANGING.includes(id),
+  ),
 ): Promise<void> {
   const plan = readPlan(planFile(t));
   const v = await versions();
@@ -105,7 +113,8 @@ async function captureRouter(
     const built = buildCommand(id, routerParams()[id], target);
     if (!built.ok) throw new Error(built.message);
     const r = await sshExec(sshTarget(plan, "router"), built.command.line);
-    await save(`${id}.${scenario}.${v.frr}.${id === "frr-show-version" ? "txt" : "json"}`, r.stdout);
+    const text = id === "frr-show-version" || id === "frr-show-running-config";
+    await save(`${id}.${scenario}.${v.frr}.${text ? "txt" : "json"}`, r.stdout);
   }
 }
 
