@@ -15,9 +15,11 @@ export {
 } from "./faults.js";
 export { ApiserverEndpoints, R, seedCluster } from "./kube/index.js";
 export { startCluster, type TestCluster } from "./kube/testkit/index.js";
+export { applyPreset, CALICO, PRESET_NAMES } from "./kube-lab.js";
 export { installLabCrds, metallbCrds } from "./kube-state.js";
 export { labDown, labStatusOf, labUp } from "./lab.js";
 export { listNamespaces } from "./netns.js";
+export { presetDnsNames, presetK3sSettings } from "./presets.js";
 export { regenerateRouter, setCarpState } from "./router.js";
 export { fibNextHops, waitForConverged, waitForFib } from "./routes.js";
 export { planFile } from "./state.js";

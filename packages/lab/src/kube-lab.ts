@@ -132,7 +132,7 @@ function apiDaemonSet(client: KubeClient, t: LabTopology): void {
       containers: [
         {
           name: "apiserver-health",
-          image: "registry.k8s.io/pause:3.10",
+          image: "docker.io/rancher/mirrored-pause:3.6",
           ports: [{ name: "https", containerPort: 6443, protocol: "TCP" }],
           readinessProbe: {
             httpGet: { path: "/readyz", port: 6443, scheme: "HTTPS" },

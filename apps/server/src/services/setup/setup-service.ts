@@ -40,6 +40,19 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 export class SetupService {
   private running: { step: SetupStepId; progress: string[]; abort: AbortController } | undefined;
+  /**
+   * Live statuses for a few seconds: a listing reads every server and the router, and the page asks again on each
+   * progress line. Any apply, verify or undo forgets them.
+   */
+  private readonly statusCache = new Map<
+    SetupStepId,
+    { until: number; value: Promise<{ status: SetupStepStatus; problem?: string }> }
+  >();
+  private static readonly STATUS_TTL_MS = 10_000;
+
+  private invalidate(): void {
+    this.statusCache.clear();
+  }
 
   constructor(private readonly deps: SetupDeps) {}
 
@@ -63,8 +76,16 @@ export class SetupService {
     return this.deps.context(plan, signal, progress);
   }
 
+  private status(def: SetupStepDef, plan: Plan): Promise<{ status: SetupStepStatus; problem?: string }> {
+    const hit = this.statusCache.get(def.id);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = this.liveStatus(def, plan);
+    this.statusCache.set(def.id, { until: Date.now() + SetupService.STATUS_TTL_MS, value });
+    return value;
+  }
+
   /** A step's status from its record and (for applied steps) whether live still holds what it wrote. */
-  private async status(
+  private async liveStatus(
     def: SetupStepDef,
     plan: Plan,
   ): Promise<{ status: SetupStepStatus; problem?: string }> {
@@ -186,12 +207,14 @@ export class SetupService {
       return await work(ctx, progress);
     } finally {
       this.running = undefined;
+      this.invalidate();
       release();
       this.deps.publish();
     }
   }
 
   private save(id: SetupStepId, patch: Partial<StepRecord>): StepRecord {
+    this.invalidate();
     const prev = this.deps.store.get(id);
     const rec: StepRecord = {
       step: id,
