@@ -44,9 +44,16 @@ function isZombie(pid: number): boolean {
   }
 }
 
+/** The pid a pid file names; undefined when there is none (the daemon may remove it while we read). */
 export function readPid(file: string): number | undefined {
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, "utf8").trim().split(/\s+/)[0]);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+  const pid = Number(text.trim().split(/\s+/)[0]);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 

@@ -43,7 +43,8 @@ describe("k3s-config-show", () => {
       "--tls-san",
       "extra.example.org",
     ]);
-    expect(r.value.dropIn).toContain("tls-san+:");
+    // Exactly the file, so an unchanged drop-in is never written again.
+    expect(r.value.dropIn).toBe(renderK3sHaDropIn({ tlsSan: ["k8s-api.example.org"], authConfig: true }));
     expect(r.value.others["tls-san"]).toEqual(["extra.example.org"]);
     expect(r.value.others["kube-apiserver-arg"]).toEqual([]);
     // The token never leaves the parser.

@@ -81,7 +81,8 @@ export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
     if (!head.startsWith(K3S_CONFIG_BOUNDARY)) continue;
     const path = head.slice(K3S_CONFIG_BOUNDARY.length).trim();
     files.push(path);
-    if (path === K3S_HA_DROPIN) dropIn = body;
+    // The script prints a newline after each file: the drop-in is what is before it, byte for byte.
+    if (path === K3S_HA_DROPIN) dropIn = body.endsWith("\n") ? body.slice(0, -1) : body;
     let doc: unknown;
     try {
       doc = parse(body);

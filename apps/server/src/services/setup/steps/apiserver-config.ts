@@ -118,8 +118,10 @@ function change(p: NodePlan): SetupChange {
 
 /** Whether `node` can restart without losing etcd quorum (the Ready etcd members other than it). */
 function quorumWithout(ctx: StepContext, node: string): { ok: boolean; why: string } {
-  const nodes = ctx.cluster()?.nodes ?? [];
-  const etcd = nodes.filter((n) => n.etcd);
+  const cluster = ctx.cluster();
+  // Never restart blind: without the cluster's nodes, quorum cannot be counted.
+  if (!cluster?.nodes.length) return { ok: false, why: "the cluster's nodes have not been read yet" };
+  const etcd = cluster.nodes.filter((n) => n.etcd);
   if (etcd.length === 0) return { ok: true, why: "no embedded etcd members are labelled" };
   const readyOthers = etcd.filter((n) => n.name !== node && n.ready === "ready").length;
   const quorum = Math.floor(etcd.length / 2) + 1;

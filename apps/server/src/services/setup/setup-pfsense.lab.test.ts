@@ -1,0 +1,128 @@
+// The guided setup on a lab whose router is pfSense-like (its FRR configuration generated from the package's GUI
+// settings, vtysh changes lost): option 1 from `--preset before`, where the router step is manual — it shows the
+// GUI settings to change, refuses to apply, fails Verify until the operator has saved them, then passes.
+import {
+  labDown,
+  labTopology,
+  labUp,
+  listNamespaces,
+  planFile,
+  readPackageSettings,
+  regenerateRouter,
+  uniqueLabName,
+  waitForConverged,
+  writePackageSettings,
+} from "@k3s-ha/lab";
+import {
+  type ClusterSnapshot,
+  type SetupActionResult,
+  type SetupStepId,
+  setupActionResultSchema,
+  setupPreviewSchema,
+} from "@k3s-ha/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_TOKEN, type Harness, startHarness } from "../../test/harness.js";
+
+const name = uniqueLabName("setpf");
+let t: ReturnType<typeof labTopology>;
+let h: Harness;
+const auth = { authorization: `Bearer ${API_TOKEN}` };
+
+async function until<T>(what: string, read: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const post = (url: string, payload: Record<string, unknown> = {}) =>
+  h.app.inject({ method: "POST", url, headers: auth, payload });
+
+async function act(id: SetupStepId, action: "apply" | "verify"): Promise<SetupActionResult> {
+  const r = await post(`/api/setup/steps/${id}/${action}`, action === "verify" ? {} : { confirm: true });
+  expect(r.statusCode, r.body).toBe(200);
+  return setupActionResultSchema.parse(r.json());
+}
+
+beforeAll(async () => {
+  t = labTopology(name);
+  await labUp(name, { preset: "before", fastControllers: true, router: "pfsense" });
+  h = await startHarness({ planFile: planFile(t) });
+  await h.app.collectors.cluster.start();
+  h.app.collectors.router.start();
+  h.app.collectors.dns.start();
+  await waitForConverged(t, { prefixes: [t.serviceCidr] });
+  await until("the cluster's three nodes Ready", async () => {
+    const nodes = h.app.hub.source<ClusterSnapshot>("kubernetes")?.data?.nodes ?? [];
+    return nodes.length === 3 && nodes.every((n) => n.ready === "ready") ? true : undefined;
+  });
+}, 240_000);
+
+afterAll(async () => {
+  h?.app.collectors.cluster.stop();
+  h?.app.collectors.router.stop();
+  h?.app.collectors.dns.stop();
+  await h?.close();
+  await labDown(name);
+  expect((await listNamespaces()).filter((ns) => ns.startsWith(`k3sl-${name}-`))).toEqual([]);
+}, 60_000);
+
+describe(`the guided setup with a pfSense router (${name})`, () => {
+  it("option 1 with the router step done in pfSense's GUI: every step verified", async () => {
+    expect((await act("preflight", "verify")).ok).toBe(true);
+    for (const id of ["metallb", "pool", "bgp-config", "bgp-filter"] as const) {
+      const r = await act(id, "apply");
+      expect(r.ok, `${id}: ${r.message}`).toBe(true);
+    }
+
+    // The router step: instructions, never a vtysh write.
+    const p = setupPreviewSchema.parse((await post("/api/setup/steps/router/preview")).json());
+    expect(p.step.manual).toBe(true);
+    expect(p.changes).toEqual([]);
+    expect(p.instructions?.join("\n")).toContain("Keep Alive 3 s and Hold Time 9 s");
+    expect(p.instructions?.join("\n")).toContain("no maximum-paths");
+    const refused = await post("/api/setup/steps/router/apply", { confirm: true });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: "STEP_MANUAL" });
+    const before = await act("router", "verify");
+    expect(before.ok).toBe(false);
+    expect(before.checks.find((c) => c.id === "hold-time-node01")?.evidence).toContain("hold 180 s");
+
+    // The operator saves the neighbours' timers in the GUI; the package regenerates FRR's configuration.
+    const saved = await readPackageSettings(t);
+    if (!saved) throw new Error("no package settings");
+    await writePackageSettings(t, {
+      ...saved,
+      frrbgpneighbors: saved.frrbgpneighbors.map((n) => ({ ...n, timers_keepalive: 3, timers_holdtime: 9 })),
+    });
+    await regenerateRouter(t);
+    const after = await until("the sessions to come back with a 9 s hold time", async () => {
+      const r = await act("router", "verify");
+      return r.ok ? r : undefined;
+    });
+    expect(after.step.status).toBe("verified");
+    // No maximum-paths in the GUI: all VIP traffic goes to one server, said as a warning.
+    const shared = after.checks.find((c) => c.id === "vip-load-shared");
+    expect(shared?.severity).toBe("warning");
+
+    for (const id of ["apiserver-config", "api-service", "dns-vip"] as const) {
+      const r = await act(id, "apply");
+      expect(
+        r.ok,
+        `${id}: ${r.message} ${r.checks
+          .filter((c) => !c.ok)
+          .map((c) => c.evidence)
+          .join("; ")}`,
+      ).toBe(true);
+      expect(r.step.status).toBe("verified");
+    }
+    expect((await act("kubeconfig", "verify")).ok).toBe(true);
+    const audit = (await h.app.inject({ method: "GET", url: "/api/route-audit", headers: auth })).json() as {
+      checks: { id: string; status: string; severity: string }[];
+    };
+    expect(audit.checks.filter((c) => c.severity === "error" && c.status !== "pass")).toEqual([]);
+  });
+});

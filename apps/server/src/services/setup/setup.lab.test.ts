@@ -1,0 +1,383 @@
+// The guided setup against a lab of real daemons (root) from `--preset before`, the design document's starting
+// point: every option 1 step previews, applies and verifies; afterwards the route-policy audit is green, the router
+// has the VIP /128 from each server, the objects match what the lab's `vip` preset writes, re-applying changes
+// nothing, and graceful maintenance costs no new connection through the VIP. Undo in reverse brings `before` back.
+// Option 2 then: the round-robin records, the drop-in again, the kubeconfig and the join endpoint.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  applyPreset,
+  CALICO,
+  installLabCrds,
+  labDown,
+  labTopology,
+  labUp,
+  listNamespaces,
+  PRESET_NAMES,
+  planFile,
+  presetK3sSettings,
+  R,
+  startCluster,
+  uniqueLabName,
+  waitForConverged,
+} from "@k3s-ha/lab";
+import {
+  bestRouteFor,
+  type ClusterSnapshot,
+  type RouterSnapshot,
+  runDetailSchema,
+  type SetupActionResult,
+  type SetupPreview,
+  type SetupStepId,
+  setupActionResultSchema,
+  setupPreviewSchema,
+  setupStepsResponseSchema,
+} from "@k3s-ha/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_PASSWORD, API_TOKEN, type Harness, REPO, startHarness } from "../../test/harness.js";
+
+const name = uniqueLabName("setup");
+let t: ReturnType<typeof labTopology>;
+let h: Harness;
+const auth = { authorization: `Bearer ${API_TOKEN}` };
+
+async function until<T>(what: string, read: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function post(url: string, payload: unknown = {}) {
+  return h.app.inject({ method: "POST", url, headers: auth, payload: payload as Record<string, unknown> });
+}
+
+async function preview(id: SetupStepId): Promise<SetupPreview> {
+  const r = await post(`/api/setup/steps/${id}/preview`);
+  expect(r.statusCode, r.body).toBe(200);
+  return setupPreviewSchema.parse(r.json());
+}
+
+async function act(id: SetupStepId, action: "apply" | "verify" | "undo"): Promise<SetupActionResult> {
+  const r = await post(`/api/setup/steps/${id}/${action}`, action === "verify" ? {} : { confirm: true });
+  expect(r.statusCode, r.body).toBe(200);
+  const out = setupActionResultSchema.parse(r.json());
+  const failing = out.checks.filter((c) => !c.ok && c.severity === "error");
+  expect(
+    out.ok,
+    `${id} ${action}: ${out.message} ${failing.map((c) => `${c.id}: ${c.evidence}`).join("; ")}`,
+  ).toBe(true);
+  return out;
+}
+
+async function statuses(option: "vip" | "dns") {
+  const r = await h.app.inject({ method: "GET", url: `/api/setup/steps?option=${option}`, headers: auth });
+  return Object.fromEntries(setupStepsResponseSchema.parse(r.json()).steps.map((s) => [s.id, s.status]));
+}
+
+const OPTION_1: SetupStepId[] = [
+  "metallb",
+  "pool",
+  "bgp-config",
+  "bgp-filter",
+  "router",
+  "apiserver-config",
+  "api-service",
+  "dns-vip",
+];
+
+beforeAll(async () => {
+  t = labTopology(name);
+  await labUp(name, { preset: "before", fastControllers: true });
+  h = await startHarness({ planFile: planFile(t) });
+  await h.app.collectors.cluster.start();
+  h.app.collectors.router.start();
+  h.app.collectors.dns.start();
+  await waitForConverged(t, { prefixes: [t.serviceCidr] });
+  await until("the cluster's three nodes Ready", async () => {
+    const nodes = h.app.hub.source<ClusterSnapshot>("kubernetes")?.data?.nodes ?? [];
+    return nodes.length === 3 && nodes.every((n) => n.ready === "ready") ? true : undefined;
+  });
+}, 240_000);
+
+afterAll(async () => {
+  h?.app.collectors.cluster.stop();
+  h?.app.collectors.router.stop();
+  h?.app.collectors.dns.stop();
+  await h?.close();
+  await labDown(name);
+  expect((await listNamespaces()).filter((ns) => ns.startsWith(`k3sl-${name}-`))).toEqual([]);
+}, 60_000);
+
+describe(`the guided setup on a lab (${name})`, () => {
+  it("starts from the document's situation: nothing of option 1 is there", async () => {
+    const s = await statuses("vip");
+    for (const id of OPTION_1) expect(s[id], id).toBe("not-started");
+    // Pod routes reach the router before the filter: the audit says so.
+    await h.app.collectors.router.pollNow();
+    const audit = await h.app.inject({ method: "GET", url: "/api/route-audit", headers: auth });
+    const checks = (audit.json() as { checks: { id: string; status: string }[] }).checks;
+    expect(checks.find((c) => c.id === "no-pod-routes")?.status).toBe("fail");
+  });
+
+  it("applies every option 1 step from preview to verified", async () => {
+    await act("preflight", "verify");
+    for (const id of OPTION_1) {
+      const p = await preview(id);
+      expect(p.refusals, id).toEqual([]);
+      expect(p.satisfied, id).toBe(false);
+      for (const c of p.changes.filter(
+        (x) => x.kind === "kubernetes" && x.action !== "skip" && x.action !== "unchanged",
+      ))
+        expect(c.dryRun?.ok, `${id}: ${c.object}: ${c.dryRun?.message}`).toBe(true);
+      const done = await act(id, "apply");
+      expect(done.step.status, `${id}: ${done.message}`).toBe("verified");
+    }
+    await act("kubeconfig", "verify");
+  });
+
+  it("leaves the route-policy audit green and the VIP /128 from each server on the router", async () => {
+    await h.app.collectors.router.pollNow();
+    const audit = await h.app.inject({ method: "GET", url: "/api/route-audit", headers: auth });
+    const failing = (
+      audit.json() as { checks: { id: string; status: string; severity: string; message: string }[] }
+    ).checks.filter((c) => c.severity === "error" && c.status !== "pass");
+    expect(failing).toEqual([]);
+    const route = bestRouteFor(h.app.hub.source<RouterSnapshot>("router")?.data?.routes ?? [], t.vip);
+    const nodes = new Set(route?.paths.filter((p) => p.valid).map((p) => p.node));
+    expect([...nodes].sort()).toEqual(["node01", "node02", "node03"]);
+    expect(route?.fib.nextHops.filter((n) => n.active)).toHaveLength(3);
+  });
+
+  it("reaches what the lab's vip preset writes", async () => {
+    const ref = await startCluster(1);
+    try {
+      const c = ref.servers[0]?.kube.client;
+      if (!c) throw new Error("no reference API");
+      installLabCrds(c, { calico: "v3.31.7", metallb: false });
+      applyPreset(c, t, "vip");
+      const access = await h.app.kube.access();
+      const get = async (path: string) =>
+        (await access.getJson(path, { verb: "get", resource: path })) as { spec?: Record<string, unknown> };
+      const crd = (r: { resource: string }) => `/apis/crd.projectcalico.org/v1/${r.resource}`;
+      const filter = await get(`${crd(CALICO.bgpFilters)}/${PRESET_NAMES.bgpFilter}`);
+      expect(filter.spec).toEqual(c.get(CALICO.bgpFilters, undefined, PRESET_NAMES.bgpFilter)?.spec);
+      const peer = await get(`${crd(CALICO.bgpPeers)}/${PRESET_NAMES.bgpPeer}`);
+      expect(peer.spec).toMatchObject(c.get(CALICO.bgpPeers, undefined, PRESET_NAMES.bgpPeer)?.spec ?? {});
+      const cfg = await get(`${crd(CALICO.bgpConfigurations)}/default`);
+      expect(cfg.spec).toMatchObject(c.get(CALICO.bgpConfigurations, undefined, "default")?.spec ?? {});
+      const pool = await get(
+        `/apis/metallb.io/v1beta1/namespaces/metallb-system/ipaddresspools/${PRESET_NAMES.pool}`,
+      );
+      expect(pool.spec).toEqual(c.get(R.ipAddressPools, "metallb-system", PRESET_NAMES.pool)?.spec);
+      const svc = await get(`/api/v1/namespaces/${PRESET_NAMES.namespace}/services/${PRESET_NAMES.service}`);
+      const want = c.get(R.services, PRESET_NAMES.namespace, PRESET_NAMES.service)?.spec as Record<
+        string,
+        unknown
+      >;
+      for (const k of ["type", "externalTrafficPolicy", "ipFamilies", "ipFamilyPolicy", "selector"])
+        expect(svc.spec?.[k], k).toEqual(want[k]);
+      const ds = await get(
+        `/apis/apps/v1/namespaces/${PRESET_NAMES.namespace}/daemonsets/${PRESET_NAMES.daemonSet}`,
+      );
+      type PodTemplate = { hostNetwork: boolean; containers: { image: string; readinessProbe: unknown }[] };
+      const probe = (o: unknown): PodTemplate => {
+        const spec = (o as { spec?: { template?: { spec?: PodTemplate } } } | undefined)?.spec;
+        if (!spec?.template?.spec) throw new Error("no pod template");
+        return spec.template.spec;
+      };
+      const mine = probe(ds);
+      const theirs = probe(c.get(R.daemonsets, PRESET_NAMES.namespace, PRESET_NAMES.daemonSet));
+      expect(mine.hostNetwork).toBe(theirs.hostNetwork);
+      expect(mine.containers[0]?.image).toBe(theirs.containers[0]?.image);
+      expect(mine.containers[0]?.readinessProbe).toEqual(theirs.containers[0]?.readinessProbe);
+      // Host side: every name the preset's tls-san lists is on each server's certificate, anonymous /readyz works.
+      const settings = presetK3sSettings(t, "vip");
+      const step = (await h.app.setup.verify("apiserver-config", "test")).checks;
+      expect(step.filter((x) => !x.ok)).toEqual([]);
+      for (const n of settings.tlsSan)
+        expect(step.find((x) => x.id === "sans-node01")?.evidence).toContain(n);
+      expect(settings.authConfig).toBe(true);
+      expect(step.find((x) => x.id === "anonymous-readyz-node02")?.ok).toBe(true);
+    } finally {
+      ref.stop();
+    }
+  });
+
+  it("changes nothing when every step is applied again", async () => {
+    for (const id of OPTION_1) {
+      const again = await act(id, "apply");
+      expect(again.message, id).toBe("nothing to change");
+      expect(again.step.status, id).toBe("verified");
+    }
+  });
+
+  it("a graceful-maintenance run on node03 loses no new connection through the VIP", async () => {
+    const started = await post("/api/failover/runs", {
+      scenario: "graceful-maintenance",
+      node: "node03",
+      endpoints: ["vip"],
+      durationS: 40,
+      faultS: 8,
+      confirm: true,
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const id = (started.json() as { id: string }).id;
+    const run = await until(
+      "the run to end",
+      async () => {
+        const d = runDetailSchema.parse(
+          (await h.app.inject({ method: "GET", url: `/api/failover/runs/${id}`, headers: auth })).json(),
+        );
+        return ["done", "failed", "aborted"].includes(d.state) ? d : undefined;
+      },
+      150_000,
+    );
+    expect(run.state, run.error ?? "").toBe("done");
+    expect(run.results.find((r) => r.endpoint === "vip" && r.mode === "new")?.failures).toBe(0);
+  });
+
+  it("undoes option 1 in reverse, back to the document's situation", async () => {
+    for (const id of [
+      "dns-vip",
+      "api-service",
+      "apiserver-config",
+      "bgp-filter",
+      "bgp-config",
+      "pool",
+      "metallb",
+    ] as const) {
+      const r = await act(id, "undo");
+      expect(r.step.status, `${id}: ${r.message}`).toBe("not-started");
+    }
+    const access = await h.app.kube.access();
+    await expect(
+      access.getJson("/apis/metallb.io/v1beta1", { verb: "get", resource: "metallb" }),
+    ).rejects.toMatchObject({ status: 404 });
+    const cfg = (await access.getJson(`/apis/crd.projectcalico.org/v1/bgpconfigurations/default`, {
+      verb: "get",
+      resource: "x",
+    })) as {
+      spec: Record<string, unknown>;
+    };
+    expect(cfg.spec.serviceLoadBalancerIPs).toBeUndefined();
+    expect(cfg.spec.serviceClusterIPs).toEqual([{ cidr: t.serviceCidr }]);
+  });
+
+  it("option 2: the round-robin records, the API server configuration, the kubeconfig and the join endpoint", async () => {
+    for (const id of ["dns-round-robin", "apiserver-config"] as const) {
+      const done = await act(id, "apply");
+      expect(done.step.status, `${id}: ${done.message}`).toBe("verified");
+    }
+    await act("kubeconfig", "verify");
+    await act("join-command", "verify");
+    const s = await statuses("dns");
+    expect(s).toMatchObject({
+      preflight: "verified",
+      "dns-round-robin": "verified",
+      "apiserver-config": "verified",
+      kubeconfig: "verified",
+      "join-command": "verified",
+    });
+    const dl = await post("/api/setup/kubeconfig", { endpoint: "round-robin", confirm: true });
+    expect(dl.statusCode).toBe(200);
+    expect(dl.body).toContain(`server: https://${t.dns.roundRobinName}:6443`);
+  });
+
+  it("an apply cut off by a killed console is reported at the next start, with what it did, and finishes when applied again", async () => {
+    await act("apiserver-config", "undo");
+    const dataDir = mkdtempSync(join(tmpdir(), "k3s-ha-setup-killed-"));
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = `http://127.0.0.1:${port}`;
+    let child: ChildProcess | undefined;
+    try {
+      child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(REPO, "apps/server/src/cli.ts"),
+          "serve",
+          "--plan",
+          planFile(t),
+          "--data",
+          dataDir,
+          "--port",
+          String(port),
+        ],
+        {
+          cwd: join(REPO, "apps/server"),
+          env: {
+            ...process.env,
+            K3S_HA_API_TOKEN: API_TOKEN,
+            K3S_HA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+            K3S_HA_LOG_LEVEL: "error",
+          },
+          stdio: "ignore",
+        },
+      );
+      const call = (path: string, body?: unknown) =>
+        fetch(`${base}${path}`, {
+          method: body === undefined ? "GET" : "POST",
+          headers: { ...auth, "content-type": "application/json" },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      await until(
+        "the console to listen",
+        async () => (await fetch(`${base}/api/health`).catch(() => undefined))?.ok || undefined,
+        60_000,
+      );
+      // Its own database: the preflight first (it waits for the cluster to be read).
+      await until("the preflight to pass", async () => {
+        const r = await call("/api/setup/steps/preflight/verify", {}).catch(() => undefined);
+        return r?.ok && ((await r.json()) as { ok: boolean }).ok ? true : undefined;
+      });
+      void call("/api/setup/steps/apiserver-config/apply", { confirm: true }).catch(() => undefined);
+      await until(
+        "node01 restarted with the drop-in",
+        async () => {
+          const r = await call("/api/setup/steps/apiserver-config").catch(() => undefined);
+          const step = r?.ok ? ((await r.json()) as { progress?: string[] }) : undefined;
+          return step?.progress?.some((l) => l.startsWith("restarted k3s on node01")) ? true : undefined;
+        },
+        120_000,
+      );
+      child.kill("SIGKILL");
+      await new Promise((r) => child?.once("exit", r));
+      const next = await startHarness({ planFile: planFile(t), dataDir });
+      try {
+        await next.app.collectors.cluster.start();
+        const step = await next.app.setup.step("apiserver-config");
+        expect(step.status).toBe("failed");
+        expect(step.last?.message).toContain("interrupted: the console stopped during this apply");
+        expect(step.last?.message).toContain("restarted k3s on node01");
+        expect(
+          next.app.store.auditEntries(10).some((e) => e.action === "setup.apply" && e.outcome === "failed"),
+        ).toBe(true);
+        // No silent partial state: the preview says node01 is done and what is left.
+        const p = await next.app.setup.preview("apiserver-config");
+        expect(p.changes.find((c) => c.target === "node:node01")?.action).toBe("unchanged");
+        expect(p.changes.filter((c) => c.action !== "unchanged").length).toBeGreaterThan(0);
+        await until("the cluster to be read", async () =>
+          next.app.hub.source<ClusterSnapshot>("kubernetes")?.data?.nodes.length ? true : undefined,
+        );
+        const resumed = await next.app.setup.apply("apiserver-config", { confirm: true }, "admin");
+        expect(resumed.ok, resumed.message).toBe(true);
+        expect(resumed.step.status).toBe("verified");
+        expect(resumed.message).not.toContain("on node01");
+      } finally {
+        next.app.collectors.cluster.stop();
+        await next.close();
+      }
+    } finally {
+      if (child && child.exitCode === null) child.kill("SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
