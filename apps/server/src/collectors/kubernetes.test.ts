@@ -58,12 +58,12 @@ function planWith(kubeconfig: string): Plan {
   return { ...basePlan, kubernetes: { kubeconfig } };
 }
 
-async function watcherOn(kubeconfig: string) {
+async function watcherOn(kubeconfig: string, absentRetryMs = 300) {
   const hub = new Hub();
   const plan = planWith(kubeconfig);
   const watcher = new ClusterWatcher(hub, () => kubeAccess(plan), {
     names: () => planNames(plan),
-    absentRetryMs: 300,
+    absentRetryMs,
   });
   await watcher.start();
   return { hub, watcher };
@@ -148,6 +148,42 @@ describe("cluster source", () => {
       const node = client.get(R.nodes, undefined, "node02");
       if (node) client.update(R.nodes, { ...node, spec: { ...(node.spec ?? {}), unschedulable: false } });
       client.delete(R.ipAddressPools, "metallb-system", "api-vip");
+      for (const crd of metallbCrds()) client.delete(R.crds, undefined, crd.metadata.name ?? "");
+    }
+  });
+
+  it("looks for a missing CRD again at once when asked (the setup has just created it), not at the next retry", async () => {
+    const { hub, watcher } = await watcherOn(cluster.kubeconfig(0), 600_000);
+    const client = cluster.servers[0]?.kube.client;
+    if (!client) throw new Error("no lab API");
+    try {
+      await until(
+        () => (snapshotOf(hub)?.data?.resources.ipaddresspools?.status === "absent" ? true : undefined),
+        "absent",
+        4_000,
+      );
+      installLabCrds(client, { calico: "v3.31.7", metallb: true });
+      client.create(R.ipAddressPools, {
+        apiVersion: "metallb.io/v1beta1",
+        kind: "IPAddressPool",
+        metadata: { name: "asked", namespace: "metallb-system" },
+        spec: { addresses: ["2001:db8:1:ff01::2/128"] },
+      });
+      watcher.lookAgain();
+      const pools = await until(
+        () =>
+          snapshotOf(hub)
+            ?.data?.metallb.pools.map((p) => p.name)
+            .join() || undefined,
+        "the pool",
+        4_000,
+      ).catch((e: unknown) => {
+        throw new Error(`${String(e)}: ${JSON.stringify(snapshotOf(hub)?.data?.resources)}`);
+      });
+      expect(pools).toBe("asked");
+    } finally {
+      watcher.stop();
+      client.delete(R.ipAddressPools, "metallb-system", "asked");
       for (const crd of metallbCrds()) client.delete(R.crds, undefined, crd.metadata.name ?? "");
     }
   });

@@ -115,6 +115,13 @@ class ResourceWatch {
     void this.informer?.stop();
   }
 
+  /** A missing CRD looked for now rather than at its next retry (the setup has just created it). */
+  lookAgainIfAbsent(): void {
+    if (this.stopped || this.state.status !== "absent") return;
+    clearTimeout(this.retry);
+    this.start();
+  }
+
   private async list(path: string): Promise<KubernetesListObject<KubernetesObject>> {
     const body = await this.access.getJson(path, { verb: "list", resource: rbacName(this.resource) });
     const list = listSchema.parse(body);
@@ -198,6 +205,11 @@ export class ClusterWatcher {
   stop(): void {
     this.generation++;
     this.stopWatches();
+  }
+
+  /** Looks for every missing CRD again now (after the guided setup created some). */
+  lookAgain(): void {
+    for (const w of this.watches) w.lookAgainIfAbsent();
   }
 
   private stopWatches(): void {

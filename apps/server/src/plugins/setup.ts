@@ -73,7 +73,11 @@ export default fp(
           cluster: () => app.hub.source<ClusterSnapshot>("kubernetes")?.data,
           dns: () => app.hub.source<DnsSnapshot>("dns")?.data,
           refresh: async (what) => {
-            if (what === "cluster") return nextChange("kubernetes", 1_000);
+            if (what === "cluster") {
+              const changed = nextChange("kubernetes", 1_000);
+              app.collectors.cluster.lookAgain();
+              return changed;
+            }
             const poller = what === "router" ? app.collectors.router : app.collectors.dns;
             // The running poll may predate the change: wait for it, then take a fresh one.
             await poller.pollNow();

@@ -5,7 +5,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { installLabCrds, R, startCluster, type TestCluster } from "@k3s-ha/lab";
-import { type Plan, SETUP_FIELD_MANAGER, validatePlan } from "@k3s-ha/shared";
+import {
+  bgpConfiguration,
+  bgpFilter,
+  bgpPeerFilters,
+  ipAddressPool,
+  type Plan,
+  SETUP_FIELD_MANAGER,
+  validatePlan,
+} from "@k3s-ha/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { kubeAccess } from "../../plugins/kube.js";
@@ -196,6 +204,37 @@ describe("the Calico steps", () => {
       );
     } finally {
       plan = saved;
+    }
+  });
+});
+
+describe("the rendered objects against upstream's CRD schemas", () => {
+  it("validate strictly (dryRun=All, fieldValidation=Strict) against Calico v3.32.1's CRDs and MetalLB v0.15.3's", async () => {
+    const other = await startCluster(1);
+    try {
+      const c = other.servers[0]?.kube.client;
+      if (!c) throw new Error("no lab API");
+      installLabCrds(c, { calico: "v3.32.1", metallb: true });
+      c.create(R.namespaces, { metadata: { name: "metallb-system" } });
+      const access = await kubeAccess({
+        ...plan,
+        kubernetes: { kubeconfig: other.kubeconfig(0, { token: "admin-token" }) },
+      });
+      const kube = new KubeObjects(access);
+      const api = "crd.projectcalico.org/v1" as const;
+      for (const m of [
+        bgpConfiguration(plan, api),
+        bgpFilter(plan, api, true),
+        ipAddressPool(plan),
+        bgpPeerFilters({ name: "router", filters: ["other"] }, api),
+      ])
+        await expect(kube.apply(m, { dryRun: true }), `${m.kind}`).resolves.toMatchObject({ kind: m.kind });
+      // A field the schema does not have is refused, not dropped.
+      const bad = bgpFilter(plan, api, true);
+      (bad.spec as { exportV6: Record<string, unknown>[] }).exportV6[0] = { action: "Reject", cidrs: "x" };
+      await expect(kube.apply(bad, { dryRun: true })).rejects.toMatchObject({ code: "K8S_INVALID" });
+    } finally {
+      other.stop();
     }
   });
 });

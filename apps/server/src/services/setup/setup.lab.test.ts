@@ -290,6 +290,36 @@ describe(`the guided setup on a lab (${name})`, () => {
     expect(dl.body).toContain(`server: https://${t.dns.roundRobinName}:6443`);
   });
 
+  it("option 2's failover: a stopped server costs a client of the round-robin name no new connection", async () => {
+    const started = await post("/api/failover/runs", {
+      scenario: "stop-k3s",
+      node: "node03",
+      endpoints: ["round-robin"],
+      dial: "go",
+      durationS: 20,
+      faultS: 6,
+      confirm: true,
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const id = (started.json() as { id: string }).id;
+    const run = await until(
+      "the run to end",
+      async () => {
+        const d = runDetailSchema.parse(
+          (await h.app.inject({ method: "GET", url: `/api/failover/runs/${id}`, headers: auth })).json(),
+        );
+        return ["done", "failed", "aborted"].includes(d.state) ? d : undefined;
+      },
+      120_000,
+    );
+    expect(run.state, run.error ?? "").toBe("done");
+    // k3s stopped: node03 refuses at once, and Go's dialer moves on to the next address in the same dial.
+    expect(run.results.find((r) => r.endpoint === "round-robin" && r.mode === "new")?.failures).toBe(0);
+    expect(
+      run.results.find((r) => r.endpoint === "node:node03" && r.mode === "new")?.failures,
+    ).toBeGreaterThan(0);
+  });
+
   it("an apply cut off by a killed console is reported at the next start, with what it did, and finishes when applied again", async () => {
     await act("apiserver-config", "undo");
     const dataDir = mkdtempSync(join(tmpdir(), "k3s-ha-setup-killed-"));

@@ -1,7 +1,14 @@
 // The `api-service` step: the VIP's LoadBalancer Service and the host-network DaemonSet whose readiness is the local
 // apiserver's /readyz; verified by MetalLB's assignment, one ready endpoint per server naming its node, the router's
 // VIP paths following them, and a real TLS request through the VIP.
-import { apiHealthDaemonSet, apiService, canonicalIp, SETUP_NAMES, type SetupCheck } from "@k3s-ha/shared";
+import {
+  apiHealthDaemonSet,
+  apiService,
+  calicoVersionWarning,
+  canonicalIp,
+  SETUP_NAMES,
+  type SetupCheck,
+} from "@k3s-ha/shared";
 import { probeEndpoint } from "../../../collectors/endpoints.js";
 import { check, type StepContext } from "../driver.js";
 import { kubeStep } from "../kube-step.js";
@@ -84,10 +91,22 @@ export const apiServiceStep = kubeStep({
   },
   async verify(ctx) {
     await ctx.refresh("router");
+    const version = ctx.cluster()?.calico.version;
+    const warning = calicoVersionWarning(version);
     return [
       ...serviceChecks(ctx),
       ...auditChecks(ctx, ["vip-paths-follow-ready-endpoints"]),
       await throughVip(ctx),
+      check(
+        "calico-honours-readiness",
+        "Calico withdraws the VIP from a server whose apiserver is not ready",
+        version !== undefined && !warning,
+        warning?.message ??
+          (version
+            ? `Calico ${version} advertises eTP=Local /128s only from nodes with a ready endpoint`
+            : "Calico's version is not known"),
+        "warning",
+      ),
     ];
   },
 });

@@ -10,6 +10,7 @@ import {
 } from "@k3s-ha/shared";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { Link } from "wouter";
 import {
   Card,
   dangerButtonClass,
@@ -172,6 +173,14 @@ export function StepCard({
           )}
         </div>
         {step.id === "kubeconfig" && <KubeconfigDownload />}
+        {(step.id === "join-command" || step.id === "dns-round-robin") && (
+          <p className="mt-3 text-sm">
+            <Link href="/failover" className="font-medium text-sky-800 underline dark:text-sky-300">
+              Measure this option's failover on the Failover page
+            </Link>{" "}
+            (choose the round-robin name among the endpoints).
+          </p>
+        )}
         {confirming && (
           <div className="mt-3 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">
             <p className="font-semibold text-amber-950 dark:text-amber-100">
