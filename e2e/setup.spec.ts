@@ -62,6 +62,21 @@ test("option 1 clicked through from the document's starting point: every step ve
   await expect(kubeconfig.getByText("Verified", { exact: true })).toBeVisible({ timeout: 60_000 });
   await expect(next).toContainText("Every step of this option is done", { timeout: 30_000 });
 
+  // Option 2 on the same cluster: the round-robin records, then the join endpoint, verified.
+  await page.getByLabel("DNS round-robin (option 2)").check();
+  const rr = card(page, "DNS: round-robin records");
+  await rr.getByRole("button", { name: "Preview" }).click();
+  await expect(rr.getByText(/^Preview: 1 change/)).toBeVisible({ timeout: 60_000 });
+  await rr.getByRole("button", { name: "Apply", exact: true }).click();
+  await rr.getByRole("button", { name: "Apply to the live cluster" }).click();
+  await expect(rr.getByText("Verified", { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(rr.getByRole("link", { name: /Measure this option's failover/ })).toBeVisible();
+  const join = card(page, "Join command");
+  await join.getByRole("button", { name: "What to do" }).click();
+  await expect(join.getByText(/--server https:\/\/k8s-cluster\./)).toBeVisible();
+  await join.getByRole("button", { name: "Verify" }).click();
+  await expect(join.getByText("Verified", { exact: true })).toBeVisible({ timeout: 60_000 });
+
   // The audit log has every apply with its diff.
   await page.getByRole("navigation").getByRole("link", { name: "Audit", exact: true }).click();
   await expect(page.getByText("setup.apply").first()).toBeVisible();

@@ -2,6 +2,8 @@
 // timeoutSeconds, 410 Gone after compaction, and client-node's Watch and informer on top.
 import { CoreV1Api, makeInformer, type V1ConfigMap, Watch } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installCrds, metallbCrds } from "../kube-state.js";
+import { R } from "./client.js";
 import { rawRequest, startCluster, type TestCluster, waitFor } from "./testkit/index.js";
 
 let cluster: TestCluster;
@@ -143,6 +145,21 @@ describe("watch", () => {
     await waitFor(() => w.ended() !== "open", "the server to end the watch", { timeoutMs: 5_000 });
     expect(w.ended()).toBeNull();
     expect(Date.now() - start).toBeGreaterThanOrEqual(900);
+  });
+
+  it("ends the watches on a custom resource when its CRD is deleted, as the apiserver tears its storage down", async () => {
+    const client = cluster.servers[0]?.kube.client;
+    if (!client) throw new Error("no lab API");
+    const crd = metallbCrds().find((c) => c.metadata.name === "ipaddresspools.metallb.io");
+    if (!crd) throw new Error("no pool CRD");
+    installCrds(client, [crd]);
+    const w = await watchOn(1, {}, "/apis/metallb.io/v1beta1/ipaddresspools");
+    const cms = await watchOn(1, {});
+    client.delete(R.crds, undefined, "ipaddresspools.metallb.io");
+    await waitFor(() => w.ended() !== "open", "the pool watch to end", { timeoutMs: 5_000 });
+    // Watches on other resources go on.
+    expect(cms.ended()).toBe("open");
+    cms.stop();
   });
 
   it("answers a too old resourceVersion with 200 and one ERROR event: 410 Expired", async () => {

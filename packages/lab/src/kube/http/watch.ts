@@ -41,6 +41,14 @@ function eventFor(w: WatchRequest, change: Change): EventType | undefined {
   return before ? "DELETED" : undefined;
 }
 
+/** Whether `change` is the deletion of the CRD serving group/resource. */
+function endsWith(change: Change, group: string, resource: string): boolean {
+  if (change.group !== "apiextensions.k8s.io" || change.resource !== "customresourcedefinitions")
+    return false;
+  const spec = (change.object.spec ?? {}) as { group?: unknown; names?: { plural?: unknown } };
+  return spec.group === group && spec.names?.plural === resource;
+}
+
 export interface ActiveWatch {
   end(): void;
 }
@@ -89,6 +97,8 @@ export function serveWatch(
     });
   const shown = (obj: KubeObject) => (w.table ? toTable(type, version, [obj]) : present(obj, type, version));
   const deliver = (change: Change) => {
+    // Deleting a CRD tears down its storage: the apiserver ends the watches on its resource (clients relist: 404).
+    if (change.type === "DELETED" && endsWith(change, type.group, type.resource)) return end();
     latest = Math.max(latest, change.rv);
     const eventType = eventFor(w, change);
     if (eventType) write(eventType, shown(change.object));
