@@ -121,8 +121,23 @@ export const poolStep = kubeStep({
     return { manifests: [poolManifest(ctx)], refusals };
   },
   async verify(ctx) {
-    await ctx.refresh("cluster");
-    const pools = ctx.cluster()?.metallb.pools ?? [];
+    // Read from the API itself: the cluster source's watch of a CRD the setup has just created may lag.
+    const kube = await ctx.kube();
+    const list = (await kube.access.getJson("/apis/metallb.io/v1beta1/ipaddresspools", {
+      verb: "list",
+      resource: "ipaddresspools.metallb.io",
+    })) as {
+      items?: {
+        metadata?: { name?: string; namespace?: string };
+        spec?: { addresses?: unknown; autoAssign?: unknown };
+      }[];
+    };
+    const pools = (list.items ?? []).map((p) => ({
+      name: p.metadata?.name ?? "",
+      namespace: p.metadata?.namespace ?? "",
+      addresses: Array.isArray(p.spec?.addresses) ? p.spec.addresses.map(String) : [],
+      autoAssign: p.spec?.autoAssign !== false,
+    }));
     const want = ctx.plan.network.loadBalancerCidr;
     const mine = pools.find((p) => p.addresses.includes(want));
     const overlapping = pools.filter((p) => p !== mine && p.addresses.includes(want));
