@@ -79,5 +79,7 @@ test("option 1 clicked through from the document's starting point: every step ve
 
   // The audit log has every apply with its diff.
   await page.getByRole("navigation").getByRole("link", { name: "Audit", exact: true }).click();
-  await expect(page.getByText("setup.apply").first()).toBeVisible();
+  await expect(
+    page.getByText("setup.apply", { exact: true }).filter({ visible: true }).first(),
+  ).toBeVisible();
 });
