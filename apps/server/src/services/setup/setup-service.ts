@@ -9,9 +9,7 @@ import {
   type SetupCheck,
   type SetupOption,
   type SetupPreview,
-  type SetupStepDef,
   type SetupStepId,
-  type SetupStepStatus,
   type SetupStepSummary,
   type SetupStepsResponse,
   setupSteps,
@@ -21,6 +19,7 @@ import type { OperationLock } from "../operation-lock.js";
 import type { StepContext, StepDriver, StepPlan } from "./driver.js";
 import { StepError } from "./driver.js";
 import type { SetupStore, StepRecord } from "./setup-store.js";
+import { isManual, StepStatuses } from "./step-status.js";
 
 export interface SetupDeps {
   store: SetupStore;
@@ -34,27 +33,16 @@ export interface SetupDeps {
   log: (msg: string, err?: unknown) => void;
 }
 
-const DONE: readonly SetupStepStatus[] = ["satisfied", "applied", "verified"];
 const errorsOk = (checks: readonly SetupCheck[]) => checks.every((c) => c.ok || c.severity === "warning");
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class SetupService {
   private running: { step: SetupStepId; progress: string[]; abort: AbortController } | undefined;
-  /**
-   * Live statuses for a few seconds: a listing reads every server and the router, and the page asks again on each
-   * progress line. Any apply, verify or undo forgets them.
-   */
-  private readonly statusCache = new Map<
-    SetupStepId,
-    { until: number; value: Promise<{ status: SetupStepStatus; problem?: string }> }
-  >();
-  private static readonly STATUS_TTL_MS = 10_000;
+  private readonly statuses: StepStatuses;
 
-  private invalidate(): void {
-    this.statusCache.clear();
+  constructor(private readonly deps: SetupDeps) {
+    this.statuses = new StepStatuses(deps.store, deps.drivers, (plan) => this.ctx(plan));
   }
-
-  constructor(private readonly deps: SetupDeps) {}
 
   private requirePlan(): Plan {
     const plan = this.deps.plan();
@@ -66,87 +54,15 @@ export class SetupService {
     return this.deps.drivers[id];
   }
 
-  private isManual(def: SetupStepDef, plan: Plan): boolean {
-    return (
-      def.manual === "always" || (def.manual === "pfsense" && plan.bgp.router.platform === "pfsense-frr")
-    );
-  }
-
   private ctx(plan: Plan, signal = new AbortController().signal, progress: (l: string) => void = () => {}) {
     return this.deps.context(plan, signal, progress);
-  }
-
-  private status(def: SetupStepDef, plan: Plan): Promise<{ status: SetupStepStatus; problem?: string }> {
-    const hit = this.statusCache.get(def.id);
-    if (hit && hit.until > Date.now()) return hit.value;
-    const value = this.liveStatus(def, plan);
-    this.statusCache.set(def.id, { until: Date.now() + SetupService.STATUS_TTL_MS, value });
-    return value;
-  }
-
-  /** A step's status from its record and (for applied steps) whether live still holds what it wrote. */
-  private async liveStatus(
-    def: SetupStepDef,
-    plan: Plan,
-  ): Promise<{ status: SetupStepStatus; problem?: string }> {
-    const rec = this.deps.store.get(def.id);
-    const driver = this.driver(def.id);
-    if (this.isManual(def, plan) || !driver?.apply) {
-      if (!rec?.checks || rec.state === "undone") return { status: "not-started" };
-      return { status: rec.state === "failed" ? "failed" : "verified" };
-    }
-    if (rec?.state === "failed" || rec?.state === "applying" || rec?.state === "undoing")
-      return { status: "failed" };
-    const ctx = this.ctx(plan);
-    try {
-      if (rec && (rec.state === "applied" || rec.state === "verified")) {
-        const holds = driver.holds ? await driver.holds(ctx, rec) : true;
-        return holds ? { status: rec.state } : { status: "drifted" };
-      }
-      const planned = await driver.plan({ ...ctx, preview: false });
-      return { status: planned.satisfied ? "satisfied" : "not-started" };
-    } catch (err) {
-      return { status: rec?.state === "verified" ? "verified" : "not-started", problem: message(err) };
-    }
-  }
-
-  private summary(
-    def: SetupStepDef,
-    plan: Plan,
-    status: SetupStepStatus,
-    statuses: Map<SetupStepId, SetupStepStatus>,
-    problem?: string,
-  ): SetupStepSummary {
-    const rec = this.deps.store.get(def.id);
-    const blockedBy = def.requires
-      .filter((r) => !DONE.includes(statuses.get(r) ?? "not-started"))
-      .map((r) => `${SETUP_STEPS[r].title} (${r}) is ${statuses.get(r) ?? "not-started"}`);
-    if (problem) blockedBy.push(`the live state cannot be read: ${problem}`);
-    const running = this.running?.step === def.id;
-    const progress = running ? this.running?.progress : rec?.progress;
-    return {
-      id: def.id,
-      title: def.title,
-      status,
-      ...(this.isManual(def, plan) ? { manual: true as const } : {}),
-      options: [...def.options],
-      risky: def.risky,
-      undoable: def.undoable && !this.isManual(def, plan),
-      why: def.why,
-      corrections: [...def.corrections],
-      ...(blockedBy.length ? { blockedBy } : {}),
-      ...(rec?.last ? { last: rec.last } : {}),
-      ...(rec?.checks ? { checks: rec.checks } : {}),
-      ...(running ? { running: true as const } : {}),
-      ...(progress?.length ? { progress: [...progress] } : {}),
-    };
   }
 
   /** Every step's status; requirements are judged on the statuses of this same listing. */
   async steps(option?: SetupOption): Promise<SetupStepsResponse> {
     const plan = this.requirePlan();
     const all = setupSteps();
-    const computed = await Promise.all(all.map((d) => this.status(d, plan)));
+    const computed = await Promise.all(all.map((d) => this.statuses.status(d, plan)));
     const statuses = new Map(all.map((d, i) => [d.id, computed[i]?.status ?? "not-started"]));
     const wanted = new Set(setupSteps(option).map((d) => d.id));
     const holder = this.deps.lock.current();
@@ -155,9 +71,7 @@ export class SetupService {
       steps: all
         .map((d, i) => ({ d, i }))
         .filter(({ d }) => wanted.has(d.id))
-        .map(({ d, i }) =>
-          this.summary(d, plan, statuses.get(d.id) ?? "not-started", statuses, computed[i]?.problem),
-        ),
+        .map(({ d, i }) => this.statuses.summary(d, plan, statuses, computed[i]?.problem, this.running)),
       ...(holder ? { operation: holder } : {}),
     };
   }
@@ -207,14 +121,14 @@ export class SetupService {
       return await work(ctx, progress);
     } finally {
       this.running = undefined;
-      this.invalidate();
+      this.statuses.invalidate();
       release();
       this.deps.publish();
     }
   }
 
   private save(id: SetupStepId, patch: Partial<StepRecord>): StepRecord {
-    this.invalidate();
+    this.statuses.invalidate();
     const prev = this.deps.store.get(id);
     const rec: StepRecord = {
       step: id,
@@ -256,7 +170,7 @@ export class SetupService {
     const plan = this.requirePlan();
     const def = SETUP_STEPS[id];
     const driver = this.driver(id);
-    if (this.isManual(def, plan) || !driver?.apply)
+    if (isManual(def, plan) || !driver?.apply)
       throw new AppError("STEP_MANUAL", `${id} has nothing to apply: it is checked by Verify`);
     const before = await this.step(id);
     if (before.blockedBy?.length)
@@ -371,7 +285,7 @@ export class SetupService {
     const plan = this.requirePlan();
     const def = SETUP_STEPS[id];
     const driver = this.driver(id);
-    if (!def.undoable || !driver?.undo || this.isManual(def, plan))
+    if (!def.undoable || !driver?.undo || isManual(def, plan))
       throw new AppError("STEP_NOT_UNDOABLE", `${id} cannot be undone by the console`);
     const rec = this.deps.store.get(id);
     if (!rec || rec.state === "undone" || rec.applied === null)

@@ -8,7 +8,6 @@ export function DiffView({ diff, label }: { diff: string; label: string }) {
       <pre className=" max-h-80 overflow-auto rounded-lg bg-slate-50 p-2 font-mono text-xs leading-5 text-slate-800 dark:bg-slate-950 dark:text-slate-200">
         {diff.split("\n").map((line, i) => (
           <span
-            // biome-ignore lint/suspicious/noArrayIndexKey: a diff's lines are positional
             key={i}
             className={
               line.startsWith("+")

@@ -125,7 +125,6 @@ export function StepCard({
             className="mt-2 list-decimal space-y-0.5 pl-5 text-xs text-slate-700 dark:text-slate-300"
           >
             {step.progress.map((line, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: progress lines are positional
               <li key={i}>{line}</li>
             ))}
           </ol>
