@@ -1,5 +1,5 @@
 // Network namespace, process and sysctl helpers (ip netns, ip netns pids, pid files, bounded stops).
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { output, run, sleep } from "./exec.js";
 

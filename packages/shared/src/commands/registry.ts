@@ -106,7 +106,7 @@ const none = z.object({}).strict();
 /** An IPv6 address in canonical form; anything else is refused. */
 export const ipv6AddressParam = z.string().transform((v, ctx) => {
   const ip = canonicalIp(v.trim());
-  if (!ip || !ip.includes(":")) {
+  if (!ip?.includes(":")) {
     ctx.addIssue({ code: "custom", message: `not an IPv6 address: ${JSON.stringify(v.slice(0, 60))}` });
     return z.NEVER;
   }
