@@ -4,46 +4,34 @@
 // until the endpoint turns not ready, near the prediction; killing BIRD or withdrawing BGP costs new connections
 // nothing; Go's dialer loses a drop when the dead address comes first and happy eyeballs does not; an abort of
 // stop-k3s restores k3s; a console killed mid-run (SIGKILL) leaves the run interrupted and the next start restores.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  k3sActive,
-  labDown,
-  labTopology,
-  labUp,
-  listNamespaces,
-  planFile,
-  readPlan,
-  uniqueLabName,
-  waitForConverged,
-} from "@k3s-ha/lab";
+import { k3sActive, planFile, readPlan, uniqueLabName } from "@k3s-ha/lab";
 import { type ClusterSnapshot, type RunDetail, runDetailSchema } from "@k3s-ha/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { startFixedDns } from "../../test/fixed-dns.js";
-import { ADMIN_PASSWORD, API_TOKEN, type Harness, REPO, startHarness } from "../../test/harness.js";
+import { type Harness, startHarness } from "../../test/harness.js";
+import {
+  auth,
+  type LabConsole,
+  spawnConsole,
+  startLabConsole,
+  stopLabConsole,
+  until,
+} from "../../test/lab-console.js";
 
 const name = uniqueLabName("fail");
-let t: ReturnType<typeof labTopology>;
+let lab: LabConsole;
+let t: LabConsole["t"];
 let h: Harness;
-const auth = { authorization: `Bearer ${API_TOKEN}` };
 
 async function detail(app: Harness["app"], id: string): Promise<RunDetail> {
   const r = await app.inject({ method: "GET", url: `/api/failover/runs/${id}`, headers: auth });
   expect(r.statusCode, r.body).toBe(200);
   return runDetailSchema.parse(r.json());
-}
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 async function startRun(app: Harness["app"], body: Record<string, unknown>): Promise<string> {
@@ -58,27 +46,11 @@ async function startRun(app: Harness["app"], body: Record<string, unknown>): Pro
 }
 
 beforeAll(async () => {
-  t = labTopology(name);
-  await labUp(name, { preset: "vip", bgp: "fast", fastControllers: true });
-  h = await startHarness({ planFile: planFile(t) });
-  await h.app.collectors.cluster.start();
-  // The router's view: the waits on its VIP paths and the time axis need it (every 250 ms during a run).
-  h.app.collectors.router.start();
-  await waitForConverged(t);
-  // The preflight reads the cluster: every node Ready first.
-  await until("the cluster's three nodes Ready", async () => {
-    const nodes = h.app.hub.source<ClusterSnapshot>("kubernetes")?.data?.nodes ?? [];
-    return nodes.length === 3 && nodes.every((n) => n.ready === "ready") ? true : undefined;
-  });
+  lab = await startLabConsole(name, { preset: "vip", bgp: "fast", fastControllers: true });
+  ({ t, h } = lab);
 }, 180_000);
 
-afterAll(async () => {
-  h?.app.collectors.cluster.stop();
-  h?.app.collectors.router.stop();
-  await h?.close();
-  await labDown(name);
-  expect((await listNamespaces()).filter((ns) => ns.startsWith(`k3sl-${name}-`))).toEqual([]);
-}, 60_000);
+afterAll(() => stopLabConsole(lab, name), 60_000);
 
 describe(`failover runs on a lab (${name})`, () => {
   it("measures a 2 s hard fault on node02 as 2 s of node02's downtime (within two intervals), none on node01", async () => {
@@ -329,40 +301,11 @@ describe(`failover runs on a lab (${name})`, () => {
 
   it("restores at the next start when the console is killed mid-run", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "k3s-ha-killed-"));
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
     let child: ChildProcess | undefined;
     try {
-      child = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          join(REPO, "apps/server/src/cli.ts"),
-          "serve",
-          "--plan",
-          planFile(t),
-          "--data",
-          dataDir,
-          "--port",
-          String(port),
-        ],
-        {
-          cwd: join(REPO, "apps/server"),
-          env: {
-            ...process.env,
-            K3S_HA_API_TOKEN: API_TOKEN,
-            K3S_HA_ADMIN_PASSWORD: ADMIN_PASSWORD,
-            K3S_HA_LOG_LEVEL: "error",
-          },
-          stdio: "ignore",
-        },
-      );
-      const base = `http://127.0.0.1:${port}`;
-      await until(
-        "the console to listen",
-        async () => (await fetch(`${base}/api/health`).catch(() => undefined))?.ok || undefined,
-        60_000,
-      );
+      const spawned = await spawnConsole(planFile(t), dataDir);
+      child = spawned.child;
+      const base = spawned.base;
       // A console that has just started has not read the cluster yet: its preflight would refuse the run.
       await until(
         "the console to read the cluster",

@@ -2,41 +2,26 @@
 // settings, vtysh changes lost): option 1 from `--preset before`, where the router step is manual — it shows the
 // GUI settings to change, refuses to apply, fails Verify until the operator has saved them, then passes.
 import {
-  labDown,
   labTopology,
-  labUp,
-  listNamespaces,
-  planFile,
   readPackageSettings,
   regenerateRouter,
   uniqueLabName,
-  waitForConverged,
   writePackageSettings,
 } from "@k3s-ha/lab";
 import {
-  type ClusterSnapshot,
   type SetupActionResult,
   type SetupStepId,
   setupActionResultSchema,
   setupPreviewSchema,
 } from "@k3s-ha/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_TOKEN, type Harness, startHarness } from "../../test/harness.js";
+import type { Harness } from "../../test/harness.js";
+import { auth, type LabConsole, startLabConsole, stopLabConsole, until } from "../../test/lab-console.js";
 
 const name = uniqueLabName("setpf");
-let t: ReturnType<typeof labTopology>;
+let lab: LabConsole;
+let t: LabConsole["t"];
 let h: Harness;
-const auth = { authorization: `Bearer ${API_TOKEN}` };
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const post = (url: string, payload: Record<string, unknown> = {}) =>
   h.app.inject({ method: "POST", url, headers: auth, payload });
@@ -48,27 +33,15 @@ async function act(id: SetupStepId, action: "apply" | "verify"): Promise<SetupAc
 }
 
 beforeAll(async () => {
-  t = labTopology(name);
-  await labUp(name, { preset: "before", fastControllers: true, router: "pfsense" });
-  h = await startHarness({ planFile: planFile(t) });
-  await h.app.collectors.cluster.start();
-  h.app.collectors.router.start();
-  h.app.collectors.dns.start();
-  await waitForConverged(t, { prefixes: [t.serviceCidr] });
-  await until("the cluster's three nodes Ready", async () => {
-    const nodes = h.app.hub.source<ClusterSnapshot>("kubernetes")?.data?.nodes ?? [];
-    return nodes.length === 3 && nodes.every((n) => n.ready === "ready") ? true : undefined;
-  });
+  lab = await startLabConsole(
+    name,
+    { preset: "before", fastControllers: true, router: "pfsense" },
+    { dns: true, converged: { prefixes: [labTopology(name).serviceCidr] } },
+  );
+  ({ t, h } = lab);
 }, 240_000);
 
-afterAll(async () => {
-  h?.app.collectors.cluster.stop();
-  h?.app.collectors.router.stop();
-  h?.app.collectors.dns.stop();
-  await h?.close();
-  await labDown(name);
-  expect((await listNamespaces()).filter((ns) => ns.startsWith(`k3sl-${name}-`))).toEqual([]);
-}, 60_000);
+afterAll(() => stopLabConsole(lab, name), 60_000);
 
 describe(`the guided setup with a pfSense router (${name})`, () => {
   it("option 1 with the router step done in pfSense's GUI: every step verified", async () => {
