@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { labDown, labTopology, labUp, listNamespaces, planFile, waitForConverged } from "@k3s-ha/lab";
-import type { ClusterSnapshot } from "@k3s-ha/shared";
+import { type ClusterSnapshot, type RunDetail, runDetailSchema } from "@k3s-ha/shared";
 import { expect } from "vitest";
 import { ADMIN_PASSWORD, API_TOKEN, type Harness, REPO, startHarness } from "./harness.js";
 
@@ -97,4 +97,29 @@ export async function spawnConsole(
     60_000,
   );
   return { child, base };
+}
+
+/** Starts a failover run (`confirm: true` added) and waits, bounded, until it has ended. */
+export async function runToEnd(
+  app: Harness["app"],
+  body: Record<string, unknown>,
+  ms = 150_000,
+): Promise<RunDetail> {
+  const started = await app.inject({
+    method: "POST",
+    url: "/api/failover/runs",
+    headers: auth,
+    payload: { ...body, confirm: true },
+  });
+  expect(started.statusCode, started.body).toBe(201);
+  const id = (started.json() as { id: string }).id;
+  return until(
+    "the run to end",
+    async () => {
+      const r = await app.inject({ method: "GET", url: `/api/failover/runs/${id}`, headers: auth });
+      const d = runDetailSchema.parse(r.json());
+      return ["done", "failed", "aborted"].includes(d.state) ? d : undefined;
+    },
+    ms,
+  );
 }

@@ -24,7 +24,6 @@ import {
   bestRouteFor,
   type ClusterSnapshot,
   type RouterSnapshot,
-  runDetailSchema,
   type SetupActionResult,
   type SetupPreview,
   type SetupStepId,
@@ -37,6 +36,7 @@ import { type Harness, startHarness } from "../../test/harness.js";
 import {
   auth,
   type LabConsole,
+  runToEnd,
   spawnConsole,
   startLabConsole,
   stopLabConsole,
@@ -201,23 +201,14 @@ describe(`the guided setup on a lab (${name})`, () => {
   });
 
   it("a graceful-maintenance run on node03 loses no new connection through the VIP", async () => {
-    const started = await post("/api/failover/runs", {
-      scenario: "graceful-maintenance",
-      node: "node03",
-      endpoints: ["vip"],
-      durationS: 40,
-      faultS: 8,
-      confirm: true,
-    });
-    expect(started.statusCode, started.body).toBe(201);
-    const id = (started.json() as { id: string }).id;
-    const run = await until(
-      "the run to end",
-      async () => {
-        const d = runDetailSchema.parse(
-          (await h.app.inject({ method: "GET", url: `/api/failover/runs/${id}`, headers: auth })).json(),
-        );
-        return ["done", "failed", "aborted"].includes(d.state) ? d : undefined;
+    const run = await runToEnd(
+      h.app,
+      {
+        scenario: "graceful-maintenance",
+        node: "node03",
+        endpoints: ["vip"],
+        durationS: 40,
+        faultS: 8,
       },
       150_000,
     );
@@ -273,24 +264,15 @@ describe(`the guided setup on a lab (${name})`, () => {
   });
 
   it("option 2's failover: a stopped server costs a client of the round-robin name next to nothing", async () => {
-    const started = await post("/api/failover/runs", {
-      scenario: "stop-k3s",
-      node: "node03",
-      endpoints: ["round-robin"],
-      dial: "go",
-      durationS: 20,
-      faultS: 6,
-      confirm: true,
-    });
-    expect(started.statusCode, started.body).toBe(201);
-    const id = (started.json() as { id: string }).id;
-    const run = await until(
-      "the run to end",
-      async () => {
-        const d = runDetailSchema.parse(
-          (await h.app.inject({ method: "GET", url: `/api/failover/runs/${id}`, headers: auth })).json(),
-        );
-        return ["done", "failed", "aborted"].includes(d.state) ? d : undefined;
+    const run = await runToEnd(
+      h.app,
+      {
+        scenario: "stop-k3s",
+        node: "node03",
+        endpoints: ["round-robin"],
+        dial: "go",
+        durationS: 20,
+        faultS: 6,
       },
       120_000,
     );
