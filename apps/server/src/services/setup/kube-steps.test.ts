@@ -9,6 +9,7 @@ import {
   bgpConfiguration,
   bgpFilter,
   bgpPeerFilters,
+  type ClusterSnapshot,
   ipAddressPool,
   type Plan,
   SETUP_FIELD_MANAGER,
@@ -23,7 +24,7 @@ import type { StepContext, StepDriver } from "./driver.js";
 import { KubeObjects } from "./kube-objects.js";
 import type { StepRecord } from "./setup-store.js";
 import { bgpConfigStep, bgpFilterStep } from "./steps/calico.js";
-import { poolStep } from "./steps/metallb.js";
+import { metallbStep, poolStep } from "./steps/metallb.js";
 
 let cluster: TestCluster;
 let plan: Plan;
@@ -135,6 +136,20 @@ describe("the pool step", () => {
     expect(await poolStep.holds?.(ctx(), rec)).toBe(false);
     expect(await poolStep.undo?.(ctx(), rec)).toBe("deleted IPAddressPool metallb-system/api-vip");
     expect(client().get(pools, "metallb-system", "api-vip")).toBeUndefined();
+  });
+});
+
+describe("the metallb step's verification", () => {
+  it("asks the API whether MetalLB's CRDs are served, not a cluster snapshot that lags behind the apply", async () => {
+    const kube = await ctx().kube();
+    const lagging = {
+      metallb: { installed: false, speakers: [], l2Advertisements: [], bgpAdvertisements: [] },
+    } as unknown as ClusterSnapshot;
+    const checks = await metallbStep.verify({ ...ctx(), kube: async () => kube, cluster: () => lagging });
+    expect(checks.find((c) => c.id === "metallb-crds")).toMatchObject({
+      ok: true,
+      evidence: "the API serves metallb.io/v1beta1 IPAddressPool",
+    });
   });
 });
 
