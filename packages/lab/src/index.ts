@@ -1,6 +1,7 @@
 // What tests of the product may use of the lab (never product code): bring a lab up and down, inject faults, read
 // the router's FIB. The console under test talks to the lab only through its plan, as to a real site.
 
+export { digAnswer } from "./daemons/bind.js";
 export { readPackageSettings, writePackageSettings } from "./daemons/pfsense-frr.js";
 export { type Drill, drills, findDrill, runDrill } from "./drills.js";
 export {

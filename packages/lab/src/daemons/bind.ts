@@ -83,6 +83,34 @@ export async function dig(t: LabTopology, type: string, name: string, ns?: strin
   return r.stdout;
 }
 
+/** The answer section of `dig TYPE NAME` at the lab's server: each record's TTL and data. */
+export async function digAnswer(
+  t: LabTopology,
+  type: string,
+  name: string,
+): Promise<{ ttl: number; data: string }[]> {
+  const r = await run(
+    "dig",
+    [
+      "+noall",
+      "+answer",
+      "+time=1",
+      "+tries=1",
+      "-p",
+      String(t.dns.port),
+      `@${t.router.address}`,
+      type,
+      name,
+    ],
+    { allowFail: true, timeoutMs: 5_000 },
+  );
+  return r.stdout
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 5 && f[3] === type)
+    .map((f) => ({ ttl: Number(f[1]), data: f.slice(4).join(" ") }));
+}
+
 /** Sends a TSIG-signed dynamic update (nsupdate), e.g. the round-robin and VIP names at `up`. */
 export async function nsupdate(t: LabTopology, commands: readonly string[]): Promise<void> {
   const script = [

@@ -2,7 +2,8 @@
 // point: every option 1 step previews, applies and verifies; afterwards the route-policy audit is green, the router
 // has the VIP /128 from each server, the objects match what the lab's `vip` preset writes, re-applying changes
 // nothing, and graceful maintenance costs no new connection through the VIP. Undo in reverse brings `before` back.
-// Option 2 then: the round-robin records, the drop-in again, the kubeconfig and the join endpoint.
+// Option 2 then: the round-robin records, the drop-in again, the kubeconfig and the join endpoint — matching what the
+// lab's `dns` preset writes.
 
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,10 +12,12 @@ import { join } from "node:path";
 import {
   applyPreset,
   CALICO,
+  digAnswer,
   installLabCrds,
   labTopology,
   PRESET_NAMES,
   planFile,
+  presetDnsNames,
   presetK3sSettings,
   R,
   startCluster,
@@ -261,6 +264,50 @@ describe(`the guided setup on a lab (${name})`, () => {
     const dl = await post("/api/setup/kubeconfig", { endpoint: "round-robin", confirm: true });
     expect(dl.statusCode).toBe(200);
     expect(dl.body).toContain(`server: https://${t.dns.roundRobinName}:6443`);
+  });
+
+  it("option 2 reaches what the lab's dns preset writes", async () => {
+    // DNS: the round-robin name has one AAAA per server at the plan's TTL, as the preset publishes; the VIP name
+    // is as undo left it (the preset publishes none).
+    const published = presetDnsNames("dns");
+    const rr = await digAnswer(t, "AAAA", `${t.dns.roundRobinName}.`);
+    expect(published.roundRobin).toBe(true);
+    expect(rr.map((r) => r.data).sort()).toEqual(t.nodes.map((n) => n.address).sort());
+    expect([...new Set(rr.map((r) => r.ttl))]).toEqual([t.dns.ttl]);
+    expect(published.vipName).toBe(false);
+    expect(await digAnswer(t, "AAAA", `${t.dns.vipName}.`)).toEqual([]);
+    // Calico: what the preset writes on a reference API — no filter on the peer, no LoadBalancer range advertised.
+    const ref = await startCluster(1);
+    try {
+      const c = ref.servers[0]?.kube.client;
+      if (!c) throw new Error("no reference API");
+      installLabCrds(c, { calico: "v3.31.7", metallb: false });
+      applyPreset(c, t, "dns");
+      const access = await h.app.kube.access();
+      const get = async (path: string) =>
+        (await access.getJson(path, { verb: "get", resource: path })) as { spec?: Record<string, unknown> };
+      const crd = (r: { resource: string }) => `/apis/crd.projectcalico.org/v1/${r.resource}`;
+      const cfg = await get(`${crd(CALICO.bgpConfigurations)}/default`);
+      expect(cfg.spec).toEqual(c.get(CALICO.bgpConfigurations, undefined, "default")?.spec);
+      const peer = await get(`${crd(CALICO.bgpPeers)}/${PRESET_NAMES.bgpPeer}`);
+      expect(peer.spec).toMatchObject(c.get(CALICO.bgpPeers, undefined, PRESET_NAMES.bgpPeer)?.spec ?? {});
+      expect(peer.spec?.filters ?? []).toEqual([]);
+      await expect(get(`${crd(CALICO.bgpFilters)}/${PRESET_NAMES.bgpFilter}`)).rejects.toMatchObject({
+        status: 404,
+      });
+    } finally {
+      ref.stop();
+    }
+    // Host side: every name the preset's tls-san lists is on each server's certificate, anonymous /readyz works.
+    const settings = presetK3sSettings(t, "dns");
+    const checks = (await h.app.setup.verify("apiserver-config", "test")).checks;
+    expect(checks.filter((x) => !x.ok)).toEqual([]);
+    for (const node of t.nodes)
+      for (const n of settings.tlsSan)
+        expect(checks.find((x) => x.id === `sans-${node.name}`)?.evidence).toContain(n);
+    expect(settings.authConfig).toBe(true);
+    for (const node of t.nodes)
+      expect(checks.find((x) => x.id === `anonymous-readyz-${node.name}`)?.ok).toBe(true);
   });
 
   it("option 2's failover: a stopped server costs a client of the round-robin name next to nothing", async () => {
