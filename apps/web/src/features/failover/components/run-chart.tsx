@@ -2,7 +2,7 @@
 // connections, with the action and the router's and cluster's changes as markers; below it one lane per way in and
 // mode with its disruption intervals as red bands, on the same time axis. Long runs are cut to their shape (LTTB).
 import { disruptionIntervals, lttb, type RunEvent, type Sample } from "@k3s-ha/shared";
-import { memo, useId, useLayoutEffect, useMemo, useState } from "react";
+import { memo, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import {
   CartesianGrid,
   Line,
@@ -14,6 +14,7 @@ import {
   YAxis,
 } from "recharts";
 import { endpointLabel } from "./format";
+import { TimelineData } from "./timeline-data";
 
 const COLORS = ["#0369a1", "#b45309", "#047857", "#7c3aed", "#be123c", "#0f766e", "#4d7c0f", "#a21caf"];
 const POINTS_PER_LINE = 160;
@@ -40,17 +41,6 @@ export interface RunChartProps {
   actionAtMs: number | null;
 }
 
-function groupBy(samples: readonly Sample[]): Map<string, Sample[]> {
-  const out = new Map<string, Sample[]>();
-  for (const s of samples) {
-    const key = `${s.endpoint} ${s.mode}`;
-    const list = out.get(key);
-    if (list) list.push(s);
-    else out.set(key, [s]);
-  }
-  return out;
-}
-
 /** Drawn again only when its data changes (the page re-renders with every frame; the chart need not). */
 export default memo(RunChart);
 
@@ -61,129 +51,136 @@ function RunChart({ samples, events, endpoints, durationMs, actionAtMs }: RunCha
   });
   const id = useId();
   const [mode, setMode] = useState<"new" | "reused">("new");
-  const groups = useMemo(() => groupBy(samples), [samples]);
+  // The tracks are filed as samples arrive (only the new ones per update); `samples` is what changes them.
+  const data = useRef<TimelineData>(null);
+  data.current ??= new TimelineData();
+  const timeline = data.current;
+  const filed = useMemo(() => {
+    timeline.update(samples);
+    return samples;
+  }, [timeline, samples]);
   const endS = Math.max(durationMs, samples.at(-1)?.startedAtMs ?? 0) / 1_000;
   const lines = useMemo(
     () =>
-      endpoints.map((endpoint, i) => {
-        const ok = (groups.get(`${endpoint} ${mode}`) ?? [])
-          .filter((s) => s.outcome === "ok")
-          .map((s) => ({ x: s.startedAtMs / 1_000, y: s.durationMs }));
-        return { endpoint, color: COLORS[i % COLORS.length] as string, points: lttb(ok, POINTS_PER_LINE) };
-      }),
-    [groups, endpoints, mode],
+      endpoints.map((endpoint, i) => ({
+        endpoint,
+        color: COLORS[i % COLORS.length] as string,
+        points: lttb(timeline.track(endpoint, mode).ok, POINTS_PER_LINE),
+      })),
+    [filed, timeline, endpoints, mode],
   );
   const lanes = useMemo(
     () =>
       endpoints.flatMap((endpoint) =>
-        (["new", "reused"] as const).map((m) => ({
-          endpoint,
-          mode: m,
-          intervals: disruptionIntervals(groups.get(`${endpoint} ${m}`) ?? []),
-          last: groups.get(`${endpoint} ${m}`)?.at(-1)?.startedAtMs ?? 0,
-        })),
+        (["new", "reused"] as const).map((m) => {
+          const track = timeline.track(endpoint, m).samples;
+          return {
+            endpoint,
+            mode: m,
+            intervals: disruptionIntervals(track),
+            last: track.at(-1)?.startedAtMs ?? 0,
+          };
+        }),
       ),
-    [groups, endpoints],
+    [filed, timeline, endpoints],
   );
   const markers = events.filter((e) => MARKED.includes(e.kind));
   const pct = (ms: number) => `${Math.min(100, Math.max(0, (ms / 1_000 / (endS || 1)) * 100))}%`;
   return (
-    <>
-      <div className="space-y-3 p-4">
-        <fieldset className="flex flex-wrap items-center gap-4 text-sm">
-          <legend className="sr-only">Connections shown as lines</legend>
-          {(["new", "reused"] as const).map((m) => (
-            <label key={m} className="flex items-center gap-2">
-              <input type="radio" name={`${id}-mode`} checked={mode === m} onChange={() => setMode(m)} />
-              {m === "new" ? "New connection per probe" : "Kept-alive connection"}
-            </label>
-          ))}
-        </fieldset>
-        <figure
-          aria-label={`Latency of successful probes over ${endS.toFixed(0)} s, ${mode} connections, per way in; failures are in the lanes below and the results table`}
-        >
-          <div className="h-64 w-full">
-            <ResponsiveContainer width="100%" height="100%">
-              <LineChart margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-                <XAxis
-                  type="number"
-                  dataKey="x"
-                  domain={[0, Math.max(1, Math.ceil(endS))]}
-                  tickFormatter={(v: number) => `${v}s`}
-                  fontSize={12}
-                  allowDuplicatedCategory={false}
+    <div className="space-y-3 p-4">
+      <fieldset className="flex flex-wrap items-center gap-4 text-sm">
+        <legend className="sr-only">Connections shown as lines</legend>
+        {(["new", "reused"] as const).map((m) => (
+          <label key={m} className="flex items-center gap-2">
+            <input type="radio" name={`${id}-mode`} checked={mode === m} onChange={() => setMode(m)} />
+            {m === "new" ? "New connection per probe" : "Kept-alive connection"}
+          </label>
+        ))}
+      </fieldset>
+      <figure
+        aria-label={`Latency of successful probes over ${endS.toFixed(0)} s, ${mode} connections, per way in; failures are in the lanes below and the results table`}
+      >
+        <div className="h-64 w-full">
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+              <XAxis
+                type="number"
+                dataKey="x"
+                domain={[0, Math.max(1, Math.ceil(endS))]}
+                tickFormatter={(v: number) => `${v}s`}
+                fontSize={12}
+                allowDuplicatedCategory={false}
+              />
+              <YAxis dataKey="y" fontSize={12} width={48} tickFormatter={(v: number) => `${v}ms`} />
+              <Tooltip
+                formatter={(v) => [`${Number(v).toFixed(1)} ms`, "latency"]}
+                labelFormatter={(v) => `${Number(v).toFixed(2)} s`}
+              />
+              {markers.map((e) => (
+                <ReferenceLine key={e.seq} x={e.atMs / 1_000} stroke="#64748b" strokeDasharray="4 3" />
+              ))}
+              {actionAtMs !== null && (
+                <ReferenceLine x={actionAtMs / 1_000} stroke="#dc2626" strokeWidth={2} />
+              )}
+              {lines.map((l) => (
+                <Line
+                  key={l.endpoint}
+                  data={l.points}
+                  dataKey="y"
+                  name={endpointLabel(l.endpoint)}
+                  stroke={l.color}
+                  dot={false}
+                  strokeWidth={1.5}
+                  isAnimationActive={false}
                 />
-                <YAxis dataKey="y" fontSize={12} width={48} tickFormatter={(v: number) => `${v}ms`} />
-                <Tooltip
-                  formatter={(v) => [`${Number(v).toFixed(1)} ms`, "latency"]}
-                  labelFormatter={(v) => `${Number(v).toFixed(2)} s`}
-                />
-                {markers.map((e) => (
-                  <ReferenceLine key={e.seq} x={e.atMs / 1_000} stroke="#64748b" strokeDasharray="4 3" />
-                ))}
-                {actionAtMs !== null && (
-                  <ReferenceLine x={actionAtMs / 1_000} stroke="#dc2626" strokeWidth={2} />
-                )}
-                {lines.map((l) => (
-                  <Line
-                    key={l.endpoint}
-                    data={l.points}
-                    dataKey="y"
-                    name={endpointLabel(l.endpoint)}
-                    stroke={l.color}
-                    dot={false}
-                    strokeWidth={1.5}
-                    isAnimationActive={false}
-                  />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
-          <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700 dark:text-slate-300">
-            {lines.map((l) => (
-              <span key={l.endpoint} className="flex items-center gap-1">
-                <span aria-hidden className="inline-block h-0.5 w-4" style={{ background: l.color }} />
-                {endpointLabel(l.endpoint)}
-              </span>
-            ))}
-            <span className="flex items-center gap-1">
-              <span aria-hidden className="inline-block h-3 w-0.5 bg-red-600" /> the action
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+        <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700 dark:text-slate-300">
+          {lines.map((l) => (
+            <span key={l.endpoint} className="flex items-center gap-1">
+              <span aria-hidden className="inline-block h-0.5 w-4" style={{ background: l.color }} />
+              {endpointLabel(l.endpoint)}
             </span>
-          </figcaption>
-        </figure>
-        <ul aria-label="Disruption intervals per way in and connection" className="space-y-1">
-          {lanes.map((lane) => (
-            <li key={`${lane.endpoint}-${lane.mode}`} className="flex items-center gap-2 text-xs">
-              <span className="w-36 shrink-0 truncate text-slate-700 sm:w-52 dark:text-slate-300">
-                {endpointLabel(lane.endpoint)} · {lane.mode === "new" ? "new" : "kept alive"}
-              </span>
-              <span className="relative h-3 flex-1 rounded bg-emerald-100 dark:bg-emerald-950">
-                <span
-                  className="absolute inset-y-0 right-0 rounded-r bg-slate-100 dark:bg-slate-800"
-                  style={{ left: pct(lane.last) }}
-                />
-                {lane.intervals.map((i) => (
-                  <span
-                    key={i.beganAtMs}
-                    title={`${i.kind} from ${(i.beganAtMs / 1_000).toFixed(2)} s${i.endedAtMs !== undefined ? ` to ${(i.endedAtMs / 1_000).toFixed(2)} s` : ", still failing"}`}
-                    className="absolute inset-y-0 bg-red-600 dark:bg-red-500"
-                    style={{
-                      left: pct(i.beganAtMs),
-                      width: `max(2px, calc(${pct((i.endedAtMs ?? lane.last) - i.beganAtMs)}))`,
-                    }}
-                  />
-                ))}
-              </span>
-              <span className="sr-only">
-                {lane.intervals.length === 0
-                  ? "no failure"
-                  : `${lane.intervals.length} disruption${lane.intervals.length === 1 ? "" : "s"}`}
-              </span>
-            </li>
           ))}
-        </ul>
-      </div>
-    </>
+          <span className="flex items-center gap-1">
+            <span aria-hidden className="inline-block h-3 w-0.5 bg-red-600" /> the action
+          </span>
+        </figcaption>
+      </figure>
+      <ul aria-label="Disruption intervals per way in and connection" className="space-y-1">
+        {lanes.map((lane) => (
+          <li key={`${lane.endpoint}-${lane.mode}`} className="flex items-center gap-2 text-xs">
+            <span className="w-36 shrink-0 truncate text-slate-700 sm:w-52 dark:text-slate-300">
+              {endpointLabel(lane.endpoint)} · {lane.mode === "new" ? "new" : "kept alive"}
+            </span>
+            <span className="relative h-3 flex-1 rounded bg-emerald-100 dark:bg-emerald-950">
+              <span
+                className="absolute inset-y-0 right-0 rounded-r bg-slate-100 dark:bg-slate-800"
+                style={{ left: pct(lane.last) }}
+              />
+              {lane.intervals.map((i) => (
+                <span
+                  key={i.beganAtMs}
+                  title={`${i.kind} from ${(i.beganAtMs / 1_000).toFixed(2)} s${i.endedAtMs !== undefined ? ` to ${(i.endedAtMs / 1_000).toFixed(2)} s` : ", still failing"}`}
+                  className="absolute inset-y-0 bg-red-600 dark:bg-red-500"
+                  style={{
+                    left: pct(i.beganAtMs),
+                    width: `max(2px, calc(${pct((i.endedAtMs ?? lane.last) - i.beganAtMs)}))`,
+                  }}
+                />
+              ))}
+            </span>
+            <span className="sr-only">
+              {lane.intervals.length === 0
+                ? "no failure"
+                : `${lane.intervals.length} disruption${lane.intervals.length === 1 ? "" : "s"}`}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

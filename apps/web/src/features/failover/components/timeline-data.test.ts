@@ -1,0 +1,73 @@
+import { disruptionIntervals, type Sample } from "@k3s-ha/shared";
+import { describe, expect, it } from "vitest";
+import { TimelineData } from "./timeline-data";
+
+let seq = 0;
+const sample = (
+  endpoint: string,
+  mode: Sample["mode"],
+  startedAtMs: number,
+  outcome: Sample["outcome"] = "ok",
+) => ({ seq: ++seq, endpoint, mode, startedAtMs, durationMs: 2 + (startedAtMs % 7), outcome }) as Sample;
+
+describe("the chart's tracks", () => {
+  it("files only the samples a growing list adds, in start order, the same as filing all at once", () => {
+    const t = new TimelineData();
+    let list: Sample[] = [];
+    const batches: Sample[][] = [];
+    for (let b = 0; b < 50; b++) {
+      const batch: Sample[] = [];
+      for (let i = 0; i < 12; i++) {
+        const at = b * 100 + i * 8;
+        // Every tenth probe was slow: it completes (and arrives) a batch later than those that started after it.
+        batch.push(
+          sample(
+            i % 2 ? "vip" : "node:node01",
+            i % 3 ? "new" : "reused",
+            at,
+            at % 300 < 40 ? "timeout" : "ok",
+          ),
+        );
+      }
+      batches.push(batch);
+    }
+    const late = batches[10]?.splice(3, 1) ?? [];
+    batches[11]?.push(...late);
+    for (const batch of batches) {
+      list = list.concat(batch);
+      t.update(list);
+      expect(t.lastFiled).toBe(batch.length);
+    }
+    t.update(list);
+    expect(t.lastFiled).toBe(0);
+
+    const fresh = new TimelineData();
+    fresh.update(list);
+    for (const endpoint of ["vip", "node:node01"])
+      for (const mode of ["new", "reused"] as const) {
+        const track = t.track(endpoint, mode);
+        const expected = list
+          .filter((s) => s.endpoint === endpoint && s.mode === mode)
+          .sort((a, b) => a.startedAtMs - b.startedAtMs || a.seq - b.seq);
+        expect(track.samples).toEqual(expected);
+        expect(track.samples).toEqual(fresh.track(endpoint, mode).samples);
+        expect(track.ok.map((p) => p.x)).toEqual(
+          expected.filter((s) => s.outcome === "ok").map((s) => s.startedAtMs / 1_000),
+        );
+        expect(disruptionIntervals(track.samples)).toEqual(disruptionIntervals(expected));
+      }
+    expect(late[0] && t.track(late[0].endpoint, late[0].mode).samples).toContain(late[0]);
+  });
+
+  it("starts again on a list that does not extend the last one (another run, a reload)", () => {
+    const t = new TimelineData();
+    const a = [sample("vip", "new", 0), sample("vip", "new", 100)];
+    t.update(a);
+    const b = [sample("vip", "new", 0, "refused")];
+    t.update(b);
+    expect(t.lastFiled).toBe(1);
+    expect(t.track("vip", "new").samples).toEqual(b);
+    expect(t.track("vip", "new").ok).toEqual([]);
+    expect(t.track("round-robin", "reused").samples).toEqual([]);
+  });
+});
