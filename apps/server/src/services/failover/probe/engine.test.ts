@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer, type Server, type Socket } from "node:net";
+import { getPriority } from "node:os";
 import { startCluster, type TestCluster } from "@k3s-ha/lab";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNamed, type TestNamed } from "../../../test/named.js";
@@ -18,6 +19,7 @@ let silent: Server;
 let silentPort: number;
 const held: Socket[] = [];
 let base: Omit<ProbeRunSpec, "originMs" | "targets">;
+const mainNice = getPriority();
 
 beforeAll(async () => {
   cluster = await startCluster(1);
@@ -91,6 +93,12 @@ describe("the probe engine", () => {
     expect(stats.dnsLookups).toBeLessThanOrEqual(5);
     const starts = of("node:node01", "new").map((s) => s.startedAtMs);
     for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1] as number);
+    // The probe thread alone runs ahead of ordinary work where the console may raise it (root here); the server's
+    // own thread keeps its priority.
+    if (process.getuid?.() === 0) expect(stats.priority).toEqual({ nice: -10 });
+    else
+      expect(stats.priority).toMatchObject({ nice: null, reason: expect.stringMatching(/^(EACCES|EPERM)/) });
+    expect(getPriority()).toBe(mainNice);
   }, 20_000);
 
   it("never dials a name's answer outside the plan: with none left the probe is dns-error", async () => {

@@ -49,6 +49,12 @@ export interface WireSample {
   error?: string;
 }
 
+/** The probe thread's scheduling priority: its nice value when raised, else why not. */
+export interface ProbeThreadPriority {
+  nice: number | null;
+  reason?: string;
+}
+
 export interface ProbeStats {
   fired: number;
   /** Ticks a reused stream let pass while its request was out. */
@@ -56,6 +62,7 @@ export interface ProbeStats {
   /** How late probes started against their grid (0.1 ms resolution). */
   lateMs: { p50: number; p99: number; max: number };
   dnsLookups: number;
+  priority: ProbeThreadPriority;
 }
 
 interface Stream {
@@ -89,6 +96,7 @@ export class ProbeScheduler {
     private readonly spec: ProbeRunSpec,
     private readonly emit: (samples: WireSample[]) => void,
     private readonly clock: () => number,
+    private readonly priority: ProbeThreadPriority = { nice: null, reason: "not a probe thread" },
   ) {
     const now = () => clock() - spec.originMs;
     const allowed = new Set(spec.allowed);
@@ -216,6 +224,7 @@ export class ProbeScheduler {
       passed: this.passed,
       lateMs: { p50: at(50), p99: at(99), max: Math.round(this.lateMax * 10) / 10 },
       dnsLookups: this.names?.lookups ?? 0,
+      priority: this.priority,
     };
   }
 }

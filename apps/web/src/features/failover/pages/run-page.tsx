@@ -215,7 +215,10 @@ export default function RunPage({ params }: { params: { id: string } }) {
             Probe worker: {r.probeStats.fired.toLocaleString("en")} probes, start lateness p50{" "}
             {formatMs(r.probeStats.lateMs.p50)}, p99 {formatMs(r.probeStats.lateMs.p99)};{" "}
             {r.probeStats.passed} ticks passed while a kept-alive request was out; {r.probeStats.dnsLookups}{" "}
-            DNS lookups.
+            DNS lookups;{" "}
+            {r.probeStats.priority?.nice != null
+              ? `its thread ran at nice ${r.probeStats.priority.nice}.`
+              : `its thread kept the console's priority${r.probeStats.priority?.reason ? ` (${r.probeStats.priority.reason})` : ""}.`}
           </p>
         )}
       </div>
