@@ -141,7 +141,10 @@ export default function RunPage({ params }: { params: { id: string } }) {
   const live = active(state);
   // While the run goes on the results come from the stream (the server's summary is the same function), redrawn
   // twice a second: frames arrive ten times a second, and a reader gains nothing from redraws faster than that.
-  const samples = useDeferredValue(useThrottled(stream.samples, live ? 500 : 0));
+  // The chart draws in the update itself; the table's summary of every sample follows in a deferred render of its
+  // own, so that neither task holds the page for the other's time.
+  const shown = useThrottled(stream.samples, live ? 500 : 0);
+  const samples = useDeferredValue(shown);
   const liveResults = useMemo(
     () =>
       live && run.data
@@ -199,7 +202,7 @@ export default function RunPage({ params }: { params: { id: string } }) {
           </CardTitle>
           <Suspense fallback={<Loading what="the chart" />}>
             <RunChart
-              samples={samples}
+              samples={shown}
               events={events}
               endpoints={r.request.endpoints}
               durationMs={r.request.durationS * 1_000}
