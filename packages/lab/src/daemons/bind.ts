@@ -67,10 +67,16 @@ export async function startBind(t: LabTopology, tsigKey: string): Promise<void> 
   );
 }
 
-/** `dig +short TYPE NAME @router -p 5353` (from the namespace given, the host by default). */
-export async function dig(t: LabTopology, type: string, name: string, ns?: string): Promise<string> {
+/** `dig <output flags> TYPE NAME @router -p 5353`, one try of 1 s (from the namespace given, the host by default). */
+async function digAt(
+  t: LabTopology,
+  flags: string[],
+  type: string,
+  name: string,
+  ns?: string,
+): Promise<string> {
   const args = [
-    "+short",
+    ...flags,
     "+time=1",
     "+tries=1",
     "-p",
@@ -79,8 +85,12 @@ export async function dig(t: LabTopology, type: string, name: string, ns?: strin
     type,
     name,
   ];
-  const r = await run("dig", args, { ns, allowFail: true, timeoutMs: 5_000 });
-  return r.stdout;
+  return (await run("dig", args, { ns, allowFail: true, timeoutMs: 5_000 })).stdout;
+}
+
+/** `dig +short TYPE NAME` at the lab's server. */
+export function dig(t: LabTopology, type: string, name: string, ns?: string): Promise<string> {
+  return digAt(t, ["+short"], type, name, ns);
 }
 
 /** The answer section of `dig TYPE NAME` at the lab's server: each record's TTL and data. */
@@ -89,22 +99,7 @@ export async function digAnswer(
   type: string,
   name: string,
 ): Promise<{ ttl: number; data: string }[]> {
-  const r = await run(
-    "dig",
-    [
-      "+noall",
-      "+answer",
-      "+time=1",
-      "+tries=1",
-      "-p",
-      String(t.dns.port),
-      `@${t.router.address}`,
-      type,
-      name,
-    ],
-    { allowFail: true, timeoutMs: 5_000 },
-  );
-  return r.stdout
+  return (await digAt(t, ["+noall", "+answer"], type, name))
     .split("\n")
     .map((line) => line.trim().split(/\s+/))
     .filter((f) => f.length >= 5 && f[3] === type)
