@@ -69,20 +69,38 @@ export function disruptionIntervals(samples: readonly Sample[]): DisruptionInter
   const ordered = inOrder
     ? samples
     : [...samples].sort((a, b) => a.startedAtMs - b.startedAtMs || a.seq - b.seq);
-  const out: DisruptionInterval[] = [];
-  let open: DisruptionInterval | undefined;
-  for (const s of ordered) {
+  const scan: IntervalScan = { closed: [] };
+  scanIntervals(scan, ordered, 0, ordered.length);
+  return scan.open ? [...scan.closed, scan.open] : scan.closed;
+}
+
+/** Intervals found so far in start-ordered samples: those closed, and the one still open. */
+export interface IntervalScan {
+  closed: DisruptionInterval[];
+  open?: DisruptionInterval;
+}
+
+/**
+ * Carries `scan` over `ordered[from..to)` (start order): an ok sample closes the open interval at its start, a failure
+ * opens one or counts in it. A live chart scans only what is new; `disruptionIntervals` scans everything.
+ */
+export function scanIntervals(
+  scan: IntervalScan,
+  ordered: readonly Sample[],
+  from: number,
+  to: number,
+): void {
+  for (let i = from; i < to; i++) {
+    const s = ordered[i] as Sample;
     if (s.outcome === "ok") {
-      if (open) {
-        open.endedAtMs = s.startedAtMs;
-        out.push(open);
-        open = undefined;
+      if (scan.open) {
+        scan.open.endedAtMs = s.startedAtMs;
+        scan.closed.push(scan.open);
+        scan.open = undefined;
       }
-    } else if (open) open.failedProbes++;
-    else open = { beganAtMs: s.startedAtMs, kind: s.outcome, failedProbes: 1 };
+    } else if (scan.open) scan.open.failedProbes++;
+    else scan.open = { beganAtMs: s.startedAtMs, kind: s.outcome, failedProbes: 1 };
   }
-  if (open) out.push(open);
-  return out;
 }
 
 const length = (i: DisruptionInterval, endMs: number) => (i.endedAtMs ?? endMs) - i.beganAtMs;

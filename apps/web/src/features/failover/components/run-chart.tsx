@@ -1,7 +1,7 @@
 // The run's timeline, loaded on demand (recharts): latency of successful probes per way in, for new or kept-alive
 // connections, with the action and the router's and cluster's changes as markers; below it one lane per way in and
 // mode with its disruption intervals as red bands, on the same time axis. Long runs are cut to their shape (LTTB).
-import { disruptionIntervals, lttb, type RunEvent, type Sample } from "@k3s-ha/shared";
+import { lttb, type RunEvent, type Sample } from "@k3s-ha/shared";
 import { memo, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import {
   CartesianGrid,
@@ -73,12 +73,11 @@ function RunChart({ samples, events, endpoints, durationMs, actionAtMs }: RunCha
     () =>
       endpoints.flatMap((endpoint) =>
         (["new", "reused"] as const).map((m) => {
-          const track = timeline.track(endpoint, m).samples;
           return {
             endpoint,
             mode: m,
-            intervals: disruptionIntervals(track),
-            last: track.at(-1)?.startedAtMs ?? 0,
+            intervals: timeline.intervals(endpoint, m),
+            last: timeline.track(endpoint, m).samples.at(-1)?.startedAtMs ?? 0,
           };
         }),
       ),

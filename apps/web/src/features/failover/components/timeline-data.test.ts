@@ -33,10 +33,17 @@ describe("the chart's tracks", () => {
     }
     const late = batches[10]?.splice(3, 1) ?? [];
     batches[11]?.push(...late);
+    // One sample far later than any timeout (a stalled page): it lands before the intervals' kept prefix.
+    const stalled = batches[5]?.splice(0, 1) ?? [];
+    batches[45]?.push(...stalled);
     for (const batch of batches) {
       list = list.concat(batch);
       t.update(list);
       expect(t.lastFiled).toBe(batch.length);
+      // The intervals scanned per update (kept prefix + tail) are those of the whole track, every time.
+      for (const endpoint of ["vip", "node:node01"])
+        for (const mode of ["new", "reused"] as const)
+          expect(t.intervals(endpoint, mode)).toEqual(disruptionIntervals(t.track(endpoint, mode).samples));
     }
     t.update(list);
     expect(t.lastFiled).toBe(0);
@@ -55,6 +62,8 @@ describe("the chart's tracks", () => {
           expected.filter((s) => s.outcome === "ok").map((s) => s.startedAtMs / 1_000),
         );
         expect(disruptionIntervals(track.samples)).toEqual(disruptionIntervals(expected));
+        expect(t.intervals(endpoint, mode)).toEqual(disruptionIntervals(expected));
+        expect(t.intervals(endpoint, mode).length).toBeGreaterThan(0);
       }
     expect(late[0] && t.track(late[0].endpoint, late[0].mode).samples).toContain(late[0]);
   });
