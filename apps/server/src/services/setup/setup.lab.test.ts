@@ -89,6 +89,40 @@ const OPTION_1: SetupStepId[] = [
   "dns-vip",
 ];
 
+type Specced = { spec?: Record<string, unknown> };
+const crd = (r: { resource: string }) => `/apis/crd.projectcalico.org/v1/${r.resource}`;
+
+/** A reference API holding what the lab's `preset` writes, and a GET of the lab's own API as the console reads it. */
+async function withPreset(
+  preset: "vip" | "dns",
+  check: (ref: Parameters<typeof applyPreset>[0], get: (path: string) => Promise<Specced>) => Promise<void>,
+): Promise<void> {
+  const ref = await startCluster(1);
+  try {
+    const c = ref.servers[0]?.kube.client;
+    if (!c) throw new Error("no reference API");
+    installLabCrds(c, { calico: "v3.31.7", metallb: false });
+    applyPreset(c, t, preset);
+    const access = await h.app.kube.access();
+    await check(c, async (path) => (await access.getJson(path, { verb: "get", resource: path })) as Specced);
+  } finally {
+    ref.stop();
+  }
+}
+
+/** Every name the preset's tls-san lists is on each server's certificate, and anonymous /readyz works on each. */
+async function expectHostsMatch(preset: "vip" | "dns"): Promise<void> {
+  const settings = presetK3sSettings(t, preset);
+  const checks = (await h.app.setup.verify("apiserver-config", "test")).checks;
+  expect(checks.filter((x) => !x.ok)).toEqual([]);
+  for (const node of t.nodes)
+    for (const n of settings.tlsSan)
+      expect(checks.find((x) => x.id === `sans-${node.name}`)?.evidence).toContain(n);
+  expect(settings.authConfig).toBe(true);
+  for (const node of t.nodes)
+    expect(checks.find((x) => x.id === `anonymous-readyz-${node.name}`)?.ok).toBe(true);
+}
+
 beforeAll(async () => {
   lab = await startLabConsole(
     name,
@@ -141,16 +175,7 @@ describe(`the guided setup on a lab (${name})`, () => {
   });
 
   it("reaches what the lab's vip preset writes", async () => {
-    const ref = await startCluster(1);
-    try {
-      const c = ref.servers[0]?.kube.client;
-      if (!c) throw new Error("no reference API");
-      installLabCrds(c, { calico: "v3.31.7", metallb: false });
-      applyPreset(c, t, "vip");
-      const access = await h.app.kube.access();
-      const get = async (path: string) =>
-        (await access.getJson(path, { verb: "get", resource: path })) as { spec?: Record<string, unknown> };
-      const crd = (r: { resource: string }) => `/apis/crd.projectcalico.org/v1/${r.resource}`;
+    await withPreset("vip", async (c, get) => {
       const filter = await get(`${crd(CALICO.bgpFilters)}/${PRESET_NAMES.bgpFilter}`);
       expect(filter.spec).toEqual(c.get(CALICO.bgpFilters, undefined, PRESET_NAMES.bgpFilter)?.spec);
       const peer = await get(`${crd(CALICO.bgpPeers)}/${PRESET_NAMES.bgpPeer}`);
@@ -182,17 +207,8 @@ describe(`the guided setup on a lab (${name})`, () => {
       expect(mine.hostNetwork).toBe(theirs.hostNetwork);
       expect(mine.containers[0]?.image).toBe(theirs.containers[0]?.image);
       expect(mine.containers[0]?.readinessProbe).toEqual(theirs.containers[0]?.readinessProbe);
-      // Host side: every name the preset's tls-san lists is on each server's certificate, anonymous /readyz works.
-      const settings = presetK3sSettings(t, "vip");
-      const step = (await h.app.setup.verify("apiserver-config", "test")).checks;
-      expect(step.filter((x) => !x.ok)).toEqual([]);
-      for (const n of settings.tlsSan)
-        expect(step.find((x) => x.id === "sans-node01")?.evidence).toContain(n);
-      expect(settings.authConfig).toBe(true);
-      expect(step.find((x) => x.id === "anonymous-readyz-node02")?.ok).toBe(true);
-    } finally {
-      ref.stop();
-    }
+    });
+    await expectHostsMatch("vip");
   });
 
   it("changes nothing when every step is applied again", async () => {
@@ -277,16 +293,7 @@ describe(`the guided setup on a lab (${name})`, () => {
     expect(published.vipName).toBe(false);
     expect(await digAnswer(t, "AAAA", `${t.dns.vipName}.`)).toEqual([]);
     // Calico: what the preset writes on a reference API — no filter on the peer, no LoadBalancer range advertised.
-    const ref = await startCluster(1);
-    try {
-      const c = ref.servers[0]?.kube.client;
-      if (!c) throw new Error("no reference API");
-      installLabCrds(c, { calico: "v3.31.7", metallb: false });
-      applyPreset(c, t, "dns");
-      const access = await h.app.kube.access();
-      const get = async (path: string) =>
-        (await access.getJson(path, { verb: "get", resource: path })) as { spec?: Record<string, unknown> };
-      const crd = (r: { resource: string }) => `/apis/crd.projectcalico.org/v1/${r.resource}`;
+    await withPreset("dns", async (c, get) => {
       const cfg = await get(`${crd(CALICO.bgpConfigurations)}/default`);
       expect(cfg.spec).toEqual(c.get(CALICO.bgpConfigurations, undefined, "default")?.spec);
       const peer = await get(`${crd(CALICO.bgpPeers)}/${PRESET_NAMES.bgpPeer}`);
@@ -295,19 +302,8 @@ describe(`the guided setup on a lab (${name})`, () => {
       await expect(get(`${crd(CALICO.bgpFilters)}/${PRESET_NAMES.bgpFilter}`)).rejects.toMatchObject({
         status: 404,
       });
-    } finally {
-      ref.stop();
-    }
-    // Host side: every name the preset's tls-san lists is on each server's certificate, anonymous /readyz works.
-    const settings = presetK3sSettings(t, "dns");
-    const checks = (await h.app.setup.verify("apiserver-config", "test")).checks;
-    expect(checks.filter((x) => !x.ok)).toEqual([]);
-    for (const node of t.nodes)
-      for (const n of settings.tlsSan)
-        expect(checks.find((x) => x.id === `sans-${node.name}`)?.evidence).toContain(n);
-    expect(settings.authConfig).toBe(true);
-    for (const node of t.nodes)
-      expect(checks.find((x) => x.id === `anonymous-readyz-${node.name}`)?.ok).toBe(true);
+    });
+    await expectHostsMatch("dns");
   });
 
   it("option 2's failover: a stopped server costs a client of the round-robin name next to nothing", async () => {
