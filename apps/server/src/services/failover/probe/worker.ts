@@ -11,7 +11,7 @@ const port = parentPort;
 let scheduler: ProbeScheduler | undefined;
 
 /** The nice value asked for the probe thread: ahead of the server's other threads and the host's batch work. */
-export const PROBE_NICE = -10;
+const PROBE_NICE = -10;
 
 /**
  * Puts this thread (only: Linux's nice value is per thread, and /proc/thread-self names it) ahead of ordinary work,

@@ -45,7 +45,6 @@ function insertFromEnd<T>(list: T[], item: T, earlier: (a: T, b: T) => boolean):
 export class TimelineData {
   private readonly tracks = new Map<string, Track>();
   private seen: readonly Sample[] = [];
-  private count = 0;
   /** How many samples were filed by the last update (its whole list when it started again). */
   lastFiled = 0;
 
@@ -58,18 +57,13 @@ export class TimelineData {
       this.lastFiled = 0;
       return;
     }
-    const extendsSeen =
-      samples.length >= this.count &&
-      (this.count === 0 || samples[this.count - 1] === this.seen[this.count - 1]);
-    if (!extendsSeen) {
-      this.tracks.clear();
-      this.count = 0;
-    }
-    const from = this.count;
+    const seen = this.seen.length;
+    const extendsSeen = samples.length >= seen && (seen === 0 || samples[seen - 1] === this.seen[seen - 1]);
+    if (!extendsSeen) this.tracks.clear();
+    const from = extendsSeen ? seen : 0;
     for (let i = from; i < samples.length; i++) this.file(samples[i] as Sample);
     this.lastFiled = samples.length - from;
     this.seen = samples;
-    this.count = samples.length;
   }
 
   private file(s: Sample): void {
