@@ -11,6 +11,9 @@ const PAGES = [
   { path: "/account", title: "Account" },
 ];
 
+/** What one page may take to load and be checked (a full run took 25-34 s for all of them on 2 cores). */
+const PAGE_BUDGET_MS = 10_000;
+
 /** axe-core with its experimental label-content-name-mismatch rule on (the accessible name must start with the visible text). */
 function axe(page: Page) {
   return new AxeBuilder({ page }).options({ rules: { "label-content-name-mismatch": { enabled: true } } });
@@ -39,6 +42,8 @@ async function overflowing(page: Page): Promise<string[]> {
 
 for (const theme of ["light", "dark"] as const) {
   test(`every page has its title and no axe violations (${theme})`, async ({ page }) => {
+    // axe takes seconds per page on a busy 2-core machine: a budget per page, not one for the whole walk.
+    test.setTimeout(PAGE_BUDGET_MS * (PAGES.length + 1));
     await page.emulateMedia({ colorScheme: theme });
     await page.goto("/login");
     await expect(page).toHaveTitle("Sign in — k3s HA Console");
