@@ -18,7 +18,7 @@ import {
 import { type Preset, presets } from "./kube-lab.js";
 import { isUp, labDown, labStatusOf, labUp } from "./lab.js";
 import { NotRootError, requireRoot } from "./packages.js";
-import { regenerateRouter, setCarpState } from "./router.js";
+import { regenerateRouter, saveNeighbourTimers, setCarpState } from "./router.js";
 import {
   type BgpMode,
   bgpModes,
@@ -39,6 +39,9 @@ Usage:
   k3s-ha lab status [--name L] [--json]                  is it up, and where are its plan, keys and kubeconfig
   k3s-ha lab router regenerate [--name L]                pfsense router: frr.conf rendered again from the package's
                                                          settings and FRR restarted (vtysh changes are lost)
+  k3s-ha lab router timers [--name L] --keepalive S --hold S
+                                                         pfsense router: every neighbour's Keep Alive and Hold Time
+                                                         saved as in the package's GUI, then regenerated
   k3s-ha lab fault  [--name L] FAULT [NODE] [--for SECONDS]
       stop-k3s NODE | start-k3s NODE       systemctl stop|start k3s on the node
       stop-bird NODE                       birdc down (graceful: the router withdraws at once)
@@ -80,12 +83,25 @@ function parseRouter(value: string): RouterKind {
   return kind;
 }
 
-async function routerCommand(name: string, args: string[]): Promise<string> {
+async function routerCommand(
+  name: string,
+  args: string[],
+  timers: { keepalive?: string | undefined; hold?: string | undefined },
+): Promise<string> {
   const [what] = args;
-  if (what !== "regenerate") throw new UsageError(`unknown router command "${what ?? ""}" (regenerate)`);
+  if (what !== "regenerate" && what !== "timers")
+    throw new UsageError(`unknown router command "${what ?? ""}" (regenerate, timers)`);
+  if (what === "timers" && (!timers.keepalive || !timers.hold))
+    throw new UsageError("router timers needs --keepalive SECONDS and --hold SECONDS");
   const t = labTopology(name);
   requireRoot("router");
   if (!(await isUp(t))) throw new Error(`lab ${name} is not up (k3s-ha lab up --name ${name})`);
+  if (what === "timers") {
+    const keepaliveS = Number(timers.keepalive);
+    const holdS = Number(timers.hold);
+    await saveNeighbourTimers(t, { keepaliveS, holdS });
+    return `lab ${name}: every neighbour's Keep Alive ${keepaliveS} s and Hold Time ${holdS} s saved as in the package's GUI; frr.conf regenerated, sessions are back`;
+  }
   await regenerateRouter(t);
   return `lab ${name}: frr.conf regenerated from the package's settings and FRR restarted; sessions are back`;
 }
@@ -166,6 +182,8 @@ async function main(argv: string[]): Promise<number> {
       "fast-controllers": { type: "boolean" },
       json: { type: "boolean", default: false },
       for: { type: "string" },
+      keepalive: { type: "string" },
+      hold: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -214,7 +232,9 @@ async function main(argv: string[]): Promise<number> {
     return status.up ? 0 : 3;
   }
   if (command === "router") {
-    process.stdout.write(`${await routerCommand(name, rest)}\n`);
+    process.stdout.write(
+      `${await routerCommand(name, rest, { keepalive: values.keepalive, hold: values.hold })}\n`,
+    );
     return 0;
   }
   if (command === "fault") {

@@ -2,7 +2,6 @@
 // the router's FIB. The console under test talks to the lab only through its plan, as to a real site.
 
 export { digAnswer } from "./daemons/bind.js";
-export { readPackageSettings, writePackageSettings } from "./daemons/pfsense-frr.js";
 export { type Drill, drills, findDrill, runDrill } from "./drills.js";
 export {
   blackholeNode,
@@ -23,8 +22,9 @@ export { installLabCrds, metallbCrds } from "./kube-state.js";
 export { labDown, labStatusOf, labUp } from "./lab.js";
 export { listNamespaces } from "./netns.js";
 export { presetDnsNames, presetK3sSettings } from "./presets.js";
-export { regenerateRouter, setCarpState } from "./router.js";
+export { regenerateRouter, saveNeighbourTimers, setCarpState } from "./router.js";
 export { fibNextHops, waitForConverged, waitForFib } from "./routes.js";
+export { k3sConfigDropinDir } from "./standin/wrappers.js";
 export { planFile } from "./state.js";
 export { readPlan, uniqueLabName } from "./testing.js";
 export { labTopology, type RouterKind, routerKinds } from "./topology.js";

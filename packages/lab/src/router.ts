@@ -90,3 +90,34 @@ export async function regenerateRouter(t: LabTopology): Promise<void> {
   const preset = (await readLabInfo(t))?.preset ?? "before";
   await waitForConverged(t, preset === "vip" ? {} : { prefixes: [t.serviceCidr] });
 }
+
+/**
+ * pfsense router: what saving every neighbour's Keep Alive and Hold Time in the package's GUI does — the settings
+ * written, frr.conf regenerated and FRR restarted, the routes back. The GUI's own bounds: hold 3-65535 s (FRR's),
+ * keepalive at least 1 s and at most the hold time.
+ */
+export async function saveNeighbourTimers(
+  t: LabTopology,
+  timers: { keepaliveS: number; holdS: number },
+): Promise<void> {
+  const { keepaliveS, holdS } = timers;
+  if (!Number.isInteger(holdS) || holdS < 3 || holdS > 65_535)
+    throw new Error(`the hold time must be a whole number of seconds from 3 to 65535, got ${holdS}`);
+  if (!Number.isInteger(keepaliveS) || keepaliveS < 1 || keepaliveS > holdS)
+    throw new Error(
+      `the keepalive must be a whole number of seconds from 1 to the hold time (${holdS}), got ${keepaliveS}`,
+    );
+  if ((await routerKindOf(t)) !== "pfsense")
+    throw new Error("only the pfsense router has the package's settings");
+  const saved = await readPackageSettings(t);
+  if (!saved) throw new Error("the router has no package settings yet (lab up first)");
+  await writePackageSettings(t, {
+    ...saved,
+    frrbgpneighbors: saved.frrbgpneighbors.map((n) => ({
+      ...n,
+      timers_keepalive: keepaliveS,
+      timers_holdtime: holdS,
+    })),
+  });
+  await regenerateRouter(t);
+}

@@ -10,6 +10,7 @@ import {
   K3S_HA_DROPIN,
   parseExecStart,
   parseK3sConfigShow,
+  parseK3sHaDropIn,
   renderAuthenticationConfig,
   renderK3sHaDropIn,
 } from "./k3s-config.js";
@@ -105,5 +106,52 @@ describe("the console's drop-in", () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.message).toContain("k3s-dropin-write: tlsSan.0: not an IP address or DNS name");
     }
+  });
+
+  it("reads back what it says, so undo can write an earlier one again", () => {
+    for (const settings of [
+      { tlsSan: ["k8s-api.k8s.example.org", "2001:db8::1", "*.k8s.example.org"], authConfig: true },
+      { tlsSan: ["k8s-api.k8s.example.org"], authConfig: false },
+      { tlsSan: [], authConfig: true },
+      { tlsSan: [], authConfig: false },
+    ]) {
+      const text = renderK3sHaDropIn(settings);
+      expect(parseK3sHaDropIn(text)).toEqual(settings);
+      // As k3s-config-show hands it over (the file without the newline the script adds after it).
+      const r = parseK3sConfigShow(file(K3S_HA_DROPIN, text));
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.dropInSettings).toEqual(settings);
+      expect(r.value.dropIn).toBe(text);
+      expect(r.value.dropInForeign).toBeUndefined();
+    }
+  });
+
+  it("takes a file at its path that the console did not write as foreign, and keeps none of its text", () => {
+    const header = renderK3sHaDropIn({ tlsSan: [], authConfig: false });
+    for (const text of [
+      // No header: an operator's own file of that name.
+      "token: s3cr3t-token\ntls-san+: [a.example]\n",
+      "tls-san+: [a.example]\n",
+      // The header, but a key the console never writes.
+      `${header}token: s3cr3t-token\n`,
+      `${header}tls-san: [a.example]\n`,
+      // Another apiserver argument, or a value the registry would not write.
+      `${header}kube-apiserver-arg+: ["anonymous-auth=true"]\n`,
+      `${header}tls-san+: ["a b"]\n`,
+      `${header}tls-san+: "a.example"\n`,
+      `${header}tls-san+: [`,
+    ]) {
+      expect(parseK3sHaDropIn(text), text).toBeUndefined();
+      const r = parseK3sConfigShow(file(K3S_HA_DROPIN, text));
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.dropInForeign, text).toBe(true);
+      expect(r.value.dropIn).toBeUndefined();
+      expect(r.value.dropInSettings).toBeUndefined();
+      expect(JSON.stringify(r.value)).not.toContain("s3cr3t");
+    }
+    // No file at all is neither.
+    const none = parseK3sConfigShow(file("/etc/rancher/k3s/config.yaml", "tls-san: [a]\n"));
+    if (!none.ok) throw new Error(none.error.message);
+    expect(none.value.dropInForeign).toBeUndefined();
   });
 });

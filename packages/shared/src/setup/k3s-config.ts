@@ -31,8 +31,15 @@ export interface K3sConfig {
   execStart?: string[];
   /** Keys the command line sets (their config file values, the console's drop-in's included, do not count). */
   cliKeys: Key[];
-  /** The console's own drop-in, verbatim (it holds nothing secret), when present. */
+  /** The console's own drop-in, verbatim (it holds nothing secret), when present and the console's. */
   dropIn?: string;
+  /** What the console's drop-in says, read back (undo puts an earlier one back from this). */
+  dropInSettings?: K3sHaSettings;
+  /**
+   * A file at the drop-in's path the console did not write (not its header, or keys beyond its two): its text is
+   * not kept (it may hold a token), and the setup will not overwrite it.
+   */
+  dropInForeign?: boolean;
   /** Files that are not YAML mappings (k3s refuses to start with them). */
   problems: string[];
 }
@@ -68,6 +75,7 @@ export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
   const files: string[] = [];
   const problems: string[] = [];
   let dropIn: string | undefined;
+  let dropInSettings: K3sHaSettings | undefined;
   let execStart: string[] | undefined;
   const sections = stdout.split(/^(?=----- k3s-ha )/m).filter((s) => s.startsWith("----- k3s-ha "));
   for (const section of sections) {
@@ -82,7 +90,11 @@ export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
     const path = head.slice(K3S_CONFIG_BOUNDARY.length).trim();
     files.push(path);
     // The script prints a newline after each file: the drop-in is what is before it, byte for byte.
-    if (path === K3S_HA_DROPIN) dropIn = body.endsWith("\n") ? body.slice(0, -1) : body;
+    if (path === K3S_HA_DROPIN) {
+      const text = body.endsWith("\n") ? body.slice(0, -1) : body;
+      dropInSettings = parseK3sHaDropIn(text);
+      if (dropInSettings) dropIn = text;
+    }
     let doc: unknown;
     try {
       doc = parse(body);
@@ -125,6 +137,8 @@ export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
       },
       ...(execStart ? { execStart } : {}),
       ...(dropIn !== undefined ? { dropIn } : {}),
+      ...(dropInSettings ? { dropInSettings } : {}),
+      ...(files.includes(K3S_HA_DROPIN) && !dropInSettings ? { dropInForeign: true } : {}),
       problems,
     },
   };
@@ -150,18 +164,46 @@ export interface K3sHaSettings {
   authConfig: boolean;
 }
 
+/** The first words of the drop-in's header: a file at its path that does not start so is not the console's. */
+export const K3S_HA_DROPIN_MARK = "# Written by k3s HA Console";
+const AUTH_CONFIG_ARG = `authentication-config=${K3S_HA_AUTH_CONFIG}`;
+/** What a tls-san entry in the console's drop-in may be: the names the registry accepts (no quote, no newline). */
+const SAN_TEXT = /^(\*\.)?[a-z0-9.:-]{1,253}$/;
+
+/**
+ * What a drop-in the console wrote says, read back; undefined when the text is not the console's (its header
+ * missing, a key other than `tls-san+` and `kube-apiserver-arg+`, an argument other than the
+ * AuthenticationConfiguration's, a value that is not a name or address).
+ */
+export function parseK3sHaDropIn(text: string): K3sHaSettings | undefined {
+  if (!text.startsWith(K3S_HA_DROPIN_MARK)) return undefined;
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch {
+    return undefined;
+  }
+  if (doc === null || doc === undefined) return { tlsSan: [], authConfig: false };
+  if (typeof doc !== "object" || Array.isArray(doc)) return undefined;
+  const d = doc as Record<string, unknown>;
+  if (Object.keys(d).some((k) => k !== "tls-san+" && k !== "kube-apiserver-arg+")) return undefined;
+  const strings = (v: unknown): string[] | undefined =>
+    v === undefined ? [] : Array.isArray(v) && v.every((x) => typeof x === "string") ? v : undefined;
+  const tlsSan = strings(d["tls-san+"]);
+  const args = strings(d["kube-apiserver-arg+"]);
+  if (!tlsSan || !args || !tlsSan.every((n) => SAN_TEXT.test(n))) return undefined;
+  if (args.some((a) => a !== AUTH_CONFIG_ARG)) return undefined;
+  return { tlsSan, authConfig: args.length > 0 };
+}
+
 /** The drop-in, `+` keys only: the operator's own config.yaml values stay, and undo deletes one file. */
 export function renderK3sHaDropIn(s: K3sHaSettings): string {
   const lines = [
-    "# Written by k3s HA Console (guided setup, step apiserver-config). Undo in the console deletes this file;",
+    `${K3S_HA_DROPIN_MARK} (guided setup, step apiserver-config). Undo in the console deletes this file;`,
     "# names k3s added to the serving certificate stay on it (removing one takes the kube-system/k3s-serving secret).",
   ];
   if (s.tlsSan.length) lines.push("tls-san+:", ...s.tlsSan.map((n) => `  - ${JSON.stringify(n)}`));
-  if (s.authConfig)
-    lines.push(
-      "kube-apiserver-arg+:",
-      `  - ${JSON.stringify(`authentication-config=${K3S_HA_AUTH_CONFIG}`)}`,
-    );
+  if (s.authConfig) lines.push("kube-apiserver-arg+:", `  - ${JSON.stringify(AUTH_CONFIG_ARG)}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -35,6 +35,11 @@ export interface StepContext {
   preview?: boolean;
   /** A line of progress, streamed to the page and kept on the record. */
   progress: (line: string) => void;
+  /**
+   * Keeps what an apply has written so far on its record, before and after each change (a console killed
+   * half-way still knows what to undo). Set while an apply runs.
+   */
+  keep?: (applied: unknown) => void;
 }
 
 /** What a step would do now. */
@@ -66,6 +71,8 @@ export interface StepDriver {
   verify(ctx: StepContext): Promise<SetupCheck[]>;
   /** Whether live still holds what `rec` says was applied (false: drifted). */
   holds?(ctx: StepContext, rec: StepRecord): Promise<boolean>;
+  /** Why undo would not bring back what was there before (it is refused unless forced). */
+  undoRefusals?(ctx: StepContext, rec: StepRecord): Promise<string[]>;
   undo?(ctx: StepContext, rec: StepRecord): Promise<string>;
 }
 

@@ -1,13 +1,7 @@
 // The guided setup on a lab whose router is pfSense-like (its FRR configuration generated from the package's GUI
 // settings, vtysh changes lost): option 1 from `--preset before`, where the router step is manual — it shows the
 // GUI settings to change, refuses to apply, fails Verify until the operator has saved them, then passes.
-import {
-  labTopology,
-  readPackageSettings,
-  regenerateRouter,
-  uniqueLabName,
-  writePackageSettings,
-} from "@k3s-ha/lab";
+import { labTopology, saveNeighbourTimers, uniqueLabName } from "@k3s-ha/lab";
 import {
   type SetupActionResult,
   type SetupStepId,
@@ -65,13 +59,7 @@ describe(`the guided setup with a pfSense router (${name})`, () => {
     expect(before.checks.find((c) => c.id === "hold-time-node01")?.evidence).toContain("hold 180 s");
 
     // The operator saves the neighbours' timers in the GUI; the package regenerates FRR's configuration.
-    const saved = await readPackageSettings(t);
-    if (!saved) throw new Error("no package settings");
-    await writePackageSettings(t, {
-      ...saved,
-      frrbgpneighbors: saved.frrbgpneighbors.map((n) => ({ ...n, timers_keepalive: 3, timers_holdtime: 9 })),
-    });
-    await regenerateRouter(t);
+    await saveNeighbourTimers(t, { keepaliveS: 3, holdS: 9 });
     const after = await until("the sessions to come back with a 9 s hold time", async () => {
       const r = await act("router", "verify");
       return r.ok ? r : undefined;

@@ -206,4 +206,79 @@ describe("the setup service", () => {
     expect(audit.filter((a) => a.action === "setup.undo")).toHaveLength(2);
     expect(await code(s.undo("metallb", {}, "admin"))).toBe("STEP_NOT_UNDOABLE");
   });
+
+  it("keeps what an apply has written as it goes: a console killed half-way still knows what to undo", async () => {
+    const pre = fake("preflight");
+    pre.state.live = true;
+    let release: (v?: unknown) => void = () => {};
+    const gate = new Promise((r) => {
+      release = r;
+    });
+    const undone: unknown[] = [];
+    const slow: StepDriver = {
+      ...fake("dns-round-robin").driver,
+      async apply(ctx) {
+        ctx.keep?.({ wrote: ["node01"] });
+        ctx.progress("wrote node01");
+        await gate;
+        throw new StepError("stopped", []);
+      },
+      async undo(_ctx, rec) {
+        undone.push(rec.applied);
+        return "undid";
+      },
+    };
+    const s = service({ preflight: { ...pre.driver, apply: undefined }, "dns-round-robin": slow });
+    await s.verify("preflight", "admin");
+    const running = s.apply("dns-round-robin", { confirm: true }, "admin");
+    const records = new SetupStore(store.db);
+    for (let i = 0; i < 100 && records.get("dns-round-robin")?.progress.length !== 1; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(records.get("dns-round-robin")).toMatchObject({
+      state: "applying",
+      applied: { wrote: ["node01"] },
+    });
+    // The console dies here: the next one finds the record as it was, with what was written.
+    lock = new OperationLock();
+    const next = service({ preflight: { ...pre.driver, apply: undefined }, "dns-round-robin": slow });
+    next.recoverInterrupted();
+    expect((await next.step("dns-round-robin")).status).toBe("failed");
+    expect((await next.undo("dns-round-robin", { confirm: true }, "admin")).ok).toBe(true);
+    expect(undone).toEqual([{ wrote: ["node01"] }]);
+    release();
+    await running;
+  });
+
+  it("refuses an undo that cannot put back what was there before, unless forced and confirmed", async () => {
+    const pre = fake("preflight");
+    pre.state.live = true;
+    const dns = fake("dns-round-robin");
+    let undos = 0;
+    const s = service({
+      preflight: { ...pre.driver, apply: undefined },
+      "dns-round-robin": {
+        ...dns.driver,
+        async undoRefusals() {
+          return ["node01: the file there before is not the console's"];
+        },
+        async undo() {
+          undos++;
+          return "removed it";
+        },
+      },
+    });
+    await s.verify("preflight", "admin");
+    await s.apply("dns-round-robin", { confirm: true }, "admin");
+    const refused = await s.undo("dns-round-robin", { confirm: true }, "admin").catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "UNDO_REFUSED", statusCode: 409 });
+    expect((refused as Error).message).toContain("node01: the file there before is not the console's");
+    expect(await code(s.undo("dns-round-robin", { force: true }, "admin"))).toBe("CONFIRMATION_REQUIRED");
+    expect(undos).toBe(0);
+    expect(audit.filter((a) => a.action === "setup.undo")).toHaveLength(0);
+    expect((await s.step("dns-round-robin")).status).toBe("verified");
+    const forced = await s.undo("dns-round-robin", { confirm: true, force: true }, "admin");
+    expect(forced).toMatchObject({ ok: true, message: "removed it" });
+    expect(undos).toBe(1);
+    expect(audit.filter((a) => a.action === "setup.undo")).toMatchObject([{ outcome: "ok" }]);
+  });
 });

@@ -110,14 +110,23 @@ export class SetupService {
     const progress: string[] = [];
     this.running = { step: id, progress, abort };
     try {
-      const ctx = this.ctx(plan, abort.signal, (line) => {
-        progress.push(line);
-        // Kept as it happens: a console killed half-way still says what was done.
+      const running = () => {
         const rec = this.deps.store.get(id);
-        if (rec && (rec.state === "applying" || rec.state === "undoing"))
-          this.deps.store.put({ ...rec, progress: [...progress] });
-        this.deps.publish();
-      });
+        return rec && (rec.state === "applying" || rec.state === "undoing") ? rec : undefined;
+      };
+      const ctx: StepContext = {
+        ...this.ctx(plan, abort.signal, (line) => {
+          progress.push(line);
+          // Kept as it happens: a console killed half-way still says what was done.
+          const rec = running();
+          if (rec) this.deps.store.put({ ...rec, progress: [...progress] });
+          this.deps.publish();
+        }),
+        keep: (applied) => {
+          const rec = running();
+          if (rec?.state === "applying") this.deps.store.put({ ...rec, applied });
+        },
+      };
       return await work(ctx, progress);
     } finally {
       this.running = undefined;
@@ -302,8 +311,14 @@ export class SetupService {
         "STEP_REQUIRED_BY",
         `undo ${dependents.map((s) => s.id).join(", ")} first: they rest on ${id}`,
       );
-    if (def.risky && body.confirm !== true)
-      throw new AppError("CONFIRMATION_REQUIRED", `undoing ${id} changes a live cluster: send confirm: true`);
+    if ((def.risky || body.force) && body.confirm !== true)
+      throw new AppError(
+        "CONFIRMATION_REQUIRED",
+        `undoing ${id} ${body.force ? "with force" : "changes a live cluster"}: send confirm: true`,
+      );
+    const refusals = (await driver.undoRefusals?.(this.ctx(plan), rec)) ?? [];
+    if (refusals.length && body.force !== true)
+      throw new AppError("UNDO_REFUSED", `undo of ${id} is refused: ${refusals.join("; ")}`, { refusals });
     return this.operate(id, user, `undoing ${id}`, async (ctx, progress) => {
       this.save(id, { state: "undoing", progress: [] });
       try {

@@ -6,7 +6,7 @@
 // lab's `dns` preset writes.
 
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -14,6 +14,7 @@ import {
   CALICO,
   digAnswer,
   installLabCrds,
+  k3sConfigDropinDir,
   labTopology,
   PRESET_NAMES,
   planFile,
@@ -26,6 +27,7 @@ import {
 import {
   bestRouteFor,
   type ClusterSnapshot,
+  commands,
   type RouterSnapshot,
   type SetupActionResult,
   type SetupPreview,
@@ -387,6 +389,53 @@ describe(`the guided setup on a lab (${name})`, () => {
     } finally {
       if (child && child.exitCode === null) child.kill("SIGKILL");
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("undo puts back the console's drop-in that was there before; a file of that name it did not write is left alone", async () => {
+    // Every server has the drop-in now (the previous test's console wrote it; this console's record is undone).
+    const node01 = t.nodes.find((n) => n.name === "node01");
+    if (!node01) throw new Error("no node01");
+    const dropIn = async () => {
+      const r = await h.app.ssh.exec("node01", "k3s-config-show", {});
+      const parsed = commands["k3s-config-show"].parse(r.stdout);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      return parsed.value;
+    };
+    // An earlier drop-in of the console's (an older plan's names) on node01.
+    const earlier = { tlsSan: [t.dns.vipName], authConfig: true };
+    expect((await h.app.ssh.exec("node01", "k3s-dropin-write", earlier)).code).toBe(0);
+    const applied = await act("apiserver-config", "apply");
+    expect(Object.fromEntries(applied.changes.map((c) => [c.target, c.action]))).toEqual({
+      "node:node01": "update",
+      "node:node02": "unchanged",
+      "node:node03": "unchanged",
+    });
+    expect((await dropIn()).dropInSettings?.tlsSan.length).toBeGreaterThan(1);
+    const undone = await act("apiserver-config", "undo");
+    expect(undone.message).toContain(
+      "put back the /etc/rancher/k3s/config.yaml.d/50-k3s-ha.yaml there before on node01",
+    );
+    expect(undone.message).not.toMatch(/node0[23]/);
+    expect((await dropIn()).dropInSettings).toEqual(earlier);
+    expect(await statuses("vip")).toMatchObject({ "apiserver-config": "not-started" });
+
+    // An operator's own file at that path: never shown, never overwritten.
+    const file = join(k3sConfigDropinDir(node01), "50-k3s-ha.yaml");
+    writeFileSync(file, "token: s3cr3t-lab-token\ntls-san+: [extra.example]\n");
+    try {
+      const p = await preview("apiserver-config");
+      expect(p.refusals.join(" ")).toContain(
+        "node01: /etc/rancher/k3s/config.yaml.d/50-k3s-ha.yaml is not a file the console wrote",
+      );
+      expect(p.changes.find((c) => c.target === "node:node01")).toMatchObject({ action: "update", diff: "" });
+      expect(JSON.stringify(p)).not.toContain("s3cr3t");
+      const r = await post("/api/setup/steps/apiserver-config/apply", { confirm: true });
+      expect(r.statusCode).toBe(409);
+      expect(r.json()).toMatchObject({ code: "STEP_REFUSED" });
+      expect(readFileSync(file, "utf8")).toContain("s3cr3t-lab-token");
+    } finally {
+      rmSync(file, { force: true });
     }
   });
 });

@@ -8,6 +8,7 @@ import {
   type K3sConfig,
   type K3sHaSettings,
   lineDiff,
+  parseK3sHaDropIn,
   renderK3sHaDropIn,
   type SetupChange,
   type SetupCheck,
@@ -39,11 +40,37 @@ interface NodePlan {
   why: string[];
   /** A flag on k3s's command line that would make the drop-in's value count for nothing. */
   refusals: string[];
+  /** A file at the drop-in's path the console did not write (its text is never shown or kept). */
+  foreign: boolean;
 }
 
-interface Applied {
-  nodes: { node: string; wrote: boolean; restarted: boolean; previous: string | null }[];
+interface AppliedNode {
+  node: string;
+  wrote: boolean;
+  restarted: boolean;
+  /** The drop-in before the console's first write on this server (null: none); undo puts it back. */
+  previous: string | null;
 }
+interface Applied {
+  nodes: AppliedNode[];
+}
+
+/** The servers an earlier apply (still on the record, not undone) wrote to, with what was there before it. */
+function priorNodes(ctx: StepContext): AppliedNode[] {
+  const rec = ctx.record("apiserver-config");
+  const nodes = rec && rec.state !== "undone" ? ((rec.applied as Applied | null)?.nodes ?? []) : [];
+  return nodes.filter((n) => n.wrote).map((n) => ({ ...n }));
+}
+
+const written = (rec: StepRecord) => ((rec.applied as Applied | null)?.nodes ?? []).filter((n) => n.wrote);
+
+const describe = (s: K3sHaSettings) =>
+  [
+    s.tlsSan.length ? `tls-san+ ${s.tlsSan.join(", ")}` : "",
+    s.authConfig ? "the AuthenticationConfiguration" : "",
+  ]
+    .filter(Boolean)
+    .join(" and ") || "empty";
 
 const servers = (ctx: StepContext) => ctx.plan.nodes.filter((n) => n.role === "server");
 const same = (a: string, b: string) =>
@@ -62,9 +89,14 @@ async function planNode(ctx: StepContext, node: { name: string; address: string 
   const settings = wantedSettings(ctx.plan.k3s.tlsSan, cfg);
   const needed = settings.tlsSan.length > 0 || settings.authConfig;
   const wanted = needed ? renderK3sHaDropIn(settings) : "";
-  const write = (cfg.dropIn ?? "") !== wanted;
+  const write = cfg.dropInForeign === true || (cfg.dropIn ?? "") !== wanted;
   const why: string[] = [];
   if (write) why.push(cfg.dropIn === undefined ? "no drop-in yet" : "the drop-in differs");
+  const foreign = cfg.dropInForeign
+    ? [
+        `${node.name}: ${K3S_HA_DROPIN} is not a file the console wrote (it lacks the console's header, or sets more than tls-san+ and kube-apiserver-arg+); the console will not overwrite it: rename it (k3s reads every file in config.yaml.d) and preview again`,
+      ]
+    : [];
   const access = await ctx.kubeAccess();
   const port = Number(access.server.port || 443);
   const served = await servedSans(node.address, port, access.tls, ctx.signal);
@@ -86,7 +118,8 @@ async function planNode(ctx: StepContext, node: { name: string; address: string 
   return {
     node: node.name,
     address: node.address,
-    refusals,
+    refusals: [...foreign, ...refusals],
+    foreign: cfg.dropInForeign === true,
     settings,
     ...(cfg.dropIn !== undefined ? { current: cfg.dropIn } : {}),
     wanted,
@@ -105,14 +138,16 @@ function change(p: NodePlan): SetupChange {
       ? "unchanged"
       : p.wanted === ""
         ? "delete"
-        : p.current === undefined
+        : p.current === undefined && !p.foreign
           ? "create"
           : "update",
-    diff: p.write ? lineDiff(p.current ?? "", p.wanted) : "",
+    diff: p.foreign ? "" : p.write ? lineDiff(p.current ?? "", p.wanted) : "",
     ...(p.restart ? { risky: true } : {}),
-    note: p.restart
-      ? `then systemctl restart k3s on ${p.node} (${p.why.join("; ")}); names are added, none removed`
-      : "nothing to change: its configuration and certificate already say so",
+    note: p.foreign
+      ? "refused: a file of that name the console did not write is there (its text is not shown: it may hold a token)"
+      : p.restart
+        ? `then systemctl restart k3s on ${p.node} (${p.why.join("; ")}); names are added, none removed`
+        : "nothing to change: its configuration and certificate already say so",
   };
 }
 
@@ -199,20 +234,29 @@ export const apiserverConfigStep: StepDriver = {
 
   async apply(ctx, planned): Promise<ApplyOutcome> {
     const { plans } = planned.internal as { plans: NodePlan[] };
-    const applied: Applied = { nodes: [] };
+    // An earlier apply's servers stay on the record with what was there before it (undo goes back that far), and
+    // the record is kept before each write: a console killed half-way still knows what to undo.
+    const applied: Applied = { nodes: priorNodes(ctx) };
     const done: string[] = [];
     for (const p of plans) {
       if (!p.write && !p.restart) continue;
       const q = quorumWithout(ctx, p.node);
       if (!q.ok)
         throw new StepError(`restarting ${p.node} now would lose etcd quorum (${q.why})`, done, applied);
-      const entry = { node: p.node, wrote: false, restarted: false, previous: p.current ?? null };
-      applied.nodes.push(entry);
+      let entry = applied.nodes.find((n) => n.node === p.node);
+      if (!entry) {
+        entry = { node: p.node, wrote: false, restarted: false, previous: p.current ?? null };
+        applied.nodes.push(entry);
+      }
+      if (!entry.wrote) entry.previous = p.current ?? null;
+      entry.restarted = false;
       try {
         if (p.write) {
+          ctx.keep?.(applied);
           if (p.wanted === "") await removeDropIn(ctx, p.node);
           else await writeDropIn(ctx, p.node, p.settings);
           entry.wrote = true;
+          ctx.keep?.(applied);
           done.push(`wrote ${K3S_HA_DROPIN} on ${p.node}`);
           ctx.progress(done.at(-1) ?? "");
         }
@@ -253,14 +297,30 @@ export const apiserverConfigStep: StepDriver = {
     return true;
   },
 
+  async undoRefusals(_ctx, rec: StepRecord): Promise<string[]> {
+    return written(rec)
+      .filter((n) => n.previous !== null && !parseK3sHaDropIn(n.previous))
+      .map(
+        (n) =>
+          `${n.node}: the ${K3S_HA_DROPIN} there before the apply is not one the console can write again; undo with force: true removes the console's drop-in without putting that one back (the apply's audit entry has its diff, to restore it by hand)`,
+      );
+  },
+
   async undo(ctx, rec: StepRecord): Promise<string> {
-    const nodes = (rec.applied as Applied | null)?.nodes ?? [];
     const done: string[] = [];
-    for (const n of nodes.filter((x) => x.wrote)) {
+    for (const n of written(rec)) {
       const q = quorumWithout(ctx, n.node);
       if (!q.ok) throw new StepError(`restarting ${n.node} now would lose etcd quorum (${q.why})`, done);
-      await removeDropIn(ctx, n.node);
-      done.push(`removed ${K3S_HA_DROPIN} and ${K3S_HA_AUTH_CONFIG} on ${n.node}`);
+      const before = n.previous === null ? undefined : parseK3sHaDropIn(n.previous);
+      if (before) {
+        await writeDropIn(ctx, n.node, before);
+        done.push(`put back the ${K3S_HA_DROPIN} there before on ${n.node} (${describe(before)})`);
+      } else {
+        await removeDropIn(ctx, n.node);
+        done.push(
+          `removed ${K3S_HA_DROPIN} and ${K3S_HA_AUTH_CONFIG} on ${n.node}${n.previous !== null ? " (force: the file there before is not put back)" : ""}`,
+        );
+      }
       ctx.progress(done.at(-1) ?? "");
       await restartK3s(ctx, n.node);
       const address = ctx.plan.nodes.find((x) => x.name === n.node)?.address ?? "";

@@ -19,14 +19,14 @@ import {
   primaryButtonClass,
   secondaryButtonClass,
 } from "../../../components/ui";
-import { apiFetch } from "../../../lib/api";
+import { apiFetch, isApiError } from "../../../lib/api";
 import { setupQueries } from "../queries";
 import { ChecksList } from "./checks-list";
 import { statusText, statusTone } from "./format";
 import { KubeconfigDownload } from "./kubeconfig-download";
 import { PreviewPanel } from "./preview-panel";
 
-type Action = "apply" | "verify" | "undo";
+type Action = "apply" | "verify" | "undo" | "undo-force";
 
 export function StepCard({
   step,
@@ -41,7 +41,7 @@ export function StepCard({
 }) {
   const client = useQueryClient();
   const id = useId();
-  const [confirming, setConfirming] = useState<"apply" | "undo" | null>(null);
+  const [confirming, setConfirming] = useState<"apply" | "undo" | "undo-force" | null>(null);
   const [result, setResult] = useState<SetupActionResult | null>(null);
   const preview = useMutation({
     mutationFn: () =>
@@ -49,10 +49,15 @@ export function StepCard({
   });
   const act = useMutation({
     mutationFn: (action: Action) =>
-      apiFetch(`/api/setup/steps/${step.id}/${action}`, {
+      apiFetch(`/api/setup/steps/${step.id}/${action === "undo-force" ? "undo" : action}`, {
         method: "POST",
         schema: setupActionResultSchema,
-        body: action === "verify" ? {} : { confirm: true },
+        body:
+          action === "verify"
+            ? {}
+            : action === "undo-force"
+              ? { confirm: true, force: true }
+              : { confirm: true },
       }),
     onSuccess: (r) => {
       setResult(r);
@@ -185,7 +190,9 @@ export function StepCard({
             <p className="font-semibold text-amber-950 dark:text-amber-100">
               {confirming === "apply"
                 ? `This changes the live cluster: ${risky.map((c) => `${c.action} ${c.object} on ${c.target}`).join("; ")}.`
-                : `Undo changes the live cluster: it removes what this step wrote${step.id === "apiserver-config" ? " and restarts k3s on each server, one at a time" : ""}.`}
+                : confirming === "undo-force"
+                  ? "Undo removes what this step wrote, and what was there before it is not put back (restore it by hand from the apply's audit entry)."
+                  : `Undo changes the live cluster: it removes what this step wrote, or puts back what was there before${step.id === "apiserver-config" ? ", and restarts k3s on each server, one at a time" : ""}.`}
             </p>
             <div className="mt-2 flex flex-wrap gap-2">
               <button
@@ -198,7 +205,9 @@ export function StepCard({
                   ? "Working…"
                   : confirming === "apply"
                     ? "Apply to the live cluster"
-                    : "Undo on the live cluster"}
+                    : confirming === "undo-force"
+                      ? "Undo anyway"
+                      : "Undo on the live cluster"}
               </button>
               <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(null)}>
                 Cancel
@@ -214,6 +223,15 @@ export function StepCard({
         {act.isError && (
           <div className="mt-3">
             <FormAlert>{(act.error as Error).message}</FormAlert>
+            {isApiError(act.error, "UNDO_REFUSED") && confirming !== "undo-force" && (
+              <button
+                type="button"
+                className={`${dangerButtonClass} mt-2`}
+                onClick={() => setConfirming("undo-force")}
+              >
+                Undo without putting that back…
+              </button>
+            )}
           </div>
         )}
         {result && (
