@@ -2,13 +2,24 @@
 import type { SetupCheck } from "@k3s-ha/shared";
 import { Pill } from "../../../components/ui";
 
+/** "All 9 checks pass", "2 of 9 checks fail", "8 of 9 checks pass; 1 warning" (a warning never fails a step). */
+export function checksSummary(checks: readonly SetupCheck[]): string {
+  const failing = checks.filter((c) => !c.ok && c.severity !== "warning").length;
+  const warnings = checks.filter((c) => !c.ok && c.severity === "warning").length;
+  const head = failing
+    ? `${failing} of ${checks.length} checks fail`
+    : warnings
+      ? `${checks.length - warnings} of ${checks.length} checks pass`
+      : `All ${checks.length} checks pass`;
+  return warnings ? `${head}; ${warnings} ${warnings === 1 ? "warning" : "warnings"}` : head;
+}
+
 export function ChecksList({ checks }: { checks: readonly SetupCheck[] }) {
   if (!checks.length) return null;
-  const failing = checks.filter((c) => !c.ok).length;
   return (
-    <details open={failing > 0} className="mt-3">
+    <details open={checks.some((c) => !c.ok)} className="mt-3">
       <summary className="cursor-pointer text-sm font-medium text-slate-800 dark:text-slate-200">
-        {failing ? `${failing} of ${checks.length} checks fail` : `All ${checks.length} checks pass`}
+        {checksSummary(checks)}
       </summary>
       <ul className="mt-2 space-y-2" aria-label="Checks">
         {checks.map((c) => (
