@@ -1,4 +1,5 @@
 // The embedded SQLite store (node:sqlite): migrations, users, sessions and the audit log.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { AuditEntry } from "@k3s-ha/shared";
@@ -310,10 +311,15 @@ export default fp<{ dataDir: string; announce: (line: string) => void }>(
     const changed = prepareDataDir(opts.dataDir);
     const lock = lockDataDir(opts.dataDir);
     const file = join(opts.dataDir, "console.db");
+    const files = [file, `${file}-wal`, `${file}-shm`];
+    // Files SQLite creates now get this process's umask inside the 0700 folder: tightened without a notice, which is
+    // for files that were there, readable by others, before this start.
+    const existed = files.filter((f) => existsSync(f));
     let store: Store;
     try {
       store = new Store(file);
-      changed.push(...tightenFiles([file, `${file}-wal`, `${file}-shm`]));
+      changed.push(...tightenFiles(existed));
+      tightenFiles(files.filter((f) => !existed.includes(f)));
     } catch (err) {
       lock.release();
       throw err;

@@ -220,6 +220,20 @@ describe("the data directory", () => {
     }
   });
 
+  it("creates a new one 700 with its files 600, and announces no tightening of files it made itself", async () => {
+    const data = join(dir, "fresh");
+    const announced: string[] = [];
+    const app = await buildApp(base({ dataDir: data, announce: (l: string) => announced.push(l) }));
+    try {
+      expect(statSync(data).mode & 0o777).toBe(0o700);
+      for (const f of ["console.db", "console.db-wal", "console.db-shm", "console.lock"])
+        expect(statSync(join(data, f)).mode & 0o777, f).toBe(0o600);
+      expect(announced.filter((l) => l.includes("tightened"))).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it("refuses a second console on a data directory in use, naming the process that holds it", async () => {
     const data = mkdtempSync(join(dir, "shared-"));
     const first = await buildApp(base({ dataDir: data }));
