@@ -8,6 +8,10 @@ export const E2E_PLAN = `${E2E_DIR}/plan.yaml`;
 export const E2E_PASSWORD = "e2e-admin-password";
 /** The lab the e2e console reads (never the operator's default lab "lab"). */
 export const E2E_LAB = "e2e";
+/** The setup spec's second lab and console: a pfSense-like router (its own /64, port and data). */
+export const PF_LAB = "e2e-pf";
+export const PF_PORT = 8182;
+export const PF_DIR = ".e2e-pf";
 
 /** Debian's Chromium, as root and without background traffic (this machine's network is closed). */
 export const CHROMIUM_LAUNCH = {

@@ -2,23 +2,10 @@
 // then every option 1 step is clicked through — preview, apply (confirmed where it changes the live cluster), and
 // the console's own verification — until the page says every step is done. The lab ends where the vip preset is.
 import { execFileSync } from "node:child_process";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { E2E_LAB } from "../playwright.config";
 import { signIn } from "./helpers";
-
-const OPTION_1 = [
-  "MetalLB controller",
-  "IPAddressPool",
-  "Calico BGPConfiguration",
-  "BGPFilter",
-  "Router: BGP timers",
-  "API server configuration",
-  "API LoadBalancer Service",
-  "DNS: the VIP",
-];
-
-const card = (page: Page, title: string) =>
-  page.locator("article").filter({ has: page.getByRole("heading", { name: new RegExp(title) }) });
+import { card, clickThroughOption1 } from "./setup-flow";
 
 test.beforeAll(() => {
   execFileSync("pnpm", ["-s", "k3s-ha", "lab", "up", "--name", E2E_LAB, "--preset", "before"], {
@@ -30,37 +17,7 @@ test.beforeAll(() => {
 test("option 1 clicked through from the document's starting point: every step verified", async ({ page }) => {
   test.setTimeout(600_000);
   await signIn(page);
-  await page.getByRole("navigation").getByRole("link", { name: "Setup", exact: true }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Setup" })).toBeVisible();
-  await expect(page.getByLabel("API VIP (option 1)")).toBeChecked();
-  const next = page.getByRole("status").filter({ hasText: /^Next:|Every step/ });
-  await expect(next).toContainText("Next: Preflight checks", { timeout: 30_000 });
-
-  const preflight = card(page, "Preflight checks");
-  await preflight.getByRole("button", { name: "Verify" }).click();
-  await expect(preflight.getByText("Verified", { exact: true })).toBeVisible({ timeout: 60_000 });
-
-  for (const title of OPTION_1) {
-    const step = card(page, title);
-    await expect(step.getByText("Not started", { exact: true })).toBeVisible({ timeout: 30_000 });
-    await step.getByRole("button", { name: "Preview" }).click();
-    await expect(step.getByText(/^Preview: \d+ change/)).toBeVisible({ timeout: 60_000 });
-    await expect(step.getByRole("alert")).toHaveCount(0);
-    await step.getByRole("button", { name: "Apply", exact: true }).click();
-    // Steps that restart a service, change BGP or DNS, or can cut traffic say what they will do and wait.
-    const confirm = step.getByRole("button", { name: "Apply to the live cluster" });
-    if (await confirm.isVisible()) {
-      await expect(step.getByText(/This changes the live cluster/)).toBeVisible();
-      await confirm.click();
-    }
-    await expect(step.getByText(/^Done: /)).toBeVisible({ timeout: 240_000 });
-    await expect(step.getByText("Verified", { exact: true })).toBeVisible({ timeout: 30_000 });
-  }
-
-  const kubeconfig = card(page, "Kubeconfig for the new endpoint");
-  await kubeconfig.getByRole("button", { name: "Verify" }).click();
-  await expect(kubeconfig.getByText("Verified", { exact: true })).toBeVisible({ timeout: 60_000 });
-  await expect(next).toContainText("Every step of this option is done", { timeout: 30_000 });
+  await clickThroughOption1(page);
 
   // Option 2 on the same cluster: the round-robin records, then the join endpoint, verified.
   await page.getByLabel("DNS round-robin (option 2)").check();

@@ -65,7 +65,7 @@ function pfsenseInstructions(ctx: StepContext): string[] {
           "Services > FRR > BGP > Settings: tick “Disable eBGP Require Policy” (disableebgprequirepolicy): a session sits in Policy and exchanges no routes; Save.",
         ]
       : []),
-    "The package's GUI has no maximum-paths: the router sends all VIP traffic to one server (failover still works). Load-sharing needs the package's raw-config mode, which replaces the whole generated configuration — an expert's choice, not a step.",
+    "The package's GUI has no maximum-paths setting; only its raw-config mode can set one, and that replaces the whole generated configuration — an expert's choice, not a step. Without the line FRR uses its built-in limit (every equal path, unless it was built with fewer), so whether this router shares the VIP's traffic over the servers is read live: see the “VIP load-shared” check. A router that sends it all to one server still fails over.",
     "Anything typed into vtysh on pfSense is lost at the next save, reload or reboot (the package regenerates frr.conf), so the console does not write there. Saving resets the sessions, so the new hold time is negotiated; then run Verify.",
   ];
 }
