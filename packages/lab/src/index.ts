@@ -2,7 +2,7 @@
 // the router's FIB. The console under test talks to the lab only through its plan, as to a real site.
 
 export { digAnswer } from "./daemons/bind.js";
-export { type Drill, drills, findDrill, runDrill } from "./drills.js";
+export { controllerLeader, type Drill, drills, findDrill, runDrill } from "./drills.js";
 export {
   blackholeNode,
   cutLink,

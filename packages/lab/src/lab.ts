@@ -236,7 +236,7 @@ export async function labUp(name: string, options: UpOptions = {}): Promise<LabS
     await waitForServingCert(t);
     await waitForCalicoNodes(t);
     await waitForLabRoutes(t, preset);
-    await writePlan(t, planTlsSan(t), router, fastControllers);
+    await writePlan(t, planTlsSan(t), router);
     await writeLabInfo(t, {
       name,
       bgp,

@@ -10,7 +10,6 @@ import { type CalicoVersion, calicoModel, DEFAULT_CALICO, describeCalico } from 
 import { tsigKeyFile } from "./daemons/bind.js";
 import { ADMIN_USER } from "./daemons/router-view.js";
 import { clientKeyFile, hostKey, knownHostsFile } from "./daemons/sshd.js";
-import { FAST_TIMINGS } from "./standin/timings.js";
 import { type BgpMode, DEFAULT_ROUTER, LAB_ROOT, type LabTopology, type RouterKind } from "./topology.js";
 
 export const planFile = (t: LabTopology) => path.join(t.stateDir, "plan.yaml");
@@ -78,7 +77,6 @@ export async function buildPlan(
   t: LabTopology,
   tlsSan: readonly string[],
   router: RouterKind = DEFAULT_ROUTER,
-  fastControllers = false,
 ): Promise<PlanInput> {
   const ssh = async (m: LabTopology["router"] | LabTopology["nodes"][number]) => ({
     user: "root",
@@ -142,9 +140,8 @@ export async function buildPlan(
     kubernetes: {
       kubeconfig: kubeconfigFile(t),
       context: t.name,
-      // The stand-in's controllers run with the fast timings: the plan says so, as an operator who tuned
-      // kube-controller-manager would.
-      ...(fastControllers ? { nodeMonitorGracePeriodS: FAST_TIMINGS.nodeGracePeriodMs / 1000 } : {}),
+      // Fast controller timings are in the servers' k3s configuration (a kube-controller-manager-arg drop-in), where
+      // the console reads them, as on a real cluster: the plan does not repeat them.
     },
   };
 }
@@ -154,9 +151,8 @@ export async function writePlan(
   t: LabTopology,
   tlsSan: readonly string[],
   router: RouterKind = DEFAULT_ROUTER,
-  fastControllers = false,
 ): Promise<string> {
-  const plan = await buildPlan(t, tlsSan, router, fastControllers);
+  const plan = await buildPlan(t, tlsSan, router);
   const text = `# Written by \`k3s-ha lab up\` for the lab "${t.name}": real host keys, absolute paths.\n${stringify(plan, { lineWidth: 0 })}`;
   const checked = validatePlan(plan);
   if (!checked.ok) throw new Error(`the lab's plan does not validate: ${JSON.stringify(checked.errors)}`);

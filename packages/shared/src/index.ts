@@ -31,6 +31,7 @@ export * from "./frr/running-config.js";
 export * from "./frr/synthetic-bgp-table.js";
 export * from "./frr/version.js";
 export * from "./k8s/cluster.js";
+export * from "./k8s/controller-timings.js";
 export * from "./k8s/objects.js";
 export * from "./k8s/resources.js";
 export * from "./net/ip.js";

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
+import { controllerTimings } from "@k3s-ha/shared";
 import { sendError } from "../kube/http/respond.js";
 import { createKubeApi, type KubeClient, R, startControllers, startNodeHeartbeat } from "../kube/index.js";
 import { failure, notFoundGeneric } from "../kube/status.js";
@@ -12,6 +13,7 @@ import { k3sStartConfig, nodeArgs, readUnitArgs } from "./k3s-unit.js";
 import { startKubeProxy } from "./kube-proxy.js";
 import { startKubelet } from "./kubelet.js";
 import {
+  configList,
   K3sConfigError,
   k3sSans,
   loadStandinConfig,
@@ -27,7 +29,7 @@ const PORT = 6443;
 
 async function serve(): Promise<void> {
   const config = loadStandinConfig();
-  const timings = standinTimings(config.fastControllers);
+  const base = standinTimings(config.fastControllers);
   const ca = readFileSync(config.caCert);
   const tlsOptions = (s: ServingState) => ({
     cert: s.cert,
@@ -39,6 +41,15 @@ async function serve(): Promise<void> {
   // As k3s: the unit's command line and the config files (config.yaml, then config.yaml.d/) are read once, at start.
   const unitArgs = readUnitArgs(config);
   const k3sConfig = k3sStartConfig(unitArgs);
+  // kube-controller-manager's flags, as k3s passes kube-controller-manager-arg on: they set the stand-in's controllers.
+  const kcm = controllerTimings(configList(k3sConfig.effective, "kube-controller-manager-arg"));
+  const timings = {
+    ...base,
+    nodeGracePeriodMs: kcm.nodeMonitorGracePeriodMs ?? base.nodeGracePeriodMs,
+    nodeMonitorPeriodMs: kcm.nodeMonitorPeriodMs ?? base.nodeMonitorPeriodMs,
+    leaderLeaseMs: kcm.leaderLeaseMs ?? base.leaderLeaseMs,
+    leaderRetryMs: kcm.leaderRetryMs ?? base.leaderRetryMs,
+  };
   const token = existsSync(config.kubeTokenFile) ? readFileSync(config.kubeTokenFile, "utf8").trim() : "";
   const kube = createKubeApi({
     dbFile: config.kubeDb,

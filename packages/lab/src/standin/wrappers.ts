@@ -14,6 +14,7 @@ import { kubeDbFile, kubeTokenFile } from "../kube-state.js";
 import type { LabTopology, MachineSpec, NodeSpec } from "../topology.js";
 import { renderUnitArgs, unitArgsFile } from "./k3s-unit.js";
 import { type StandinConfig, standinConfigFile } from "./node-config.js";
+import { FAST_TIMINGS } from "./timings.js";
 
 const NODE_COMMANDS = fileURLToPath(new URL("./node-commands.ts", import.meta.url));
 
@@ -147,6 +148,23 @@ export async function writeK3sUnitArgs(
 /** Where the node's config drop-ins go (/etc/rancher/k3s/config.yaml.d as the node sees it). */
 export const k3sConfigDropinDir = (node: NodeSpec) => `${k3sConfigFile(node)}.d`;
 
+/** The lab's own drop-in: `--fast-controllers` as an operator tunes kube-controller-manager (k3s passes it on). */
+export const fastControllersDropin = (node: NodeSpec) =>
+  path.join(k3sConfigDropinDir(node), "10-lab-fast-controllers.yaml");
+
+export function renderFastControllersDropin(): string {
+  const ms = (v: number) => `${v / 1000}s`;
+  return [
+    "# Written by the k3s-ha lab (--fast-controllers): kube-controller-manager's timings, shortened for tests.",
+    "kube-controller-manager-arg+:",
+    `  - node-monitor-grace-period=${ms(FAST_TIMINGS.nodeGracePeriodMs)}`,
+    `  - node-monitor-period=${ms(FAST_TIMINGS.nodeMonitorPeriodMs)}`,
+    `  - leader-elect-lease-duration=${ms(FAST_TIMINGS.leaderLeaseMs)}`,
+    `  - leader-elect-retry-period=${ms(FAST_TIMINGS.leaderRetryMs)}`,
+    "",
+  ].join("\n");
+}
+
 export async function writeNodeFiles(
   t: LabTopology,
   node: NodeSpec,
@@ -164,8 +182,13 @@ export async function writeNodeFiles(
     await writeScript(path.join(bin, cmd), run(cmd));
   await writeScript(path.join(bin, "birdc"), `exec /usr/sbin/birdc -s ${birdSocket(node)} "$@"`);
   // Only write config.yaml and the unit's arguments once: an operator's (or a test's) edits survive `lab up` run
-  // again; config.yaml.d/ beside config.yaml is never written or removed here (only `lab down` removes /etc/netns/<ns>).
+  // again; in config.yaml.d/ only the lab's own fast-controllers drop-in is written or removed here (only `lab down`
+  // removes /etc/netns/<ns>).
   if (!existsSync(k3sConfigFile(node))) await writeK3sConfig(t, node, settings);
+  if (options.fastControllers) {
+    await mkdir(k3sConfigDropinDir(node), { recursive: true });
+    await writeFile(fastControllersDropin(node), renderFastControllersDropin());
+  } else await rm(fastControllersDropin(node), { force: true });
   if (!existsSync(unitArgsFile(config))) await writeK3sUnitArgs(t, node, ["server"]);
   await writeProfile(node);
 }

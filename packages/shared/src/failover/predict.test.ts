@@ -66,6 +66,41 @@ describe("failover predictions", () => {
     expect(old.reason).toMatch(/Calico v3.31.3 keeps advertising/);
   });
 
+  it("stop-k3s on the kube-controller-manager leader: the lease runs out before the grace period starts", () => {
+    const leader = {
+      ...facts,
+      nodeGraceFrom: "node01's k3s configuration",
+      controllerLeader: "node02",
+      nodeLeadsControllers: true,
+      controllerLeaseMs: 4_000,
+      controllerRetryMs: 1_000,
+    };
+    const r = p({ scenario: "stop-k3s", endpoint: "vip", faultMs: 30_000, facts: leader });
+    expect(r.downtimeMs).toBe(5_000); // (4 s lease + 0.5 s retry + 8 s grace + 2.5 s) / 3
+    expect(r.reason).toContain("the node-monitor grace period (8 s, from node01's k3s configuration)");
+    expect(r.reason).toContain(
+      "another server's kube-controller-manager has taken over the lease node02 held (its 4 s run out first)",
+    );
+    // Back before even the lease runs out and the grace ends: the whole stop.
+    expect(p({ scenario: "stop-k3s", endpoint: "vip", faultMs: 12_000, facts: leader }).downtimeMs).toBe(
+      4_000,
+    );
+    // Unknown lease: kube-controller-manager's defaults (15 s, 2 s).
+    const defaults = { ...facts, nodeLeadsControllers: true };
+    expect(p({ scenario: "stop-k3s", endpoint: "vip", faultMs: 60_000, facts: defaults }).downtimeMs).toBe(
+      8_830,
+    );
+    // Another node leads: no takeover.
+    expect(
+      p({
+        scenario: "stop-k3s",
+        endpoint: "vip",
+        faultMs: 30_000,
+        facts: { ...leader, nodeLeadsControllers: false },
+      }).downtimeMs,
+    ).toBe(3_500);
+  });
+
   it("names: Go's dialer loses a dead first address; happy eyeballs and refusals do not", () => {
     const go = p({ endpoint: "round-robin" });
     expect(go.downtimeMs).toBe(670);

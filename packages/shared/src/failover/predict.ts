@@ -25,7 +25,15 @@ export interface PredictionFacts {
   calicoHonoursReadiness: boolean;
   /** kube-controller-manager's node-monitor-grace-period (50 s since v1.32) and its node-monitor-period. */
   nodeGraceMs: number;
+  /** Where the grace period came from, for the reasoning ("node02's k3s configuration"). */
+  nodeGraceFrom?: string;
   nodeMonitorPeriodMs: number;
+  /** The kube-controller-manager lease's holder at the start, and whether that is the node under test. */
+  controllerLeader?: string;
+  nodeLeadsControllers?: boolean;
+  /** The lease's duration and the candidates' retry period (a takeover waits for the lease to run out). */
+  controllerLeaseMs?: number;
+  controllerRetryMs?: number;
   /** k3s.service's RestartSec (5 s): how long after a kill systemd starts k3s again. */
   restartSecMs: number;
   /** The names' TTL. */
@@ -53,8 +61,32 @@ export interface Prediction {
 const s = (ms: number) => `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
 const round = (ms: number) => Math.round(ms / 10) * 10;
 
-/** How long until a stopped kubelet's endpoints are not ready: the grace period and up to one monitor period. */
-const endpointUnreadyMs = (f: PredictionFacts) => f.nodeGraceMs + f.nodeMonitorPeriodMs / 2;
+/** kube-controller-manager's leader election defaults (--leader-elect-lease-duration, --leader-elect-retry-period). */
+const DEFAULT_LEASE_MS = 15_000;
+const DEFAULT_RETRY_MS = 2_000;
+
+/**
+ * How long another server's controller manager needs to take over when the stopped node held the lease: the lease
+ * runs out, then a candidate's next retry acquires it (half a retry period on average). Zero when it did not lead.
+ */
+const takeoverMs = (f: PredictionFacts) =>
+  f.nodeLeadsControllers
+    ? (f.controllerLeaseMs ?? DEFAULT_LEASE_MS) + (f.controllerRetryMs ?? DEFAULT_RETRY_MS) / 2
+    : 0;
+
+/**
+ * How long until a stopped kubelet's endpoints are not ready: the grace period and up to one monitor period — counted
+ * by the controller that leads, so from a takeover when the stopped node led (the new leader's node lifecycle
+ * controller starts each node's clock when it first sees it).
+ */
+const endpointUnreadyMs = (f: PredictionFacts) => takeoverMs(f) + f.nodeGraceMs + f.nodeMonitorPeriodMs / 2;
+
+/** "the node-monitor grace period (20 s, from node02's k3s configuration)", and the takeover when there is one. */
+function graceWords(f: PredictionFacts, node: string | undefined): string {
+  const grace = `the node-monitor grace period (${s(f.nodeGraceMs)}${f.nodeGraceFrom ? `, from ${f.nodeGraceFrom}` : ""})`;
+  if (!f.nodeLeadsControllers) return grace;
+  return `${grace}, counted only once another server's kube-controller-manager has taken over the lease ${node ?? "the node"} held (its ${s(f.controllerLeaseMs ?? DEFAULT_LEASE_MS)} run out first)`;
+}
 
 /** How long the node's own API is gone in each scenario (the rest follows from it). */
 function nodeOutageMs(i: PredictionInput): { ms: number; why: string } | undefined {
@@ -108,8 +140,8 @@ function vipPrediction(i: PredictionInput, outage: { ms: number; why: string }):
     exposedMs = Math.min(outage.ms, endpointUnreadyMs(f));
     because =
       outage.ms > endpointUnreadyMs(f)
-        ? `the kubelet stops with k3s, so the endpoint turns not ready only after the node-monitor grace period (${s(f.nodeGraceMs)}) and Calico then withdraws the path`
-        : `the node is back before its endpoint would turn not ready (grace period ${s(f.nodeGraceMs)})`;
+        ? `the kubelet stops with k3s, so the endpoint turns not ready only after ${graceWords(f, i.node)}, and Calico then withdraws the path`
+        : `the node is back before its endpoint would turn not ready (after ${graceWords(f, i.node)})`;
   } else {
     because =
       `Calico ${f.calicoVersion ?? ""} keeps advertising the VIP from a node whose endpoint is not ready`.replace(

@@ -151,7 +151,15 @@ export const predictionFactsSchema = z.object({
   calicoVersion: z.string().optional(),
   calicoHonoursReadiness: z.boolean(),
   nodeGraceMs: z.number(),
+  /** Where the grace period came from ("node02's k3s configuration", "upstream's default: …"). */
+  nodeGraceFrom: z.string().optional(),
   nodeMonitorPeriodMs: z.number(),
+  /** The kube-controller-manager lease's holder at the start (a node name), and whether it is the node under test. */
+  controllerLeader: z.string().optional(),
+  nodeLeadsControllers: z.boolean().optional(),
+  /** Its lease duration and the candidates' retry period: a takeover waits for both. */
+  controllerLeaseMs: z.number().optional(),
+  controllerRetryMs: z.number().optional(),
   restartSecMs: z.number(),
   dnsTtlS: z.number(),
 });

@@ -52,6 +52,35 @@ describe("k3s-config-show", () => {
     expect(JSON.stringify(r.value)).not.toContain("s3cr3t");
   });
 
+  it("merges kube-controller-manager-arg as k3s does, so the timings it sets can be read", () => {
+    const files =
+      file("/etc/rancher/k3s/config.yaml", "kube-controller-manager-arg: [node-monitor-grace-period=20s]\n") +
+      file(
+        "/etc/rancher/k3s/config.yaml.d/10-site.yaml",
+        "kube-controller-manager-arg+:\n  - node-monitor-period=2s\n",
+      );
+    const r = parseK3sConfigShow(files);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.controllerManagerArgs).toEqual([
+      "node-monitor-grace-period=20s",
+      "node-monitor-period=2s",
+    ]);
+    // A later file's plain key replaces; the command line replaces every file's values.
+    const replaced = parseK3sConfigShow(
+      files +
+        file(
+          "/etc/rancher/k3s/config.yaml.d/20-other.yaml",
+          "kube-controller-manager-arg: [node-monitor-grace-period=30s]\n",
+        ) +
+        exec("/usr/local/bin/k3s server --kube-controller-manager-arg=node-monitor-grace-period=40s"),
+    );
+    if (!replaced.ok) throw new Error(replaced.error.message);
+    expect(replaced.value.fromFiles["kube-controller-manager-arg"]).toEqual([
+      "node-monitor-grace-period=30s",
+    ]);
+    expect(replaced.value.controllerManagerArgs).toEqual(["node-monitor-grace-period=40s"]);
+  });
+
   it("names a file that is not YAML and keeps reading the others; refuses output that is not its own", () => {
     const r = parseK3sConfigShow(
       file("/etc/rancher/k3s/config.yaml", "tls-san: [a\n") + file(`${K3S_HA_DROPIN}`, "tls-san+: [b]\n"),

@@ -13,7 +13,7 @@ export const K3S_HA_DROPIN = `${K3S_CONFIG_DIR}/50-k3s-ha.yaml`;
 export const K3S_HA_AUTH_CONFIG = "/etc/rancher/k3s/k3s-ha-authentication-config.yaml";
 
 /** The keys the setup reads (list-valued k3s flags). */
-const KEYS = ["tls-san", "kube-apiserver-arg", "disable"] as const;
+const KEYS = ["tls-san", "kube-apiserver-arg", "disable", "kube-controller-manager-arg"] as const;
 type Key = (typeof KEYS)[number];
 
 export interface K3sConfig {
@@ -23,6 +23,8 @@ export interface K3sConfig {
   tlsSan: string[];
   apiserverArgs: string[];
   disable: string[];
+  /** kube-controller-manager's arguments (the failover predictions read its timings from them). */
+  controllerManagerArgs: string[];
   /** What the files alone say (without the command line), per key. */
   fromFiles: Record<Key, string[]>;
   /** Merged values without the console's drop-in (what the operator's own files and flags say). */
@@ -44,6 +46,13 @@ export interface K3sConfig {
   problems: string[];
 }
 
+const emptyKeys = (): Record<Key, string[]> => ({
+  "tls-san": [],
+  "kube-apiserver-arg": [],
+  disable: [],
+  "kube-controller-manager-arg": [],
+});
+
 const list = (v: unknown): string[] =>
   v === undefined || v === null
     ? []
@@ -57,7 +66,7 @@ export function parseExecStart(line: string): string[] | undefined {
 
 /** `--tls-san=a --tls-san b --disable servicelb` → each flag's values, as k3s's CLI parses repeated flags. */
 function cliValues(argv: readonly string[]): Record<Key, string[]> {
-  const out: Record<Key, string[]> = { "tls-san": [], "kube-apiserver-arg": [], disable: [] };
+  const out: Record<Key, string[]> = emptyKeys();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? "";
     for (const key of KEYS) {
@@ -70,8 +79,8 @@ function cliValues(argv: readonly string[]): Record<Key, string[]> {
 }
 
 export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
-  const fromFiles: Record<Key, string[]> = { "tls-san": [], "kube-apiserver-arg": [], disable: [] };
-  const fromOthers: Record<Key, string[]> = { "tls-san": [], "kube-apiserver-arg": [], disable: [] };
+  const fromFiles: Record<Key, string[]> = emptyKeys();
+  const fromOthers: Record<Key, string[]> = emptyKeys();
   const files: string[] = [];
   const problems: string[] = [];
   let dropIn: string | undefined;
@@ -128,12 +137,14 @@ export function parseK3sConfigShow(stdout: string): Parsed<K3sConfig> {
       tlsSan: merged("tls-san"),
       apiserverArgs: merged("kube-apiserver-arg"),
       disable: merged("disable"),
+      controllerManagerArgs: merged("kube-controller-manager-arg"),
       fromFiles,
       cliKeys: KEYS.filter((k) => cli[k].length > 0),
       others: {
         "tls-san": merged("tls-san", fromOthers),
         "kube-apiserver-arg": merged("kube-apiserver-arg", fromOthers),
         disable: merged("disable", fromOthers),
+        "kube-controller-manager-arg": merged("kube-controller-manager-arg", fromOthers),
       },
       ...(execStart ? { execStart } : {}),
       ...(dropIn !== undefined ? { dropIn } : {}),

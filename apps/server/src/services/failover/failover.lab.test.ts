@@ -1,14 +1,15 @@
 // Failover runs against a lab of real daemons (root; option 1, `--bgp fast`, fast controllers): a hard fault of
 // exactly 2 s on node02 measures node02's direct downtime as 2 s within two intervals while node01 loses nothing;
 // graceful maintenance costs no new connection through the VIP; stopping k3s without exclusion costs the VIP a share
-// until the endpoint turns not ready, near the prediction; killing BIRD or withdrawing BGP costs new connections
+// until the endpoint turns not ready, near the prediction (on the kube-controller-manager leader, the lease runs out
+// first); killing BIRD or withdrawing BGP costs new connections
 // nothing; Go's dialer loses a drop when the dead address comes first and happy eyeballs does not; an abort of
 // stop-k3s restores k3s; a console killed mid-run (SIGKILL) leaves the run interrupted and the next start restores.
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { k3sActive, planFile, readPlan, uniqueLabName } from "@k3s-ha/lab";
+import { controllerLeader, k3sActive, planFile, readPlan, uniqueLabName } from "@k3s-ha/lab";
 import { type ClusterSnapshot, type RunDetail, runDetailSchema } from "@k3s-ha/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -128,20 +129,32 @@ describe(`failover runs on a lab (${name})`, () => {
     expect(await k3sActive(t, "node03")).toBe(true);
   });
 
-  it("stop-k3s on node02 without exclusion: the VIP loses a share until the endpoint turns not ready", async () => {
+  /** stop-k3s without exclusion on `node`: the VIP's failures fall between the stop and the path's withdrawal. */
+  async function stopWithoutExclusion(node: string, faultS: number): Promise<RunDetail> {
     const id = await startRun(h.app, {
       scenario: "stop-k3s",
-      node: "node02",
-      endpoints: ["vip", "node:node02"],
-      durationS: 40,
-      faultS: 20,
+      node,
+      endpoints: ["vip", `node:${node}`],
+      durationS: faultS + 20,
+      faultS,
     });
     const run = await finished(h.app, id);
     expect(run.state, run.error ?? "").toBe("done");
+    // The predictions' controller timings come from the servers' k3s configuration (the lab's fast-controllers
+    // drop-in), not from the plan, which no longer repeats them.
+    expect(run.facts).toMatchObject({
+      nodeGraceMs: 8_000,
+      nodeMonitorPeriodMs: 1_000,
+      controllerRetryMs: 1_000,
+    });
+    expect(run.facts?.nodeGraceFrom).toMatch(/k3s configuration$/);
+    expect(run.facts?.controllerLeaseMs).toBe(4_000);
     const vip = resultOf(run, "vip");
-    const unready = run.events.find((e) => e.kind === "endpoint" && /node02 is not ready/.test(e.summary));
+    const unready = run.events.find(
+      (e) => e.kind === "endpoint" && new RegExp(`${node} is not ready`).test(e.summary),
+    );
     const withdrawn = run.events.find(
-      (e) => e.kind === "router-path" && /VIP .* lost node02/.test(e.summary),
+      (e) => e.kind === "router-path" && new RegExp(`VIP .* lost ${node}`).test(e.summary),
     );
     expect(unready, JSON.stringify(run.events.map((e) => e.summary))).toBeDefined();
     expect(withdrawn).toBeDefined();
@@ -154,14 +167,33 @@ describe(`failover runs on a lab (${name})`, () => {
     // Near the prediction: the grace period's share, within a factor of two either way.
     const predicted = vip?.prediction?.downtimeMs ?? 0;
     console.log(
-      `stop-k3s node02: VIP new ${vip?.failures} failures, ${vip?.downtimeMs.toFixed(0)} ms measured, ${predicted} ms predicted; ` +
+      `stop-k3s ${node}: VIP new ${vip?.failures} failures, ${vip?.downtimeMs.toFixed(0)} ms measured, ${predicted} ms predicted; ` +
         `endpoint not ready at +${((unready?.atMs ?? 0) - (run.actionAtMs ?? 0)).toFixed(0)} ms, path withdrawn at ` +
         `+${((withdrawn?.atMs ?? 0) - (run.actionAtMs ?? 0)).toFixed(0)} ms`,
     );
     expect(predicted).toBeGreaterThan(0);
     expect(vip?.downtimeMs).toBeGreaterThan(predicted / 2);
     expect(vip?.downtimeMs).toBeLessThan(predicted * 2);
-    expect(await k3sActive(t, "node02")).toBe(true);
+    expect(await k3sActive(t, node)).toBe(true);
+    return run;
+  }
+
+  it("stop-k3s on a server that does not lead kube-controller-manager: the VIP loses a share until the endpoint turns not ready", async () => {
+    const leader = controllerLeader(t);
+    const node = ["node02", "node03"].find((n) => n !== leader) ?? "node02";
+    const run = await stopWithoutExclusion(node, 20);
+    expect(run.facts?.nodeLeadsControllers).toBe(false);
+    expect(resultOf(run, "vip")?.prediction?.reason).not.toContain("taken over the lease");
+  });
+
+  it("stop-k3s on the kube-controller-manager leader: the lease runs out first, then the grace period", async () => {
+    const leader = controllerLeader(t);
+    expect(leader).toMatch(/^node0[123]$/);
+    const run = await stopWithoutExclusion(leader ?? "node01", 25);
+    expect(run.facts).toMatchObject({ controllerLeader: leader, nodeLeadsControllers: true });
+    expect(resultOf(run, "vip")?.prediction?.reason).toContain(
+      `taken over the lease ${leader} held (its 4 s run out first)`,
+    );
   });
 
   it("killing BIRD on node01 and withdrawing BGP on node02 cost no new connection through the VIP", async () => {

@@ -25,6 +25,7 @@ import type { KubeAccess } from "../../plugins/kube.js";
 import type { SshPool } from "../../plugins/ssh.js";
 import type { OperationLock } from "../operation-lock.js";
 import { type FailoverCatalog, failoverCatalog, missingActions } from "./catalog.js";
+import { readControllers } from "./controller-reading.js";
 import { monotonicMs } from "./probe/clock.js";
 import type { ProbeRun } from "./probe/engine.js";
 import type { ProbeRunSpec, WireSample } from "./probe/scheduler.js";
@@ -114,6 +115,8 @@ export class FailoverService {
     const access = await this.deps.kube().catch((err: unknown) => {
       throw new AppError("K8S_UNAVAILABLE", `The kubeconfig cannot be used: ${(err as Error).message}`);
     });
+    // Read before the lock is taken (a few seconds at most): the predictions' controller timings and lease holder.
+    const controllers = await readControllers(plan, this.deps.ssh, access);
     const id = randomUUID();
     const scenario = scenarios[request.scenario];
     const release = this.deps.lock.acquire({
@@ -135,7 +138,7 @@ export class FailoverService {
       startedAt,
       request: { ...rest, endpoints },
       restore: { state: "pending", steps: [] },
-      facts: predictionFacts(plan, request.node, this.deps.router(), this.deps.cluster()),
+      facts: predictionFacts(plan, request.node, this.deps.router(), this.deps.cluster(), controllers),
     });
     this.deps.audit(
       "failover.start",
