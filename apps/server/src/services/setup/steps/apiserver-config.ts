@@ -248,7 +248,6 @@ export const apiserverConfigStep: StepDriver = {
         entry = { node: p.node, wrote: false, restarted: false, previous: p.current ?? null };
         applied.nodes.push(entry);
       }
-      if (!entry.wrote) entry.previous = p.current ?? null;
       entry.restarted = false;
       try {
         if (p.write) {
