@@ -31,7 +31,7 @@ test("a hard fault from the form, watched live, compared with an observe run, ex
     Number(((await page.getByText(/samples, live/).textContent()) ?? "").replace(/[^0-9]/g, ""));
   const first = await count();
   await expect.poll(count, { timeout: 10_000 }).toBeGreaterThan(first);
-  await expect(page.getByText("done", { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole("status", { name: "Run state" })).toHaveText("done", { timeout: 60_000 });
 
   const results = page.getByRole("table");
   const row = results.getByRole("row", { name: /node02 \(direct\) new each probe/ });
@@ -66,7 +66,7 @@ test("a hard fault from the form, watched live, compared with an observe run, ex
   await expect(page).toHaveURL(/\/failover\/runs\/[0-9a-f-]+$/);
   expect(page.url()).not.toBe(faultUrl);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("observe");
-  await expect(page.getByText("done", { exact: true }).filter({ visible: true })).toBeVisible({
+  await expect(page.getByRole("status", { name: "Run state" })).toHaveText("done", {
     timeout: 30_000,
   });
   await page.getByRole("link", { name: "All runs" }).click();

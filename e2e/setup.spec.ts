@@ -49,7 +49,7 @@ test("option 1 clicked through from the document's starting point: every step ve
   await page.getByLabel("Type node03 to confirm").fill("node03");
   await page.getByRole("button", { name: /^Start Stop k3s on node03/ }).click();
   await expect(page).toHaveURL(/\/failover\/runs\/[0-9a-f-]+$/);
-  await expect(page.getByText("done", { exact: true }).filter({ visible: true })).toBeVisible({
+  await expect(page.getByRole("status", { name: "Run state" })).toHaveText("done", {
     timeout: 90_000,
   });
   const unavailableMs = async (name: RegExp) => {

@@ -169,7 +169,10 @@ export default function RunPage({ params }: { params: { id: string } }) {
         title={`${r.scenario}${r.node ? ` on ${r.node}` : ""}`}
         aside={
           <div className="flex flex-wrap items-center gap-2">
-            <Pill tone={stateTone[state ?? r.state]}>{state ?? r.state}</Pill>
+            {/* The run's own state, announced as it changes; the restore card has a "done" pill of its own. */}
+            <span role="status" aria-label="Run state">
+              <Pill tone={stateTone[state ?? r.state]}>{state ?? r.state}</Pill>
+            </span>
             {live ? (
               <AbortButton id={id} />
             ) : (
