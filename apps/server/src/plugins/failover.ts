@@ -1,7 +1,7 @@
 // Failover runs as a plugin: the run store over the embedded database, the cluster's operation lock (shared with the
 // guided setup), and the run service wired to SSH, Kubernetes, the hub and the probe worker. At start it restores
 // runs a restart interrupted and prunes runs past the retention; at close it aborts the active run and restores.
-import type { ClusterSnapshot, RouterSnapshot } from "@k3s-ha/shared";
+import { type ClusterSnapshot, type RouterSnapshot, RUN_ROUTER_POLL_MS } from "@k3s-ha/shared";
 import fp from "fastify-plugin";
 import { probeEndpoint } from "../collectors/endpoints.js";
 import { startProbes } from "../services/failover/probe/engine.js";
@@ -50,7 +50,7 @@ export default fp<{ retentionDays?: number; recover?: boolean }>(
         );
         return probe.readyz.status === 200;
       },
-      hurryRouter: () => app.collectors.router.hurry(250),
+      hurryRouter: () => app.collectors.router.hurry(RUN_ROUTER_POLL_MS),
       log: (msg, err) => app.log.error({ err }, msg),
     });
     app.decorate("operationLock", lock);

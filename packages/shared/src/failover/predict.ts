@@ -115,6 +115,16 @@ function nodeOutageMs(i: PredictionInput): { ms: number; why: string } | undefin
   }
 }
 
+/**
+ * What the router's ECMP rehash costs when a VIP path leaves or returns: its hash-threshold split moves some flows
+ * to another server, also flows whose server stays, and a moved connection is reset there.
+ */
+function rehash(mode: ProbeMode): string {
+  return mode === "reused"
+    ? "a kept connection is reset when the ECMP rehash moves it, as the path leaves or returns (even one through another server: the split moves some of theirs too)"
+    : "only a connection still in its handshake as the path leaves or returns can be reset by the ECMP rehash (a probe, marked as such)";
+}
+
 function vipPrediction(i: PredictionInput, outage: { ms: number; why: string }): Prediction {
   const f = i.facts;
   const n = Math.max(1, f.routerKnown ? f.vipPaths || i.servers : i.servers);
@@ -124,7 +134,7 @@ function vipPrediction(i: PredictionInput, outage: { ms: number; why: string }):
   if (i.scenario === "graceful-maintenance")
     return {
       downtimeMs: 0,
-      reason: `the router drops ${i.node}'s VIP path before k3s stops, so no new connection is sent there${i.mode === "reused" ? "; a kept connection through it is reset when the path leaves or returns (ECMP rehash)" : ""}`,
+      reason: `the router drops ${i.node}'s VIP path before k3s stops, so no new connection is sent there; ${rehash(i.mode)}`,
     };
   // How long the router keeps sending a share of connections to the broken node.
   let exposedMs = outage.ms;
@@ -204,8 +214,8 @@ export function predict(i: PredictionInput): Prediction {
       downtimeMs: 0,
       reason:
         i.mode === "reused"
-          ? `new connections avoid ${i.node} at once; a kept connection through it is reset when its path leaves (ECMP rehash)`
-          : `the router withdraws ${i.node}'s paths at once (a Cease notification), so no new connection goes there`,
+          ? `new connections avoid ${i.node} at once; ${rehash(i.mode)}`
+          : `the router withdraws ${i.node}'s paths at once (a Cease notification), so no new connection goes there; ${rehash(i.mode)}`,
     };
   }
   const outage = nodeOutageMs(i);
@@ -218,7 +228,7 @@ export function predict(i: PredictionInput): Prediction {
   if (i.scenario === "node-restart")
     return {
       downtimeMs: 0,
-      reason: `a reboot stops BIRD gracefully, so the router withdraws ${i.node}'s paths at once; ${i.mode === "reused" ? "a kept connection through it is reset (ECMP rehash)" : "only connections begun in the moment between k3s stopping and BIRD stopping can fail"}`,
+      reason: `a reboot stops BIRD gracefully, so the router withdraws ${i.node}'s paths at once; ${i.mode === "reused" ? rehash(i.mode) : "only connections begun in the moment between k3s stopping and BIRD stopping can fail"}`,
     };
   if (i.endpoint === "vip" || i.endpoint === "vip-name") return vipPrediction(i, outage);
   return namePrediction(i, outage);

@@ -19,6 +19,32 @@ export interface ResultsContext {
   facts: PredictionFacts | null;
   /** Closes an interval still open (the run's last sample when absent). */
   endMs?: number;
+  /** When the router's path to the VIP changed (its timeline events), seen by a poll every `routerPollMs`. */
+  vipPathChangesAtMs?: readonly number[];
+  routerPollMs?: number;
+}
+
+/** Ways in whose packets the router spreads over the VIP's ECMP paths (a node's own address has one path). */
+const throughVip = (endpoint: string) => endpoint === "vip" || endpoint === "vip-name";
+
+/**
+ * Whether a disruption is the ECMP rehash at a path change: one or two probes reset (or timed out, a handshake's
+ * packet lost in the change) that began no earlier than a router poll and a probe interval before the poll saw the
+ * VIP's paths change, and no later than an interval after. When a path leaves or returns, the router's
+ * hash-threshold split moves some flows to another server even when theirs stays (removing the middle of three
+ * moves none of the others, an end one half of them); a connection moved mid-flight — kept alive, or a new one in
+ * its handshake — meets a server that never saw it and is reset.
+ */
+export function atVipPathChange(
+  interval: { beganAtMs: number; kind: string; failedProbes: number },
+  changesAtMs: readonly number[],
+  intervalMs: number,
+  pollMs: number,
+): boolean {
+  if ((interval.kind !== "reset" && interval.kind !== "timeout") || interval.failedProbes > 2) return false;
+  return changesAtMs.some(
+    (c) => interval.beganAtMs >= c - pollMs - intervalMs && interval.beganAtMs <= c + intervalMs,
+  );
 }
 
 /** How long the fault lasts: a drop's faultS, or how long k3s stays stopped (faultS, else a third of the run ≤ 60 s). */
@@ -46,8 +72,16 @@ export function runResults(samples: readonly Sample[], ctx: ResultsContext): Run
             facts: ctx.facts,
           })
         : undefined;
+      const changes = throughVip(r.endpoint) ? (ctx.vipPathChangesAtMs ?? []) : [];
+      const intervals = r.intervals.map((iv) =>
+        changes.length && atVipPathChange(iv, changes, ctx.request.intervalMs, ctx.routerPollMs ?? 250)
+          ? { ...iv, cause: "ecmp-rehash" as const }
+          : iv,
+      );
       return {
         ...r,
+        intervals,
+        rehashFailures: intervals.reduce((a, iv) => a + ("cause" in iv ? iv.failedProbes : 0), 0),
         errors: Object.fromEntries(
           Object.entries(r.errors).filter((e): e is [string, number] => e[1] !== undefined),
         ),

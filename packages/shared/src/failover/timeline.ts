@@ -70,6 +70,23 @@ export function clusterDigest(snapshot: ClusterSnapshot, vip: string): ClusterDi
 
 const list = (xs: readonly string[]) => (xs.length ? xs.join(", ") : "nowhere");
 
+/** How often the router is polled while a run is active. */
+export const RUN_ROUTER_POLL_MS = 250;
+
+/** When a run's timeline saw the router's paths to the VIP change (not the first view of them). */
+export function vipPathChangesAtMs(
+  events: readonly { kind: string; atMs: number; detail?: Record<string, unknown> | undefined }[],
+): number[] {
+  return events
+    .filter(
+      (e) =>
+        e.kind === "router-path" &&
+        e.detail?.before !== undefined &&
+        String(e.detail?.prefix ?? "").startsWith("the VIP "),
+    )
+    .map((e) => e.atMs);
+}
+
 export function routerEvents(prev: RouterDigest | undefined, next: RouterDigest): TimelineEvent[] {
   const out: TimelineEvent[] = [];
   for (const [prefix, hops] of Object.entries(next.paths)) {

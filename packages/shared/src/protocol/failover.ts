@@ -125,8 +125,12 @@ export const runResultSchema = z.object({
       endedAtMs: z.number().optional(),
       kind: outcomeSchema,
       failedProbes: z.number().int(),
+      /** Set when the disruption is the router's ECMP rehash at a change of the VIP's paths (see results.ts). */
+      cause: z.enum(["ecmp-rehash"]).optional(),
     }),
   ),
+  /** Of `failures`, the probes reset by an ECMP rehash when the VIP's paths changed (0 for other ways in). */
+  rehashFailures: z.number().int().default(0),
   errors: z.record(z.string(), z.number().int()),
   latencyMs: latencySchema,
   firstFailureAfterMs: z.number().optional(),

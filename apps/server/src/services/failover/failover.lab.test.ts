@@ -99,7 +99,7 @@ describe(`failover runs on a lab (${name})`, () => {
   const resultOf = (run: RunDetail, endpoint: string, mode = "new") =>
     run.results.find((r) => r.endpoint === endpoint && r.mode === mode);
 
-  it("graceful maintenance on node03: no new connection through the VIP fails, node03 itself is down", async () => {
+  it("graceful maintenance on node03: no new connection through the VIP fails but at a rehash, node03 itself is down", async () => {
     const id = await startRun(h.app, {
       scenario: "graceful-maintenance",
       node: "node03",
@@ -109,8 +109,12 @@ describe(`failover runs on a lab (${name})`, () => {
     });
     const run = await finished(h.app, id);
     expect(run.state, run.error ?? "").toBe("done");
-    expect(resultOf(run, "vip")?.failures).toBe(0);
-    expect(resultOf(run, "vip")?.prediction?.downtimeMs).toBe(0);
+    // No new connection fails but, rarely, one still in its handshake when the path leaves or returns, which the
+    // router's ECMP rehash moves to another server (at most one per change, marked as such).
+    const vip = resultOf(run, "vip");
+    expect(vip?.failures, JSON.stringify(vip?.intervals)).toBe(vip?.rehashFailures);
+    expect(vip?.rehashFailures).toBeLessThanOrEqual(2);
+    expect(vip?.prediction?.downtimeMs).toBe(0);
     expect(resultOf(run, "node:node03")?.failures).toBeGreaterThan(0);
     const summaries = run.events.map((e) => e.summary);
     expect(summaries).toEqual(
@@ -217,13 +221,10 @@ describe(`failover runs on a lab (${name})`, () => {
     expect(withdraw.state, withdraw.error ?? "").toBe("done");
     // When node02's path leaves, the router's hash-threshold ECMP remaps flows: a probe whose TCP+TLS handshake is
     // under way at that instant may be reset (FACTS: ECMP rehash). On a loaded machine handshakes are slow enough to
-    // be caught now and then — at most that one probe, never an outage.
+    // be caught now and then — at most that one probe, marked as the rehash, never an outage.
     const vip = resultOf(withdraw, "vip");
-    expect(vip?.failures ?? 99).toBeLessThanOrEqual(1);
-    for (const i of vip?.intervals ?? []) {
-      expect(i.failedProbes).toBe(1);
-      expect(["reset", "timeout"]).toContain(i.kind);
-    }
+    expect(vip?.failures, JSON.stringify(vip?.intervals)).toBe(vip?.rehashFailures);
+    expect(vip?.rehashFailures).toBeLessThanOrEqual(1);
     expect(withdraw.events.some((e) => e.kind === "router-path" && /lost node02/.test(e.summary))).toBe(true);
     expect(withdraw.restore).toMatchObject({
       state: "done",

@@ -11,6 +11,7 @@ import {
   predictionFacts,
   preflight,
   type RouterSnapshot,
+  RUN_ROUTER_POLL_MS,
   type RunDetail,
   type RunEvent,
   type RunRequest,
@@ -19,6 +20,7 @@ import {
   runResults,
   runTargets,
   scenarios,
+  vipPathChangesAtMs,
 } from "@k3s-ha/shared";
 import { AppError } from "../../errors.js";
 import type { KubeAccess } from "../../plugins/kube.js";
@@ -254,7 +256,8 @@ export class FailoverService {
     const row = this.deps.store.get(id);
     if (!row) throw new AppError("NOT_FOUND", `No failover run ${id}`);
     const count = this.deps.store.sampleCount(id);
-    const key = `${count}:${row.state}`;
+    const events = this.deps.store.events(id);
+    const key = `${count}:${events.length}:${row.state}`;
     const cached = this.cache.get(id);
     let results: RunDetail["results"];
     const servers = row.request.endpoints.filter((e) => e.startsWith("node:")).length;
@@ -270,6 +273,8 @@ export class FailoverService {
         servers: Math.max(1, servers),
         facts: row.facts,
         endMs: samples.reduce((a, s) => Math.max(a, s.startedAtMs), 0),
+        vipPathChangesAtMs: vipPathChangesAtMs(events),
+        routerPollMs: RUN_ROUTER_POLL_MS,
       });
       this.cache.set(id, { key, results });
     }
@@ -280,7 +285,7 @@ export class FailoverService {
       request,
       results,
       servers: Math.max(1, servers),
-      events: this.deps.store.events(id),
+      events,
       probeStats,
     };
   }

@@ -8,6 +8,13 @@ import { endpointLabel, formatMs } from "./format";
 const th = "px-3 py-2 text-left text-xs font-semibold text-slate-600 dark:text-slate-400";
 const td = "px-3 py-2 align-top tabular-nums";
 
+/** A sentence for the probes an ECMP rehash reset when the VIP's paths changed, or nothing. */
+function rehashNote(r: RunDetail["results"][number]): string {
+  const n = r.rehashFailures ?? 0;
+  if (!n) return "";
+  return ` ${n === 1 ? "One probe was" : `${n} probes were`} reset as the router's paths to the VIP changed: its ECMP rehash moved a connection in flight to another server, which reset it — not an outage.`;
+}
+
 /** Drawn again only when the results change (not with every frame the page receives). */
 export const ResultsTable = memo(function ResultsTable({
   results,
@@ -47,6 +54,7 @@ export const ResultsTable = memo(function ResultsTable({
                   <p className="text-xs text-slate-600 dark:text-slate-400">
                     Predicted {formatMs(r.prediction.downtimeMs)} because {r.prediction.reason}.
                     {r.prediction.disagrees && !live ? " The measurement disagrees." : ""}
+                    {rehashNote(r)}
                   </p>
                 )}
               </li>
@@ -117,6 +125,7 @@ export const ResultsTable = memo(function ResultsTable({
                           {r.prediction.disagrees && !live
                             ? " The measurement disagrees: something behaved otherwise than these timers say."
                             : ""}
+                          {rehashNote(r)}
                         </td>
                       </tr>
                     )}

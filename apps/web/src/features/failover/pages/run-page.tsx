@@ -1,6 +1,6 @@
 // Route /failover/runs/:id: one run, live while it goes on — the timeline, the results per way in and mode, the
 // events, the restore; abort (asks first), export as CSV or JSON.
-import { type RunDetail, runResults } from "@k3s-ha/shared";
+import { RUN_ROUTER_POLL_MS, type RunDetail, runResults, vipPathChangesAtMs } from "@k3s-ha/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useDeferredValue, useMemo, useState } from "react";
 import { Link, useLocation } from "wouter";
@@ -155,9 +155,11 @@ export default function RunPage({ params }: { params: { id: string } }) {
             actionAtMs: run.data.actionAtMs,
             servers: run.data.servers,
             facts: run.data.facts,
+            vipPathChangesAtMs: vipPathChangesAtMs(stream.events),
+            routerPollMs: RUN_ROUTER_POLL_MS,
           })
         : undefined,
-    [live, samples, run.data],
+    [live, samples, run.data, stream.events],
   );
   if (run.isPending) return <Loading what="the run" />;
   if (run.isError) return <LoadError what="the run" error={run.error} />;
