@@ -92,6 +92,46 @@ const until = async (what: () => boolean, ms = 15_000) => {
 };
 
 describe("failover runs", () => {
+  it("while a run is live, its detail reads only the samples stored since the last read, once a second at most", async () => {
+    const since: number[] = [];
+    const read = runs.samples.bind(runs);
+    runs.samples = (runId: string, after = 0, limit?: number) => {
+      since.push(after);
+      return read(runId, after, limit);
+    };
+    try {
+      const { id } = await service.start(
+        request({ scenario: "observe", durationS: 3, intervalMs: 100 }),
+        "admin",
+      );
+      const started = performance.now();
+      let polls = 0;
+      let live = 0;
+      while (runs.get(id)?.state === "running") {
+        const d = service.detail(id);
+        polls++;
+        if (d.state === "running") live = performance.now() - started;
+        // What the detail shows is what was stored, at most a second ago.
+        expect(d.results.reduce((a, r) => a + r.samples, 0)).toBeLessThanOrEqual(runs.sampleCount(id));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await until(() => runs.get(id)?.state === "done");
+      const liveReads = since.length;
+      expect(polls).toBeGreaterThan(10);
+      expect(liveReads).toBeLessThanOrEqual(Math.ceil(live / 1_000) + 1);
+      // Each read starts after the last sample the one before it got.
+      expect(since[0]).toBe(0);
+      for (let i = 1; i < since.length; i++) expect(since[i]).toBeGreaterThanOrEqual(since[i - 1] ?? 0);
+      expect(since.at(-1)).toBeGreaterThan(0);
+      // Ended: every sample is in the results, read once more from the start.
+      const done = service.detail(id);
+      expect(since.length).toBe(liveReads + 1);
+      expect(done.results.reduce((a, r) => a + r.samples, 0)).toBe(runs.sampleCount(id));
+    } finally {
+      runs.samples = read;
+    }
+  });
+
   it("observes: every sample stored, results per endpoint and mode, and a late follower misses nothing", async () => {
     const { id } = await service.start(
       request({ scenario: "observe", durationS: 2, intervalMs: 100 }),

@@ -59,10 +59,21 @@ export interface FailoverDeps {
   log: (msg: string, err?: unknown) => void;
 }
 
+/** How often a live run's results are worked out again for the detail route. */
+const LIVE_RESULTS_EVERY_MS = 1_000;
+
 export class FailoverService {
   private active: ActiveRun | undefined;
   private readonly followers: RunFollowers;
   private readonly cache = new Map<string, { key: string; results: RunDetail["results"] }>();
+  /**
+   * A live run's samples as read so far and when its results were last worked out: a client polling the detail of
+   * a 10-minute run at 50 ms would otherwise have every sample read and summed on each poll (quadratic in the run).
+   */
+  private readonly liveCache = new Map<
+    string,
+    { samples: WireSample[]; lastSeq: number; atMs: number; results: RunDetail["results"] }
+  >();
 
   constructor(private readonly deps: FailoverDeps) {
     this.followers = new RunFollowers(deps.store);
@@ -262,10 +273,8 @@ export class FailoverService {
     let results: RunDetail["results"];
     const servers = row.request.endpoints.filter((e) => e.startsWith("node:")).length;
     const request = { ...row.request, faultS: row.request.faultS ?? null };
-    if (cached?.key === key) results = cached.results;
-    else {
-      const samples = this.deps.store.samples(id);
-      results = runResults(samples, {
+    const resultsOf = (samples: readonly WireSample[]) =>
+      runResults(samples, {
         scenario: row.scenario,
         node: row.node,
         request,
@@ -276,7 +285,33 @@ export class FailoverService {
         vipPathChangesAtMs: vipPathChangesAtMs(events),
         routerPollMs: RUN_ROUTER_POLL_MS,
       });
-      this.cache.set(id, { key, results });
+    if (row.state === "running" || row.state === "restoring") {
+      // Live: only the samples stored since the last read are read, and the results are worked out again at most
+      // once a second (they are that old at most; the websocket carries every sample as it comes).
+      const live = this.liveCache.get(id) ?? {
+        samples: [],
+        lastSeq: 0,
+        atMs: Number.NEGATIVE_INFINITY,
+        results: [],
+      };
+      this.liveCache.set(id, live);
+      const nowMs = performance.now();
+      if (nowMs - live.atMs >= LIVE_RESULTS_EVERY_MS) {
+        for (const s of this.deps.store.samples(id, live.lastSeq)) {
+          live.samples.push(s);
+          live.lastSeq = Math.max(live.lastSeq, s.seq);
+        }
+        live.results = resultsOf(live.samples);
+        live.atMs = nowMs;
+      }
+      results = live.results;
+    } else {
+      this.liveCache.delete(id);
+      if (cached?.key === key) results = cached.results;
+      else {
+        results = resultsOf(this.deps.store.samples(id));
+        this.cache.set(id, { key, results });
+      }
     }
     const { stepsRan: _s, request: _r, probeStats, ...rest } = row;
     return {
@@ -379,6 +414,7 @@ export class FailoverService {
     if (!row) throw new AppError("NOT_FOUND", `No failover run ${id}`);
     this.deps.store.delete(id);
     this.cache.delete(id);
+    this.liveCache.delete(id);
     this.deps.audit(
       "failover.delete",
       user,

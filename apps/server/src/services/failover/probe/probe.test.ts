@@ -65,6 +65,22 @@ describe("one probe", () => {
       PROBE_PATHS.namespace,
     );
     expect(r.outcome).toBe("http-401");
+    // Both modes send the same request: the kept-alive one (Node's HTTP client) is refused alike.
+    const kept = await probe(port, { ...credentials, headers: { authorization: "Bearer wrong" } }, "reused");
+    expect(kept.outcome).toBe("http-401");
+  });
+
+  it("refuses a kubeconfig header that breaks a line, before any request is written", () => {
+    expect(() =>
+      probeAgent(
+        { endpoint: "node:a", address: "::1", port },
+        "new",
+        { ...credentials, headers: { authorization: "Bearer x\r\nx-injected: 1" } },
+        "go",
+        undefined,
+        now,
+      ),
+    ).toThrow(/authorization header holds a line break/);
   });
 
   it("reports a closed port as refused", async () => {
