@@ -9,6 +9,7 @@ const result = (endpoint: string, intervals: [number, number][], downtimeMs: num
   mode: "new",
   samples: 100,
   failures: intervals.length,
+  rehashFailures: 0,
   downtimeMs,
   longestGapMs: 0,
   intervals: intervals.map(([b, e]) => ({ beganAtMs: b, endedAtMs: e, kind: "timeout", failedProbes: 1 })),
