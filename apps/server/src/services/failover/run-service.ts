@@ -195,6 +195,8 @@ export class FailoverService {
         unhurry();
         release();
         if (this.active === run) this.active = undefined;
+        // The samples held for a live detail go with the run (the ended run's detail reads them once more).
+        this.liveCache.delete(id);
         const row = this.deps.store.get(id);
         this.deps.audit(
           "failover.end",
