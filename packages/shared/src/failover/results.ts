@@ -3,6 +3,7 @@
 import type { FailoverScenario, RunResult } from "../protocol/failover.js";
 import { disagrees, type PredictionFacts, predict } from "./predict.js";
 import { type Sample, summarizeSamples } from "./samples.js";
+import { RUN_ROUTER_POLL_MS } from "./timeline.js";
 
 export interface ResultsContext {
   scenario: FailoverScenario;
@@ -21,6 +22,7 @@ export interface ResultsContext {
   endMs?: number;
   /** When the router's path to the VIP changed (its timeline events), seen by a poll every `routerPollMs`. */
   vipPathChangesAtMs?: readonly number[];
+  /** RUN_ROUTER_POLL_MS when absent. */
   routerPollMs?: number;
 }
 
@@ -74,7 +76,8 @@ export function runResults(samples: readonly Sample[], ctx: ResultsContext): Run
         : undefined;
       const changes = throughVip(r.endpoint) ? (ctx.vipPathChangesAtMs ?? []) : [];
       const intervals = r.intervals.map((iv) =>
-        changes.length && atVipPathChange(iv, changes, ctx.request.intervalMs, ctx.routerPollMs ?? 250)
+        changes.length &&
+        atVipPathChange(iv, changes, ctx.request.intervalMs, ctx.routerPollMs ?? RUN_ROUTER_POLL_MS)
           ? { ...iv, cause: "ecmp-rehash" as const }
           : iv,
       );

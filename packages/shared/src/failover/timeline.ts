@@ -24,6 +24,9 @@ export type TimelineEvent = Omit<RunEvent, "seq" | "atMs">;
 
 const sameIp = (a: string, b: string) => (canonicalIp(a) ?? a) === (canonicalIp(b) ?? b);
 
+/** How the timeline names the VIP's path (the key of `RouterDigest.paths`, the `prefix` of its events). */
+const VIP_PATH = "the VIP ";
+
 /** `watch`: the VIP (its most specific route) and the service range (its own route), as the timeline names them. */
 export function routerDigest(
   snapshot: RouterSnapshot,
@@ -32,7 +35,7 @@ export function routerDigest(
   const paths: Record<string, string[]> = {};
   const service = parseCidr(watch.serviceCidr);
   const routes: [string, RouteView | undefined][] = [
-    [`the VIP ${watch.vip}`, bestRouteFor(snapshot.routes, watch.vip)],
+    [`${VIP_PATH}${watch.vip}`, bestRouteFor(snapshot.routes, watch.vip)],
     [
       `the service range ${watch.serviceCidr}`,
       snapshot.routes.find((r) => {
@@ -82,7 +85,7 @@ export function vipPathChangesAtMs(
       (e) =>
         e.kind === "router-path" &&
         e.detail?.before !== undefined &&
-        String(e.detail?.prefix ?? "").startsWith("the VIP "),
+        String(e.detail?.prefix ?? "").startsWith(VIP_PATH),
     )
     .map((e) => e.atMs);
 }

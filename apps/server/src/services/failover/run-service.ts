@@ -11,7 +11,6 @@ import {
   predictionFacts,
   preflight,
   type RouterSnapshot,
-  RUN_ROUTER_POLL_MS,
   type RunDetail,
   type RunEvent,
   type RunRequest,
@@ -285,7 +284,6 @@ export class FailoverService {
         facts: row.facts,
         endMs: samples.reduce((a, s) => Math.max(a, s.startedAtMs), 0),
         vipPathChangesAtMs: vipPathChangesAtMs(events),
-        routerPollMs: RUN_ROUTER_POLL_MS,
       });
     if (row.state === "running" || row.state === "restoring") {
       // Live: only the samples stored since the last read are read, and the results are worked out again at most

@@ -10,7 +10,7 @@ const td = "px-3 py-2 align-top tabular-nums";
 
 /** A sentence for the probes an ECMP rehash reset when the VIP's paths changed, or nothing. */
 function rehashNote(r: RunDetail["results"][number]): string {
-  const n = r.rehashFailures ?? 0;
+  const n = r.rehashFailures;
   if (!n) return "";
   return ` ${n === 1 ? "One probe was" : `${n} probes were`} reset as the router's paths to the VIP changed: its ECMP rehash moved a connection in flight to another server, which reset it — not an outage.`;
 }

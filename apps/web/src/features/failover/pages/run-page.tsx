@@ -1,6 +1,6 @@
 // Route /failover/runs/:id: one run, live while it goes on — the timeline, the results per way in and mode, the
 // events, the restore; abort (asks first), export as CSV or JSON.
-import { RUN_ROUTER_POLL_MS, type RunDetail, runResults, vipPathChangesAtMs } from "@k3s-ha/shared";
+import { type RunDetail, runResults, vipPathChangesAtMs } from "@k3s-ha/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useDeferredValue, useMemo, useState } from "react";
 import { Link, useLocation } from "wouter";
@@ -156,7 +156,6 @@ export default function RunPage({ params }: { params: { id: string } }) {
             servers: run.data.servers,
             facts: run.data.facts,
             vipPathChangesAtMs: vipPathChangesAtMs(stream.events),
-            routerPollMs: RUN_ROUTER_POLL_MS,
           })
         : undefined,
     [live, samples, run.data, stream.events],
