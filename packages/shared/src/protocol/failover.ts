@@ -208,8 +208,17 @@ export const runDetailSchema = runSummarySchema.extend({
       passed: z.number(),
       lateMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
       dnsLookups: z.number(),
-      /** The probe thread's nice value when the console could raise it (CAP_SYS_NICE), else why not. */
-      priority: z.object({ nice: z.number().nullable(), reason: z.string().optional() }).optional(),
+      /**
+       * The probe thread's scheduling: its SCHED_RR priority and nice value when the console could raise them
+       * (CAP_SYS_NICE, or RLIMIT_RTPRIO / RLIMIT_NICE), else why not.
+       */
+      priority: z
+        .object({
+          nice: z.number().nullable(),
+          rtPriority: z.number().nullable().optional(),
+          reason: z.string().optional(),
+        })
+        .optional(),
     })
     .nullable(),
 });

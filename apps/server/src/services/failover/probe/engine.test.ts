@@ -2,7 +2,7 @@
 // its grid, samples numbered without gap, a silent target that never delays the others, a name dialled through the
 // plan's DNS server (re-resolved per its 1 s TTL) with an answer outside the plan never dialled, and a stop that
 // ends the run early with every sample handed on.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer, type Server, type Socket } from "node:net";
 import { getPriority } from "node:os";
@@ -51,6 +51,36 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+const SCHED_OTHER = 0;
+const SCHED_RR = 2;
+
+/** This process's threads as the kernel schedules them (proc(5): stat fields 19 nice, 40 rt_priority, 41 policy). */
+function threadScheduling(): {
+  tid: number;
+  comm: string;
+  nice: number;
+  rtPriority: number;
+  policy: number;
+}[] {
+  return readdirSync("/proc/self/task").flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+      return [
+        {
+          tid: Number(tid),
+          comm: readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim(),
+          nice: Number(fields[16]),
+          rtPriority: Number(fields[37]),
+          policy: Number(fields[38]),
+        },
+      ];
+    } catch {
+      return []; // a thread that ended while being read
+    }
+  });
+}
+
 const apiPort = () => Number(new URL(cluster.servers[0]?.url ?? "").port);
 
 describe("the probe engine", () => {
@@ -68,6 +98,8 @@ describe("the probe engine", () => {
       },
       (s) => batches.push(s),
     );
+    await new Promise((r) => setTimeout(r, 400));
+    const during = threadScheduling();
     const stats = await run.done;
     const samples = batches.flat();
     expect(batches.length).toBeGreaterThan(3);
@@ -93,11 +125,23 @@ describe("the probe engine", () => {
     expect(stats.dnsLookups).toBeLessThanOrEqual(5);
     const starts = of("node:node01", "new").map((s) => s.startedAtMs);
     for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1] as number);
-    // The probe thread alone runs ahead of ordinary work where the console may raise it (root here); the server's
-    // own thread keeps its priority.
-    if (process.getuid?.() === 0) expect(stats.priority).toEqual({ nice: -10 });
-    else
-      expect(stats.priority).toMatchObject({ nice: null, reason: expect.stringMatching(/^(EACCES|EPERM)/) });
+    // The probe thread alone runs ahead of ordinary work where the console may raise it (root here): real-time
+    // round-robin and nice -10, as the kernel reports them for the thread while it ran; the server's own thread keeps
+    // the ordinary scheduler and its nice value.
+    const probes = during.find((t) => t.comm === "k3s-ha-probes");
+    expect(probes).toBeDefined();
+    if (process.getuid?.() === 0) {
+      expect(stats.priority).toEqual({ nice: -10, rtPriority: 1 });
+      expect(probes).toMatchObject({ policy: SCHED_RR, rtPriority: 1, nice: -10 });
+    } else {
+      expect(stats.priority).toMatchObject({
+        nice: null,
+        rtPriority: null,
+        reason: expect.stringMatching(/^SCHED_RR: .*; nice -10: (EACCES|EPERM)/),
+      });
+      expect(probes).toMatchObject({ policy: SCHED_OTHER, rtPriority: 0 });
+    }
+    expect(during.find((t) => t.tid === process.pid)).toMatchObject({ policy: SCHED_OTHER, rtPriority: 0 });
     expect(getPriority()).toBe(mainNice);
   }, 20_000);
 

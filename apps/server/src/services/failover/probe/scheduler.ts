@@ -49,9 +49,14 @@ export interface WireSample {
   error?: string;
 }
 
-/** The probe thread's scheduling priority: its nice value when raised, else why not. */
+/**
+ * The probe thread's scheduling: its real-time round-robin priority (SCHED_RR) when granted, its nice value when
+ * raised, and why not where either was refused.
+ */
 export interface ProbeThreadPriority {
   nice: number | null;
+  /** The SCHED_RR priority the thread runs at, null when it runs under the ordinary scheduler. */
+  rtPriority?: number | null;
   reason?: string;
 }
 

@@ -1,5 +1,5 @@
 // How the failover pages write durations, states and endpoints.
-import type { RunState } from "@k3s-ha/shared";
+import type { RunDetail, RunState } from "@k3s-ha/shared";
 import type { Tone } from "../../../components/ui";
 
 /** `0 ms`, `850 ms`, `2.10 s`, `41.3 s`, `3 min 5 s`. */
@@ -27,4 +27,15 @@ export function endpointLabel(endpoint: string): string {
   if (endpoint === "vip-name") return "VIP name";
   if (endpoint === "round-robin") return "Round-robin name";
   return `${endpoint.replace(/^node:/, "")} (direct)`;
+}
+
+type ProbeThreadPriority = NonNullable<NonNullable<RunDetail["probeStats"]>["priority"]>;
+
+/** How the probe thread was scheduled, and why not better where the console was refused. */
+export function probeThreadSentence(p: ProbeThreadPriority | undefined): string {
+  const why = p?.reason ? ` (${p.reason})` : "";
+  if (p?.rtPriority != null)
+    return `its thread ran real-time (SCHED_RR ${p.rtPriority}${p.nice != null ? `, nice ${p.nice}` : ""}), ahead of every ordinary thread on the host${why}.`;
+  if (p?.nice != null) return `its thread ran at nice ${p.nice}, under the ordinary scheduler${why}.`;
+  return `its thread kept the console's priority${why}.`;
 }

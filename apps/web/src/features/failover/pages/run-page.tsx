@@ -19,7 +19,7 @@ import { apiFetch, isApiError } from "../../../lib/api";
 import { formatDateTime } from "../../../lib/format";
 import { useThrottled } from "../../../lib/throttle";
 import { EventsList } from "../components/events-list";
-import { formatMs, stateTone } from "../components/format";
+import { formatMs, probeThreadSentence, stateTone } from "../components/format";
 import { ResultsTable } from "../components/results-table";
 import { failoverQueries } from "../queries";
 import { useRunStream } from "../stream";
@@ -222,10 +222,7 @@ export default function RunPage({ params }: { params: { id: string } }) {
             Probe worker: {r.probeStats.fired.toLocaleString("en")} probes, start lateness p50{" "}
             {formatMs(r.probeStats.lateMs.p50)}, p99 {formatMs(r.probeStats.lateMs.p99)};{" "}
             {r.probeStats.passed} ticks passed while a kept-alive request was out; {r.probeStats.dnsLookups}{" "}
-            DNS lookups;{" "}
-            {r.probeStats.priority?.nice != null
-              ? `its thread ran at nice ${r.probeStats.priority.nice}.`
-              : `its thread kept the console's priority${r.probeStats.priority?.reason ? ` (${r.probeStats.priority.reason})` : ""}.`}
+            DNS lookups; {probeThreadSentence(r.probeStats.priority)}
           </p>
         )}
       </div>
