@@ -5,8 +5,13 @@
 //      chart's render time per update in Chromium (p50/p95);
 //   3. with --matrix: the design document's failure table for this lab — each row's scenario three times per BGP mode
 //      (default 60/180 s, fast 1/3 s, and BFD 300 ms as the what-if Calico cannot do), medians beside the claims.
-// As root, after `pnpm build`: pnpm -s bench:failover [--jitter-s 60] [--long-s 600] [--matrix [--modes default,fast,bfd]]
+// With --browser-cpu, Chromium runs on a CPU of its own (the last) and the lab and the console on the others, as an
+// operator's browser runs on their own machine and the servers on theirs; without it all of them share every CPU.
+// As root, after `pnpm build`:
+//   pnpm -s bench:failover [--jitter-s 60] [--long-s 600] [--browser-cpu] [--matrix [--modes default,fast,bfd]]
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { labDown, labTopology, labUp, planFile } from "@k3s-ha/lab";
 import { chromium } from "@playwright/test";
@@ -29,6 +34,7 @@ const { values } = parseArgs({
     "jitter-s": { type: "string", default: "60" },
     "long-s": { type: "string", default: "600" },
     matrix: { type: "boolean", default: false },
+    "browser-cpu": { type: "boolean", default: false },
     modes: { type: "string", default: "default,fast,bfd" },
   },
 });
@@ -121,8 +127,20 @@ async function matrix(mode: string): Promise<void> {
     );
 }
 
+/**
+ * Sets the CPUs this process's main thread may run on (util-linux's taskset): what it starts from then on inherits
+ * them — the lab's daemons and the console before Chromium, Chromium after.
+ */
+function pinTo(cpus: string): void {
+  execFileSync("taskset", ["--pid", "--cpu-list", cpus, String(process.pid)], { stdio: "ignore" });
+}
+
 async function main(): Promise<void> {
   const t = labTopology(LAB);
+  const cpus = availableParallelism();
+  const split = values["browser-cpu"];
+  if (split && cpus < 2) throw new Error("bench-failover: --browser-cpu needs two CPUs or more");
+  if (split) pinTo(cpus === 2 ? "0" : `0-${cpus - 2}`);
   await labUp(LAB, { preset: "vip" });
   const console_ = await startBenchConsole({
     plan: planFile(t),
@@ -131,6 +149,7 @@ async function main(): Promise<void> {
     token: TOKEN,
   });
   const server = console_.server;
+  if (split) pinTo(String(cpus - 1));
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     // The preflight and the time axis read the cluster and the router: give the sources a moment.
@@ -154,6 +173,10 @@ async function main(): Promise<void> {
     const got = followers.map((f) => f.samples());
     for (const f of followers) f.close();
     const late = jitter.probeStats?.lateMs;
+    const where = split
+      ? `Chromium on CPU ${cpus - 1}, the lab and the console on ${cpus === 2 ? "CPU 0" : `CPUs 0-${cpus - 2}`}`
+      : `Chromium, the lab and the console sharing ${cpus} CPUs`;
+    process.stdout.write(`${where}\n`);
     process.stdout.write(
       `probe start lateness at 100 ms × ${endpoints.length} × 2 (${JITTER_S} s, 1 page + 9 followers): ` +
         `p50 ${late?.p50} ms, p99 ${late?.p99} ms, max ${late?.max} ms; ${jitter.probeStats?.fired} probes, ` +

@@ -44,7 +44,16 @@ async function main(): Promise<void> {
     } as const;
     const spec = probeSpec(plan, request, targets, access, monotonicMs());
     let stored = 0;
-    const scheduler = new ProbeScheduler(spec, (b) => (stored += b.length), monotonicMs);
+    // The outcomes too: a cheaper engine that only fails faster would not be one.
+    const outcomes: Record<string, number> = {};
+    const scheduler = new ProbeScheduler(
+      spec,
+      (b) => {
+        stored += b.length;
+        for (const s of b) outcomes[s.outcome] = (outcomes[s.outcome] ?? 0) + 1;
+      },
+      monotonicMs,
+    );
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     scheduler.start();
@@ -54,7 +63,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       `engine alone at ${request.intervalMs} ms × ${targets.length} × 2 for ${request.durationS} s: start lateness ` +
         `p50 ${stats.lateMs.p50} ms, p99 ${stats.lateMs.p99} ms, max ${stats.lateMs.max} ms; ${stats.fired} probes ` +
-        `(${stored} samples); CPU ${(((cpu.user + cpu.system) / 1e6 / wallS) * 100).toFixed(1)} % of a core ` +
+        `(${stored} samples: ${Object.entries(outcomes)
+          .map(([o, n]) => `${n} ${o}`)
+          .join(", ")}); CPU ${(((cpu.user + cpu.system) / 1e6 / wallS) * 100).toFixed(1)} % of a core ` +
         `(user ${((cpu.user / 1e6 / wallS) * 100).toFixed(1)} %)\n`,
     );
   } finally {

@@ -2,13 +2,14 @@
 // kubeconfig's credentials on both requests, 401 with a refused token, refused, a silent server (timeout at the
 // probe's deadline, not later), a reset, an untrusted CA; a reused stream keeps one connection and dials again after
 // a timeout broke it; a new stream dials per probe.
+import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer, type Server, type Socket } from "node:net";
 import { startCluster, type TestCluster } from "@k3s-ha/lab";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monotonicMs } from "./clock.js";
-import { PROBE_PATHS, type ProbeCredentials, probeAgent, probeOnce } from "./probe.js";
+import { PROBE_PATHS, type ProbeCredentials, probeAgent, probeOnce, serverIdentityError } from "./probe.js";
 
 let cluster: TestCluster;
 let port: number;
@@ -106,6 +107,27 @@ describe("one probe", () => {
     const r = await probe(port, { ...credentials, ca: readFileSync(cluster.certs.server.cert, "utf8") });
     expect(r.outcome).toBe("tls-error");
     expect(r.error).toMatch(/certificate/i);
+  });
+});
+
+describe("the server's identity", () => {
+  // The lab's server certificate names IP ::1, IP 127.0.0.1 and DNS localhost; a client checks what it dialled.
+  const cert = () => new X509Certificate(readFileSync(cluster.certs.server.cert));
+
+  it("accepts the address or name the certificate names", () => {
+    expect(serverIdentityError(cert(), "::1")).toBeUndefined();
+    expect(serverIdentityError(cert(), "0:0:0:0:0:0:0:1")).toBeUndefined();
+    expect(serverIdentityError(cert(), "localhost")).toBeUndefined();
+  });
+
+  it("refuses an address or a name it does not name, saying which", () => {
+    expect(serverIdentityError(cert(), "2001:db8::10")?.message).toMatch(
+      /IP: 2001:db8::10 is not in the cert's list/,
+    );
+    expect(serverIdentityError(cert(), "api.example.test")?.message).toMatch(
+      /api\.example\.test\. is not in the cert's altnames/,
+    );
+    expect(serverIdentityError(undefined, "::1")?.message).toMatch(/no certificate/);
   });
 });
 
