@@ -1,7 +1,8 @@
 // The run stream's reducer: appends in seq order, ignores what it already holds (a replayed frame after a
-// reconnect), keeps the same object when nothing is new.
+// reconnect), keeps the same object when nothing is new; the query cache keeps the reducer's arrays as they are.
+import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { emptyStream, reduceRunStream } from "./stream";
+import { emptyStream, type RunStream, reduceRunStream, streamQuery } from "./stream";
 
 const sample = (seq: number) => ({
   seq,
@@ -32,5 +33,25 @@ describe("reduceRunStream", () => {
     const b = reduceRunStream(a, { type: "run-state", runId: "r", state: "done" });
     expect(b.state).toBe("done");
     expect(reduceRunStream(b, { type: "run-state", runId: "r", state: "done" })).toBe(b);
+  });
+});
+
+describe("the stream's query", () => {
+  it("holds the reducer's sample array itself, not a copy walked from the last one", async () => {
+    const client = new QueryClient();
+    const { queryKey } = streamQuery("r");
+    await client.fetchQuery(streamQuery("r"));
+    let stream = emptyStream;
+    for (let frame = 0; frame < 3; frame++) {
+      stream = reduceRunStream(stream, {
+        type: "run-samples",
+        runId: "r",
+        samples: [sample(frame * 2 + 1), sample(frame * 2 + 2)],
+      });
+      client.setQueryData(queryKey, stream);
+      expect(client.getQueryData<RunStream>(queryKey)?.samples).toBe(stream.samples);
+    }
+    expect(stream.samples.map((s) => s.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    client.clear();
   });
 });

@@ -43,6 +43,10 @@ export const streamQuery = (runId: string) =>
     queryFn: () => emptyStream,
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 60_000,
+    // The reducer already keeps what did not change. Structural sharing would walk and copy every sample held on
+    // every frame (144,000 of them ten times a second at the end of a 10-minute run at 50 ms), and the garbage of
+    // those copies costs the chart its collections.
+    structuralSharing: false,
   });
 
 /** Follows `runId` while mounted; the detail query is refetched when the run's state changes. */
