@@ -126,7 +126,7 @@ describe("the probe engine", () => {
     const starts = of("node:node01", "new").map((s) => s.startedAtMs);
     for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1] as number);
     // The ways in side by side: the streams share the grid's points, so the nth probe of one stream starts when the
-    // nth of another does (the median gap is far below the 17-33 ms streams spread across the interval would show).
+    // nth of another does (streams spread across the interval, as they once were, are tens of ms apart).
     const gaps = of("node:node02", "new")
       .map((s, i) => Math.abs(s.startedAtMs - (starts[i] ?? Number.NaN)))
       .filter((g) => !Number.isNaN(g))

@@ -1,7 +1,7 @@
 // The probe schedule of a run: every endpoint-mode stream fires on one fixed grid (interval apart, all streams at
-// each of its points, so that the ways in are sampled side by side), never waiting for a slow probe — a `new` stream starts the next probe anyway, a
-// `reused` stream (one connection, one request at a time) lets a tick pass while its request is out, which that
-// request's outcome covers. Samples are numbered as they complete and sent in batches.
+// each of its points, so that the ways in are sampled side by side), never waiting for a slow probe — a `new` stream
+// starts the next probe anyway, a `reused` stream (one connection, one request at a time) lets a tick pass while its
+// request is out, which that request's outcome covers. Samples are numbered as they complete and sent in batches.
 import type { DialPolicy } from "./dial.js";
 import { NameCache } from "./names.js";
 import {
@@ -112,7 +112,8 @@ export class ProbeScheduler {
       mode,
       agent: probeAgent(target, mode, spec.credentials, spec.dial, this.names, now),
       // One wake-up per point of the grid for all the streams, not one per stream spread across the interval: at
-      // 50 ms × 6 × 2 that takes the probe thread from a quarter of a core to a sixth in the lab, and no start later.
+      // 50 ms × 6 × 2 that takes the probe thread from a quarter of a core to a sixth in the lab; the last probes of
+      // a point start the few tenths of a ms later that the earlier ones took to start (counted in the lateness).
       nextAtMs: 0,
       busy: false,
     }));
