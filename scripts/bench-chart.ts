@@ -12,6 +12,7 @@ import { extname, join, normalize } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../playwright.config";
+import { percentile } from "./bench-console";
 
 const { values } = parseArgs({
   options: {
@@ -23,11 +24,6 @@ const prefillS = Number(values["prefill-s"]);
 const durationS = Number(values["duration-s"]);
 if (!(prefillS >= 0 && durationS > prefillS && durationS <= 1_800))
   throw new Error("bench-chart: --prefill-s must be ≥ 0 and below --duration-s, which is at most 1800");
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN;
-};
 
 const out = mkdtempSync(join(tmpdir(), "k3s-ha-bench-chart-"));
 try {

@@ -69,3 +69,9 @@ export async function signInPage(page: Page, base: string, password: string, ben
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByTestId("live-status").filter({ hasText: /Live/ }).waitFor({ timeout: 30_000 });
 }
+
+/** The nearest-rank percentile of `xs` (NaN when there are none), as the benchmarks print their figures. */
+export function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN;
+}

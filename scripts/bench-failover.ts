@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { labDown, labTopology, labUp, planFile } from "@k3s-ha/lab";
 import { chromium } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../playwright.config";
-import { signInPage, startBenchConsole } from "./bench-console";
+import { percentile, signInPage, startBenchConsole } from "./bench-console";
 
 interface Measured {
   affectedMs: number;
@@ -48,10 +48,6 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN;
-};
 
 /** utime + stime of a process, in seconds. */
 function cpuSeconds(pid: number): number {

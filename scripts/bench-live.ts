@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { labDown, labTopology, labUp, planFile, startBirdAgain, stopBirdGracefully } from "@k3s-ha/lab";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../playwright.config";
-import { signInPage, startBenchConsole } from "./bench-console";
+import { percentile, signInPage, startBenchConsole } from "./bench-console";
 
 const { values } = parseArgs({
   options: { runs: { type: "string", default: "20" }, browsers: { type: "string", default: "20" } },
@@ -23,10 +23,6 @@ const TOKEN = "bench-token-0123456789abcdef";
 const BASE = `http://127.0.0.1:${PORT}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
-};
 
 async function metrics(): Promise<string> {
   const res = await fetch(`${BASE}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
