@@ -42,15 +42,18 @@ const events: RunEvent[] = [
   { seq: 2, atMs: 62_000, kind: "router-path", summary: "the VIP has its path again" },
 ];
 
+/** Append-only, as the page's stream is: the count is what changes. */
+const samples = samplesBetween(0, prefillMs);
+
 function Bench() {
-  const [samples, setSamples] = useState(() => samplesBetween(0, prefillMs));
+  const [count, setCount] = useState(samples.length);
   useEffect(() => {
     let at = prefillMs;
     const timer = setInterval(() => {
       if (at >= durationMs) return clearInterval(timer);
-      const fresh = samplesBetween(at, at + UPDATE_MS);
+      samples.push(...samplesBetween(at, at + UPDATE_MS));
       at += UPDATE_MS;
-      setSamples((s) => s.concat(fresh));
+      setCount(samples.length);
     }, UPDATE_MS);
     return () => clearInterval(timer);
   }, []);
@@ -58,6 +61,7 @@ function Bench() {
     <div style={{ width: 1200 }}>
       <RunChart
         samples={samples}
+        count={count}
         events={events}
         endpoints={ENDPOINTS}
         durationMs={durationMs}

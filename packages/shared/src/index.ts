@@ -17,6 +17,7 @@ export * from "./failover/preflight.js";
 export * from "./failover/results.js";
 export * from "./failover/samples.js";
 export * from "./failover/scenarios.js";
+export * from "./failover/summarizer.js";
 export * from "./failover/targets.js";
 export * from "./failover/timeline.js";
 export * from "./frr/asn.js";

@@ -2,7 +2,8 @@
 // mode, who answered (only a node's own address says), and beside each the prediction from the run's facts.
 import type { FailoverScenario, RunResult } from "../protocol/failover.js";
 import { disagrees, type PredictionFacts, predict } from "./predict.js";
-import { type Sample, summarizeSamples } from "./samples.js";
+import type { Sample, Summary } from "./samples.js";
+import { summarizeSamples } from "./summarizer.js";
 import { RUN_ROUTER_POLL_MS } from "./timeline.js";
 
 export interface ResultsContext {
@@ -55,10 +56,22 @@ export function faultHoldMs(request: { faultS?: number | null | undefined; durat
 }
 
 export function runResults(samples: readonly Sample[], ctx: ResultsContext): RunResult[] {
-  const summaries = summarizeSamples(samples, {
+  return resultsOfSummaries(summarizeSamples(samples, summaryOptions(ctx)), ctx);
+}
+
+/** What a summary of the run's samples needs from its context (for a `SampleSummarizer` filled as samples come). */
+export function summaryOptions(ctx: Pick<ResultsContext, "endMs" | "actionAtMs">): {
+  endMs?: number;
+  actionAtMs?: number;
+} {
+  return {
     ...(ctx.endMs !== undefined ? { endMs: ctx.endMs } : {}),
     ...(ctx.actionAtMs !== null ? { actionAtMs: ctx.actionAtMs } : {}),
-  });
+  };
+}
+
+/** `runResults` of summaries made already (a live summary filed batch by batch). */
+export function resultsOfSummaries(summaries: readonly Summary[], ctx: ResultsContext): RunResult[] {
   return summaries
     .map((r) => {
       const prediction = ctx.facts

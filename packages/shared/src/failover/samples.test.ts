@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { disruptionIntervals, percentile, type Sample, summarizeSamples } from "./samples.js";
+import { disruptionIntervals, percentile, type Sample } from "./samples.js";
+import { summarizeSamples } from "./summarizer.js";
 
 let seq = 0;
 const s = (

@@ -1,6 +1,7 @@
-// Failover samples and what they add up to, pure: per endpoint and connection mode, the disruption intervals (from
-// the start of the first failed probe to the start of the next successful one — OpenShift's disruption sampler's
-// definition), downtime, the longest gap, errors by kind, latency percentiles, and the times from an action.
+// Failover samples and what a summary of them holds, pure: per endpoint and connection mode, the disruption intervals
+// (from the start of the first failed probe to the start of the next successful one — OpenShift's disruption
+// sampler's definition), downtime, the longest gap, errors by kind, latency percentiles, and the times from an
+// action. summarizer.ts adds them up.
 
 export const probeModes = ["new", "reused"] as const;
 export type ProbeMode = (typeof probeModes)[number];
@@ -59,7 +60,7 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
 
 /** Intervals of one endpoint-mode's samples, taken in start order (probes may complete out of order). */
 export function disruptionIntervals(samples: readonly Sample[]): DisruptionInterval[] {
-  // Samples arrive nearly in start order: sort (a copy) only when they are not (a live chart calls this twice a second).
+  // Samples arrive nearly in start order: sort (a copy) only when they are not.
   let inOrder = true;
   for (let i = 1; i < samples.length && inOrder; i++) {
     const a = samples[i - 1] as Sample;
@@ -101,64 +102,4 @@ export function scanIntervals(
     } else if (scan.open) scan.open.failedProbes++;
     else scan.open = { beganAtMs: s.startedAtMs, kind: s.outcome, failedProbes: 1 };
   }
-}
-
-const length = (i: DisruptionInterval, endMs: number) => (i.endedAtMs ?? endMs) - i.beganAtMs;
-
-/**
- * Every endpoint-mode's summary. `endMs` (the run's end) closes an interval still open; without it the last sample's
- * start does. `actionAtMs` gives the times from the action.
- */
-export function summarizeSamples(
-  samples: readonly Sample[],
-  options: { endMs?: number; actionAtMs?: number } = {},
-): Summary[] {
-  const groups = new Map<string, Sample[]>();
-  for (const s of samples) {
-    const key = `${s.endpoint}\u0000${s.mode}`;
-    const list = groups.get(key);
-    if (list) list.push(s);
-    else groups.set(key, [s]);
-  }
-  return [...groups.values()].map((group) => {
-    const first = group[0] as Sample;
-    const intervals = disruptionIntervals(group);
-    let lastStart = Number.NEGATIVE_INFINITY;
-    const errors: Partial<Record<Outcome, number>> = {};
-    const durations = new Float64Array(group.length);
-    let okCount = 0;
-    for (const s of group) {
-      if (s.startedAtMs > lastStart) lastStart = s.startedAtMs;
-      if (s.outcome === "ok") durations[okCount++] = s.durationMs;
-      else errors[s.outcome] = (errors[s.outcome] ?? 0) + 1;
-    }
-    const endMs = Math.max(options.endMs ?? lastStart, lastStart);
-    // One numeric sort per endpoint-mode for its three percentiles (a live page summarises twice a second).
-    const ok = durations.subarray(0, okCount).sort();
-    const summary: Summary = {
-      endpoint: first.endpoint,
-      mode: first.mode,
-      samples: group.length,
-      failures: group.length - okCount,
-      downtimeMs: intervals.reduce((a, i) => a + length(i, endMs), 0),
-      longestGapMs: intervals.reduce((a, i) => Math.max(a, length(i, endMs)), 0),
-      intervals,
-      errors,
-      latencyMs: {
-        p50: percentileOfSorted(ok, 50),
-        p95: percentileOfSorted(ok, 95),
-        p99: percentileOfSorted(ok, 99),
-      },
-    };
-    const action = options.actionAtMs;
-    if (action !== undefined) {
-      // The first disruption still going at the action or begun after it (one already going counts from 0).
-      const hit = intervals.find((i) => (i.endedAtMs ?? Number.POSITIVE_INFINITY) > action);
-      if (hit) {
-        summary.firstFailureAfterMs = Math.max(0, hit.beganAtMs - action);
-        if (hit.endedAtMs !== undefined) summary.recoveredAfterMs = hit.endedAtMs - action;
-      }
-    }
-    return summary;
-  });
 }

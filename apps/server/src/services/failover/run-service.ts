@@ -16,9 +16,12 @@ import {
   type RunRequest,
   type RunState,
   type RunSummary,
+  resultsOfSummaries,
   runResults,
   runTargets,
+  SampleSummarizer,
   scenarios,
+  summaryOptions,
   vipPathChangesAtMs,
 } from "@k3s-ha/shared";
 import { AppError } from "../../errors.js";
@@ -66,12 +69,19 @@ export class FailoverService {
   private readonly followers: RunFollowers;
   private readonly cache = new Map<string, { key: string; results: RunDetail["results"] }>();
   /**
-   * A live run's samples as read so far and when its results were last worked out: a client polling the detail of
-   * a 10-minute run at 50 ms would otherwise have every sample read and summed on each poll (quadratic in the run).
+   * A live run's summary of the samples read so far and when its results were last worked out: a client polling the
+   * detail of a 10-minute run at 50 ms would otherwise have every sample read and summed on each poll (quadratic in
+   * the run).
    */
   private readonly liveCache = new Map<
     string,
-    { samples: WireSample[]; lastSeq: number; atMs: number; results: RunDetail["results"] }
+    {
+      summarizer: SampleSummarizer;
+      lastSeq: number;
+      endMs: number;
+      atMs: number;
+      results: RunDetail["results"];
+    }
   >();
 
   constructor(private readonly deps: FailoverDeps) {
@@ -274,23 +284,24 @@ export class FailoverService {
     let results: RunDetail["results"];
     const servers = row.request.endpoints.filter((e) => e.startsWith("node:")).length;
     const request = { ...row.request, faultS: row.request.faultS ?? null };
-    const resultsOf = (samples: readonly WireSample[]) =>
-      runResults(samples, {
-        scenario: row.scenario,
-        node: row.node,
-        request,
-        actionAtMs: row.actionAtMs,
-        servers: Math.max(1, servers),
-        facts: row.facts,
-        endMs: samples.reduce((a, s) => Math.max(a, s.startedAtMs), 0),
-        vipPathChangesAtMs: vipPathChangesAtMs(events),
-      });
+    const contextAt = (endMs: number) => ({
+      scenario: row.scenario,
+      node: row.node,
+      request,
+      actionAtMs: row.actionAtMs,
+      servers: Math.max(1, servers),
+      facts: row.facts,
+      endMs,
+      vipPathChangesAtMs: vipPathChangesAtMs(events),
+    });
     if (row.state === "running" || row.state === "restoring") {
-      // Live: only the samples stored since the last read are read, and the results are worked out again at most
-      // once a second (they are that old at most; the websocket carries every sample as it comes).
+      // Live: only the samples stored since the last read are read and filed into the run's summary, and the
+      // results are worked out again at most once a second (they are that old at most; the websocket carries every
+      // sample as it comes).
       const live = this.liveCache.get(id) ?? {
-        samples: [],
+        summarizer: new SampleSummarizer(),
         lastSeq: 0,
+        endMs: 0,
         atMs: Number.NEGATIVE_INFINITY,
         results: [],
       };
@@ -298,10 +309,12 @@ export class FailoverService {
       const nowMs = performance.now();
       if (nowMs - live.atMs >= LIVE_RESULTS_EVERY_MS) {
         for (const s of this.deps.store.samples(id, live.lastSeq)) {
-          live.samples.push(s);
+          live.summarizer.add(s);
           live.lastSeq = Math.max(live.lastSeq, s.seq);
+          live.endMs = Math.max(live.endMs, s.startedAtMs);
         }
-        live.results = resultsOf(live.samples);
+        const ctx = contextAt(live.endMs);
+        live.results = resultsOfSummaries(live.summarizer.summaries(summaryOptions(ctx)), ctx);
         live.atMs = nowMs;
       }
       results = live.results;
@@ -309,7 +322,8 @@ export class FailoverService {
       this.liveCache.delete(id);
       if (cached?.key === key) results = cached.results;
       else {
-        results = resultsOf(this.deps.store.samples(id));
+        const samples = this.deps.store.samples(id);
+        results = runResults(samples, contextAt(samples.reduce((a, s) => Math.max(a, s.startedAtMs), 0)));
         this.cache.set(id, { key, results });
       }
     }

@@ -32,7 +32,10 @@ function renderLog(): number[] | undefined {
 }
 
 export interface RunChartProps {
+  /** The run's samples, an append-only list (see `RunStream`): the chart draws `samples[0..count)`. */
   samples: readonly Sample[];
+  /** How many of `samples` to draw: what changes when the list grows in place. */
+  count: number;
   events: readonly RunEvent[];
   endpoints: readonly string[];
   /** The run's length in ms (the axis' end while it runs is the last sample). */
@@ -44,28 +47,29 @@ export interface RunChartProps {
 /** Drawn again only when its data changes (the page re-renders with every frame; the chart need not). */
 export default memo(RunChart);
 
-function RunChart({ samples, events, endpoints, durationMs, actionAtMs }: RunChartProps) {
+function RunChart({ samples, count, events, endpoints, durationMs, actionAtMs }: RunChartProps) {
   const renderStart = performance.now();
   useLayoutEffect(() => {
     renderLog()?.push(performance.now() - renderStart);
   });
   const id = useId();
   const [mode, setMode] = useState<"new" | "reused">("new");
-  // The tracks are filed as samples arrive (only the new ones per update); `samples` is what changes them.
+  // The tracks are filed as samples arrive (only the new ones per update); `samples` and `count` are what change
+  // them.
   const data = useRef<TimelineData>(null);
   data.current ??= new TimelineData();
   const timeline = data.current;
   const filed = useMemo(() => {
-    timeline.update(samples);
-    return samples;
-  }, [timeline, samples]);
-  const endS = Math.max(durationMs, samples.at(-1)?.startedAtMs ?? 0) / 1_000;
+    timeline.update(samples, count);
+    return { samples, count };
+  }, [timeline, samples, count]);
+  const endS = Math.max(durationMs, samples[Math.min(count, samples.length) - 1]?.startedAtMs ?? 0) / 1_000;
   const lines = useMemo(
     () =>
       endpoints.map((endpoint, i) => ({
         endpoint,
         color: COLORS[i % COLORS.length] as string,
-        points: lttb(timeline.track(endpoint, mode).ok, POINTS_PER_LINE),
+        points: lttb(timeline.drawn(endpoint, mode).ok, POINTS_PER_LINE),
       })),
     [filed, timeline, endpoints, mode],
   );
@@ -77,7 +81,7 @@ function RunChart({ samples, events, endpoints, durationMs, actionAtMs }: RunCha
             endpoint,
             mode: m,
             intervals: timeline.intervals(endpoint, m),
-            last: timeline.track(endpoint, m).samples.at(-1)?.startedAtMs ?? 0,
+            last: timeline.drawn(endpoint, m).samples.at(-1)?.startedAtMs ?? 0,
           };
         }),
       ),

@@ -13,7 +13,7 @@ const sample = (
 describe("the chart's tracks", () => {
   it("files only the samples a growing list adds, in start order, the same as filing all at once", () => {
     const t = new TimelineData();
-    let list: Sample[] = [];
+    const list: Sample[] = [];
     const batches: Sample[][] = [];
     for (let b = 0; b < 50; b++) {
       const batch: Sample[] = [];
@@ -37,13 +37,14 @@ describe("the chart's tracks", () => {
     const stalled = batches[5]?.splice(0, 1) ?? [];
     batches[45]?.push(...stalled);
     for (const batch of batches) {
-      list = list.concat(batch);
-      t.update(list);
+      // Appended in place, as the page's stream does: the count is what says the list grew.
+      list.push(...batch);
+      t.update(list, list.length);
       expect(t.lastFiled).toBe(batch.length);
       // The intervals scanned per update (kept prefix + tail) are those of the whole track, every time.
       for (const endpoint of ["vip", "node:node01"])
         for (const mode of ["new", "reused"] as const)
-          expect(t.intervals(endpoint, mode)).toEqual(disruptionIntervals(t.track(endpoint, mode).samples));
+          expect(t.intervals(endpoint, mode)).toEqual(disruptionIntervals(t.drawn(endpoint, mode).samples));
     }
     t.update(list);
     expect(t.lastFiled).toBe(0);
@@ -52,12 +53,12 @@ describe("the chart's tracks", () => {
     fresh.update(list);
     for (const endpoint of ["vip", "node:node01"])
       for (const mode of ["new", "reused"] as const) {
-        const track = t.track(endpoint, mode);
+        const track = t.drawn(endpoint, mode);
         const expected = list
           .filter((s) => s.endpoint === endpoint && s.mode === mode)
           .sort((a, b) => a.startedAtMs - b.startedAtMs || a.seq - b.seq);
         expect(track.samples).toEqual(expected);
-        expect(track.samples).toEqual(fresh.track(endpoint, mode).samples);
+        expect(track.samples).toEqual(fresh.drawn(endpoint, mode).samples);
         expect(track.ok.map((p) => p.x)).toEqual(
           expected.filter((s) => s.outcome === "ok").map((s) => s.startedAtMs / 1_000),
         );
@@ -65,7 +66,7 @@ describe("the chart's tracks", () => {
         expect(t.intervals(endpoint, mode)).toEqual(disruptionIntervals(expected));
         expect(t.intervals(endpoint, mode).length).toBeGreaterThan(0);
       }
-    expect(late[0] && t.track(late[0].endpoint, late[0].mode).samples).toContain(late[0]);
+    expect(late[0] && t.drawn(late[0].endpoint, late[0].mode).samples).toContain(late[0]);
   });
 
   it("starts again on a list that does not extend the last one (another run, a reload)", () => {
@@ -75,8 +76,24 @@ describe("the chart's tracks", () => {
     const b = [sample("vip", "new", 0, "refused")];
     t.update(b);
     expect(t.lastFiled).toBe(1);
-    expect(t.track("vip", "new").samples).toEqual(b);
-    expect(t.track("vip", "new").ok).toEqual([]);
-    expect(t.track("round-robin", "reused").samples).toEqual([]);
+    expect(t.drawn("vip", "new").samples).toEqual(b);
+    expect(t.drawn("vip", "new").ok).toEqual([]);
+    expect(t.drawn("round-robin", "reused").samples).toEqual([]);
+  });
+
+  it("draws only the count it is given of a list that grew further", () => {
+    const t = new TimelineData();
+    const list = [sample("vip", "new", 0), sample("vip", "new", 100), sample("vip", "new", 200, "reset")];
+    t.update(list, 2);
+    expect(t.drawn("vip", "new").samples).toEqual(list.slice(0, 2));
+    expect(t.intervals("vip", "new")).toEqual([]);
+    t.update(list, 3);
+    expect(t.lastFiled).toBe(1);
+    expect(t.intervals("vip", "new")).toEqual([{ beganAtMs: 200, kind: "reset", failedProbes: 1 }]);
+    // The page's throttle may still hold a longer count of the last run's list.
+    const other = [sample("vip", "reused", 0)];
+    t.update(other, 3);
+    expect(t.lastFiled).toBe(1);
+    expect(t.drawn("vip", "new").samples).toEqual([]);
   });
 });

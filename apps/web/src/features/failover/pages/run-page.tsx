@@ -1,8 +1,14 @@
 // Route /failover/runs/:id: one run, live while it goes on — the timeline, the results per way in and mode, the
 // events, the restore; abort (asks first), export as CSV or JSON.
-import { type RunDetail, runResults, vipPathChangesAtMs } from "@k3s-ha/shared";
+import {
+  type RunDetail,
+  resultsOfSummaries,
+  SampleSummarizer,
+  summaryOptions,
+  vipPathChangesAtMs,
+} from "@k3s-ha/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useDeferredValue, useMemo, useState } from "react";
+import { lazy, Suspense, useDeferredValue, useMemo, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 import {
   Card,
@@ -139,27 +145,29 @@ export default function RunPage({ params }: { params: { id: string } }) {
   const stream = useRunStream(id);
   const state = stream.state ?? run.data?.state;
   const live = active(state);
-  // While the run goes on the results come from the stream (the server's summary is the same function), redrawn
-  // twice a second: frames arrive ten times a second, and a reader gains nothing from redraws faster than that.
-  // The chart draws in the update itself; the table's summary of every sample follows in a deferred render of its
-  // own, so that neither task holds the page for the other's time.
-  const shown = useThrottled(stream.samples, live ? 500 : 0);
-  const samples = useDeferredValue(shown);
-  const liveResults = useMemo(
-    () =>
-      live && run.data
-        ? runResults(samples, {
-            scenario: run.data.scenario,
-            node: run.data.node,
-            request: run.data.request,
-            actionAtMs: run.data.actionAtMs,
-            servers: run.data.servers,
-            facts: run.data.facts,
-            vipPathChangesAtMs: vipPathChangesAtMs(stream.events),
-          })
-        : undefined,
-    [live, samples, run.data, stream.events],
-  );
+  // While the run goes on the results come from the stream (the server's summary is the same code), redrawn twice a
+  // second: frames arrive ten times a second, and a reader gains nothing from redraws faster than that. The stream's
+  // array only grows, so what is shown is a count of its samples. The chart draws in the update itself; the table
+  // follows in a deferred render of its own, from a summary that files only the samples added since the last.
+  const shown = useThrottled(stream.samples.length, live ? 500 : 0);
+  const summarized = useDeferredValue(shown);
+  const summary = useRef<SampleSummarizer>(null);
+  summary.current ??= new SampleSummarizer();
+  const liveSummary = summary.current;
+  const liveResults = useMemo(() => {
+    if (!live || !run.data) return undefined;
+    const ctx = {
+      scenario: run.data.scenario,
+      node: run.data.node,
+      request: run.data.request,
+      actionAtMs: run.data.actionAtMs,
+      servers: run.data.servers,
+      facts: run.data.facts,
+      vipPathChangesAtMs: vipPathChangesAtMs(stream.events),
+    };
+    liveSummary.catchUp(stream.samples, summarized);
+    return resultsOfSummaries(liveSummary.summaries(summaryOptions(ctx)), ctx);
+  }, [live, liveSummary, stream.samples, summarized, run.data, stream.events]);
   if (run.isPending) return <Loading what="the run" />;
   if (run.isError) return <LoadError what="the run" error={run.error} />;
   const r = run.data;
@@ -206,7 +214,8 @@ export default function RunPage({ params }: { params: { id: string } }) {
           </CardTitle>
           <Suspense fallback={<Loading what="the chart" />}>
             <RunChart
-              samples={shown}
+              samples={stream.samples}
+              count={shown}
               events={events}
               endpoints={r.request.endpoints}
               durationMs={r.request.durationS * 1_000}
