@@ -31,6 +31,25 @@ test("a hard fault from the form, watched live, compared with an observe run, ex
     Number(((await page.getByText(/samples, live/).textContent()) ?? "").replace(/[^0-9]/g, ""));
   const first = await count();
   await expect.poll(count, { timeout: 10_000 }).toBeGreaterThan(first);
+  // The chart draws a latency line per way in, and each grows with the run; the table's live summary counts along.
+  const curves = page.getByRole("figure").locator("path.recharts-line-curve");
+  await expect.poll(() => curves.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+  const drawn = async () => ((await curves.first().getAttribute("d")) ?? "").length;
+  const drawnFirst = await drawn();
+  await expect.poll(drawn, { timeout: 10_000 }).toBeGreaterThan(drawnFirst);
+  const liveSamples = async () =>
+    Number(
+      await page
+        .getByRole("table")
+        .getByRole("row", { name: /node01 \(direct\) new each probe/ })
+        .getByRole("cell")
+        .nth(1)
+        .textContent()
+        .then((t) => (t ?? "").replace(/[^0-9]/g, "")),
+    );
+  const liveFirst = await liveSamples();
+  expect(liveFirst).toBeGreaterThan(0);
+  await expect.poll(liveSamples, { timeout: 10_000 }).toBeGreaterThan(liveFirst);
   await expect(page.getByRole("status", { name: "Run state" })).toHaveText("done", { timeout: 60_000 });
 
   const results = page.getByRole("table");

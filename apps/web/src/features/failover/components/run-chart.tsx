@@ -5,8 +5,10 @@ import { lttb, type RunEvent, type Sample } from "@k3s-ha/shared";
 import { memo, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import {
   CartesianGrid,
+  Curve,
   Line,
   LineChart,
+  type LineDrawShapeProps,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -42,6 +44,22 @@ export interface RunChartProps {
   durationMs: number;
   /** When the first action took effect (the red line). */
   actionAtMs: number | null;
+}
+
+/**
+ * The line as Line's own shape draws it, without the path's ref: for an entrance animation these lines do not have,
+ * Line reads the last path's getTotalLength() on every render, and that forces a layout of the whole page in the
+ * middle of the chart's update.
+ */
+function PlainCurve({
+  pathRef: _pathRef,
+  animationElapsedTime: _elapsed,
+  isAnimating: _animating,
+  isEntrance: _entrance,
+  visibleLength: _visible,
+  ...curve
+}: LineDrawShapeProps) {
+  return <Curve {...curve} />;
 }
 
 /** Drawn again only when its data changes (the page re-renders with every frame; the chart need not). */
@@ -136,6 +154,7 @@ function RunChart({ samples, count, events, endpoints, durationMs, actionAtMs }:
                   dot={false}
                   strokeWidth={1.5}
                   isAnimationActive={false}
+                  shape={PlainCurve}
                 />
               ))}
             </LineChart>

@@ -209,7 +209,8 @@ export default function RunPage({ params }: { params: { id: string } }) {
       <div className="space-y-5">
         {r.error && !live && <FormAlert>{r.error}</FormAlert>}
         <Card>
-          <CardTitle aside={`${stream.samples.length.toLocaleString("en")} samples${live ? ", live" : ""}`}>
+          {/* The throttled count: a text that changed with every frame had the page laid out ten times a second. */}
+          <CardTitle aside={`${shown.toLocaleString("en")} samples${live ? ", live" : ""}`}>
             Timeline
           </CardTitle>
           <Suspense fallback={<Loading what="the chart" />}>
