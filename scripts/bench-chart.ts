@@ -2,7 +2,7 @@
 // minute of a 10-minute run at 50 ms × 6 ways in × 2 modes (129,600 samples at once, then 120 every 500 ms up to
 // 144,000), on an otherwise idle machine. bench-failover measures the same chart inside the run page while the
 // console probes the lab, where it shares two cores with the lab's servers and the console.
-// pnpm -s bench:chart [--prefill-s 540] [--duration-s 600]
+// pnpm -s bench:chart [--prefill-s 540] [--duration-s 600] [--events 2]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -18,12 +18,16 @@ const { values } = parseArgs({
   options: {
     "prefill-s": { type: "string", default: "540" },
     "duration-s": { type: "string", default: "600" },
+    events: { type: "string", default: "2" },
   },
 });
 const prefillS = Number(values["prefill-s"]);
 const durationS = Number(values["duration-s"]);
+const eventCount = Number(values.events);
 if (!(prefillS >= 0 && durationS > prefillS && durationS <= 1_800))
   throw new Error("bench-chart: --prefill-s must be ≥ 0 and below --duration-s, which is at most 1800");
+if (!(Number.isInteger(eventCount) && eventCount >= 0 && eventCount <= 1_000))
+  throw new Error("bench-chart: --events must be a whole number from 0 to 1000");
 
 const out = mkdtempSync(join(tmpdir(), "k3s-ha-bench-chart-"));
 try {
@@ -54,7 +58,9 @@ try {
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/index.html?prefill=${prefillS}&duration=${durationS}`);
+    await page.goto(
+      `http://127.0.0.1:${port}/index.html?prefill=${prefillS}&duration=${durationS}&events=${eventCount}`,
+    );
     const updates = ((durationS - prefillS) * 1_000) / 500;
     await page.waitForFunction(`window.__k3shaChartRenders.length > ${updates}`, undefined, {
       timeout: (durationS - prefillS + 60) * 1_000,
@@ -63,7 +69,8 @@ try {
     // The first render draws the prefilled run at once (as a page opened mid-run does); the updates follow it.
     const [first, ...renders] = (await page.evaluate("window.__k3shaChartRenders")) as number[];
     process.stdout.write(
-      `run chart alone, ${((prefillS * 1_000) / 50) * 12} samples then 120 per update to ${((durationS * 1_000) / 50) * 12}: ` +
+      `run chart alone, ${((prefillS * 1_000) / 50) * 12} samples then 120 per update to ${((durationS * 1_000) / 50) * 12}, ` +
+        `${eventCount} markers: ` +
         `first render ${first?.toFixed(1)} ms; per update (${renders.length}): p50 ${percentile(renders, 50).toFixed(1)} ms, ` +
         `p95 ${percentile(renders, 95).toFixed(1)} ms, max ${Math.max(...renders).toFixed(1)} ms\n`,
     );

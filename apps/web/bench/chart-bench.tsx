@@ -37,10 +37,13 @@ function samplesBetween(fromMs: number, toMs: number): Sample[] {
       }
   return out;
 }
-const events: RunEvent[] = [
-  { seq: 1, atMs: 60_000, kind: "router-path", summary: "the VIP lost a path" },
-  { seq: 2, atMs: 62_000, kind: "router-path", summary: "the VIP has its path again" },
-];
+/** The router's VIP path leaving and returning, `events` times in all (each one a marker on the chart). */
+const events: RunEvent[] = Array.from({ length: Number(params.get("events") ?? "2") }, (_, i) => ({
+  seq: i + 1,
+  atMs: 60_000 + Math.floor(i / 2) * 5_000 + (i % 2) * 2_000,
+  kind: "router-path",
+  summary: i % 2 ? "the VIP has its path again" : "the VIP lost a path",
+}));
 
 /** Append-only, as the page's stream is: the count is what changes. */
 const samples = samplesBetween(0, prefillMs);
