@@ -75,3 +75,42 @@ export function percentile(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN;
 }
+
+/** One render of the run chart as it times itself (run-chart.tsx): when it began and how long to its commit. */
+export interface ChartRender {
+  atMs: number;
+  ms: number;
+}
+
+/**
+ * For page.addInitScript: times the page's animation-frame callbacks, each with the microtasks it queues (React's
+ * render of what it changed), into window.__k3shaFrames as [startMs, ms]. recharts batches its store's notifications
+ * to the next animation frame, so its components draw the new data there, after the chart's own render.
+ */
+export function timeAnimationFrames(): void {
+  const w = window as unknown as { __k3shaFrames: [number, number][] };
+  w.__k3shaFrames = [];
+  const request = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) =>
+    request((time) => {
+      const start = performance.now();
+      try {
+        callback(time);
+      } finally {
+        queueMicrotask(() => w.__k3shaFrames.push([start, performance.now() - start]));
+      }
+    });
+}
+
+/**
+ * Each chart update's work in ms: its render to commit, and the animation frames that ran after it and before the
+ * next render (recharts drawing the new data).
+ */
+export function updateWork(renders: readonly ChartRender[], frames: readonly [number, number][]): number[] {
+  return renders.map((r, i) => {
+    const until = renders[i + 1]?.atMs ?? Number.POSITIVE_INFINITY;
+    let ms = r.ms;
+    for (const [at, d] of frames) if (at >= r.atMs && at < until) ms += d;
+    return ms;
+  });
+}

@@ -1,10 +1,13 @@
 // The run chart alone, fed as the run page feeds it during a 10-minute run at 50 ms × 6 ways in × 2 modes: the first
 // `prefill` seconds at once, then 120 samples every 500 ms (the page's throttle), with a failure now and then. The
-// chart times each update itself (window.__k3shaChartRenders); scripts/bench-chart.ts reads the times in Chromium.
+// chart times each render itself (window.__k3shaChartRenders); scripts/bench-chart.ts adds the animation frames in
+// which recharts draws the new data, in Chromium.
 import type { RunEvent, Sample } from "@k3s-ha/shared";
 import { useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
 import RunChart from "../src/features/failover/components/run-chart";
+// The app's styles: the chart's box has its height from them (without it the chart has no size and draws nothing).
+import "./bench.css";
 
 const ENDPOINTS = ["vip", "vip-name", "round-robin", "node:node01", "node:node02", "node:node03"];
 const INTERVAL_MS = 50;
@@ -74,6 +77,6 @@ function Bench() {
   );
 }
 
-(window as unknown as { __k3shaChartRenders: number[] }).__k3shaChartRenders = [];
+(window as unknown as { __k3shaChartRenders: unknown[] }).__k3shaChartRenders = [];
 const root = document.getElementById("root");
 if (root) createRoot(root).render(<Bench />);

@@ -1,13 +1,14 @@
 // Vite build of the run chart's benchmark page (scripts/bench-chart.ts): the chart's own production build, alone.
 
 import { fileURLToPath } from "node:url";
+import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "./",
-  plugins: [react()],
+  plugins: [react(), tailwindcss()],
   logLevel: "warn",
   // One page holding recharts and React: its size is not what this benchmark measures.
   build: {

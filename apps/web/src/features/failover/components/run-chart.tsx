@@ -23,11 +23,13 @@ const POINTS_PER_LINE = 160;
 const MARKED: RunEvent["kind"][] = ["action", "action-done", "router-path", "node", "endpoint", "restore"];
 
 /**
- * Render-to-commit times of the chart (ms), kept when a benchmark asks (localStorage k3shaBench = "1"): React's
- * Profiler reports nothing in a production build, so the chart times itself from render to layout effect.
+ * The chart's renders, each with its start and its render-to-commit time (ms), kept when a benchmark asks
+ * (localStorage k3shaBench = "1"): React's Profiler reports nothing in a production build, so the chart times itself
+ * from render to layout effect. recharts draws the new data in the next animation frame; the benchmarks time that
+ * frame themselves (scripts/bench-console.ts).
  */
-function renderLog(): number[] | undefined {
-  const w = window as unknown as { __k3shaChartRenders?: number[] };
+function renderLog(): { atMs: number; ms: number }[] | undefined {
+  const w = window as unknown as { __k3shaChartRenders?: { atMs: number; ms: number }[] };
   if (!w.__k3shaChartRenders && window.localStorage?.getItem("k3shaBench") === "1")
     w.__k3shaChartRenders = [];
   return w.__k3shaChartRenders;
@@ -68,7 +70,7 @@ export default memo(RunChart);
 function RunChart({ samples, count, events, endpoints, durationMs, actionAtMs }: RunChartProps) {
   const renderStart = performance.now();
   useLayoutEffect(() => {
-    renderLog()?.push(performance.now() - renderStart);
+    renderLog()?.push({ atMs: renderStart, ms: performance.now() - renderStart });
   });
   const id = useId();
   const [mode, setMode] = useState<"new" | "reused">("new");
