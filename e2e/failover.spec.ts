@@ -32,11 +32,19 @@ test("a hard fault from the form, watched live, compared with an observe run, ex
   const first = await count();
   await expect.poll(count, { timeout: 10_000 }).toBeGreaterThan(first);
   // The chart draws a latency line per way in, and each grows with the run; the table's live summary counts along.
-  const curves = page.getByRole("figure").locator("path.recharts-line-curve");
+  const curves = page.getByRole("figure").locator("path.latency-line");
   await expect.poll(() => curves.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
   const drawn = async () => ((await curves.first().getAttribute("d")) ?? "").length;
   const drawnFirst = await drawn();
   await expect.poll(drawn, { timeout: 10_000 }).toBeGreaterThan(drawnFirst);
+  // Pointing at the plot reads each line's latency at that moment.
+  await expect(page.getByText("Point at the chart to read each line's latency at a moment.")).toBeVisible();
+  await page
+    .getByRole("figure")
+    .locator("svg.recharts-surface")
+    .first()
+    .hover({ position: { x: 300, y: 100 } });
+  await expect(page.getByText(/^At \d+\.\d s: VIP (\d+\.\d ms|no success) · /)).toBeVisible();
   const liveSamples = async () =>
     Number(
       await page

@@ -69,7 +69,7 @@ try {
     });
     // The first render draws the prefilled run at once (as a page opened mid-run does); the updates follow it.
     // A chart that draws no line (no size, no data) would time nothing: the benchmark needs the six lines drawn.
-    const lines = await page.locator("figure path.recharts-line-curve").count();
+    const lines = await page.locator("figure path.latency-line").count();
     if (lines < 6) throw new Error(`bench-chart: the chart drew ${lines} lines, not 6`);
     const all = updateWork(
       (await page.evaluate("window.__k3shaChartRenders")) as ChartRender[],
