@@ -8,7 +8,7 @@
 // ~13 ms of an update's ~22 ms alone, on an idle machine. The axes' domains are ours, so a live update changes nothing
 // of recharts' state unless the latency scale steps up.
 import { lttb, type RunEvent, type Sample } from "@k3s-ha/shared";
-import { memo, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, type PointerEvent, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import {
   CartesianGrid,
   LineChart,
@@ -70,6 +70,12 @@ function HoverArea({ at, onHover }: { at: number | null; onHover: (s: number | n
   const invert = useXAxisInverseScale();
   if (!area || !x || !invert) return null;
   const px = at === null ? undefined : x(at);
+  // A mouse moves over the plot; a finger taps it (a touch moves the page, not the pointer).
+  const point = (e: PointerEvent<SVGRectElement>) => {
+    const box = e.currentTarget.ownerSVGElement?.getBoundingClientRect();
+    const s = box ? Number(invert(e.clientX - box.left)) : Number.NaN;
+    onHover(Number.isFinite(s) ? s : null);
+  };
   return (
     <g>
       {px !== undefined && (
@@ -81,11 +87,8 @@ function HoverArea({ at, onHover }: { at: number | null; onHover: (s: number | n
         width={area.width}
         height={area.height}
         fill="transparent"
-        onPointerMove={(e) => {
-          const box = e.currentTarget.ownerSVGElement?.getBoundingClientRect();
-          const s = box ? Number(invert(e.clientX - box.left)) : Number.NaN;
-          onHover(Number.isFinite(s) ? s : null);
-        }}
+        onPointerMove={point}
+        onPointerDown={point}
         onPointerLeave={() => onHover(null)}
       />
     </g>
@@ -199,6 +202,7 @@ function RunChart({ samples, count, events, endpoints, durationMs, actionAtMs }:
           <ResponsiveContainer width="100%" height="100%">
             <LineChart margin={MARGIN}>
               <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+              {/* The axes' scales exist only with a dataKey, though no data of recharts' own is drawn. */}
               <XAxis
                 type="number"
                 dataKey="x"
