@@ -1,6 +1,6 @@
-// Prints the run chart's work per update in Chromium (its render and the animation frame recharts draws it in), the
-// chart alone (apps/web/bench) with the app's styles: fed as during the last minute of a 10-minute run at 50 ms × 6 ways in × 2 modes (129,600 samples at once, then 120 every 500 ms up to
-// 144,000), on an otherwise idle machine. bench-failover measures the same chart inside the run page while the
+// Prints the run chart's work per update in Chromium (its render and the animation frames after it), the chart alone
+// (apps/web/bench) with the app's styles: fed as during the last minute of a 10-minute run at 50 ms × 6 ways in × 2
+// modes (129,600 samples at once, then 120 every 500 ms up to 144,000), on an otherwise idle machine. bench-failover measures the same chart inside the run page while the
 // console probes the lab, where it shares two cores with the lab's servers and the console.
 // pnpm -s bench:chart [--prefill-s 540] [--duration-s 600] [--events 2]
 import { spawnSync } from "node:child_process";
@@ -79,7 +79,7 @@ try {
     process.stdout.write(
       `run chart alone, ${((prefillS * 1_000) / 50) * 12} samples then 120 per update to ${((durationS * 1_000) / 50) * 12}, ` +
         `${eventCount} markers: ` +
-        `first render ${first?.toFixed(1)} ms; per update (${renders.length}; its render and the frame recharts draws it in): p50 ${percentile(renders, 50).toFixed(1)} ms, ` +
+        `first render ${first?.toFixed(1)} ms; per update (${renders.length}; its render and the animation frames after it): p50 ${percentile(renders, 50).toFixed(1)} ms, ` +
         `p95 ${percentile(renders, 95).toFixed(1)} ms, max ${Math.max(...renders).toFixed(1)} ms\n`,
     );
   } finally {

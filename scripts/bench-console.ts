@@ -107,10 +107,14 @@ export function timeAnimationFrames(): void {
  * next render (recharts drawing the new data).
  */
 export function updateWork(renders: readonly ChartRender[], frames: readonly [number, number][]): number[] {
+  // Both lists are in time order: one pass over the frames.
+  let f = 0;
   return renders.map((r, i) => {
     const until = renders[i + 1]?.atMs ?? Number.POSITIVE_INFINITY;
     let ms = r.ms;
-    for (const [at, d] of frames) if (at >= r.atMs && at < until) ms += d;
+    while (f < frames.length && (frames[f] as [number, number])[0] < r.atMs) f++;
+    for (; f < frames.length && (frames[f] as [number, number])[0] < until; f++)
+      ms += (frames[f] as [number, number])[1];
     return ms;
   });
 }

@@ -2,7 +2,7 @@
 //   1. probe start jitter: an observe run at 100 ms × 6 ways in × 2 modes while one Chromium page and nine
 //      websocket clients follow it — the worker's start lateness p50/p99/max, and the server's CPU;
 //   2. a long run at 50 ms × 6 ways in (default 600 s): every sample stored (stored = fired), the server's CPU, and the
-//      chart's work per update in Chromium (its render and the animation frame recharts draws it in; p50/p95);
+//      chart's work per update in Chromium (its render and the animation frames after it; p50/p95);
 //   3. with --matrix: the design document's failure table for this lab — each row's scenario three times per BGP mode
 //      (default 60/180 s, fast 1/3 s, and BFD 300 ms as the what-if Calico cannot do), medians beside the claims.
 // With --browser-cpu, Chromium runs on a CPU of its own (the last) and the lab and the console on the others, as an
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${LONG_S} s at 50 ms × ${endpoints.length} × 2: ${done.probeStats?.fired} probes fired, ${done.samples} stored ` +
         `(lateness p99 ${done.probeStats?.lateMs.p99} ms); server CPU ${longCpu.toFixed(1)} % of a core; ` +
-        `chart work per update (${renders.length} updates; its render and the frame recharts draws it in): p50 ${percentile(renders, 50).toFixed(1)} ms, ` +
+        `chart work per update (${renders.length} updates; its render and the animation frames after it): p50 ${percentile(renders, 50).toFixed(1)} ms, ` +
         `p95 ${percentile(renders, 95).toFixed(1)} ms, max ${Math.max(...renders).toFixed(1)} ms\n`,
     );
   } finally {

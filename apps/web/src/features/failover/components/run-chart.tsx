@@ -32,8 +32,8 @@ const MARKED: RunEvent["kind"][] = ["action", "action-done", "router-path", "nod
 /**
  * The chart's renders, each with its start and its render-to-commit time (ms), kept when a benchmark asks
  * (localStorage k3shaBench = "1"): React's Profiler reports nothing in a production build, so the chart times itself
- * from render to layout effect. recharts draws the new data in the next animation frame; the benchmarks time that
- * frame themselves (scripts/bench-console.ts).
+ * from render to layout effect. recharts' store tells its components of a change in the next animation frame; the
+ * benchmarks time that frame themselves (scripts/bench-console.ts).
  */
 function renderLog(): { atMs: number; ms: number }[] | undefined {
   const w = window as unknown as { __k3shaChartRenders?: { atMs: number; ms: number }[] };
