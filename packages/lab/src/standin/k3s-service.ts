@@ -5,7 +5,6 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { sleep } from "../exec.js";
-import { rotateServingCert } from "./dynamic-cert.js";
 import { type StandinConfig, standinLogFile, standinPidFile, standinReadyFile } from "./node-config.js";
 
 const SERVER_SCRIPT = fileURLToPath(new URL("./server.ts", import.meta.url));
@@ -87,6 +86,9 @@ export async function stopK3s(c: StandinConfig): Promise<void> {
  */
 export async function rotateCertificates(c: StandinConfig, out: (line: string) => void): Promise<number> {
   out('level=info msg="Server detected, rotating server certificates"');
+  // Loaded here only: it pulls in the lab's Kubernetes client, which cost every other node command (calicoctl,
+  // systemctl — polled every 5 s per node) ~0.7 s of CPU to load.
+  const { rotateServingCert } = await import("./dynamic-cert.js");
   const backup = await rotateServingCert(c);
   out(
     `level=info msg="Successfully backed up certificates to ${backup}, please restart k3s server or agent to rotate certificates"`,
