@@ -77,6 +77,21 @@ test("a hard fault from the form, watched live, compared with an observe run, ex
     page.getByRole("list", { name: "Disruption intervals per way in and connection" }),
   ).toContainText("1 disruption");
   await expect(page.getByRole("list").filter({ hasText: "drop-node-traffic on node02" })).toBeVisible();
+  // The action is a red line on the chart and its steps dashed ones, inside the plot and in time order.
+  const figure = page.getByRole("figure");
+  await expect(figure.locator("line.action-marker")).toHaveCount(1);
+  const marks = await figure
+    .locator("line.event-marker")
+    .evaluateAll((ls) => ls.map((l) => Number(l.getAttribute("x1"))));
+  expect(marks.length).toBeGreaterThanOrEqual(2);
+  const plot = await figure.locator("g.recharts-cartesian-grid").boundingBox();
+  const box = await figure.locator("svg.recharts-surface").first().boundingBox();
+  const actionX = Number(await figure.locator("line.action-marker").getAttribute("x1"));
+  for (const x of [...marks, actionX]) {
+    expect(x).toBeGreaterThan((plot?.x ?? 0) - (box?.x ?? 0) - 1);
+    expect(x).toBeLessThan((plot?.x ?? 0) - (box?.x ?? 0) + (plot?.width ?? 0) + 1);
+  }
+  expect(marks).toEqual([...marks].sort((a, b) => a - b));
 
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export CSV" }).click();
