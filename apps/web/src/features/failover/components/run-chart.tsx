@@ -9,9 +9,11 @@
 // changes nothing of recharts' state unless the latency scale steps up.
 import { lttb, type RunEvent, type Sample } from "@k3s-ha/shared";
 import {
+  createContext,
   memo,
   type PointerEvent,
   type SVGProps,
+  useContext,
   useId,
   useLayoutEffect,
   useMemo,
@@ -63,6 +65,27 @@ export interface RunChartProps {
   actionAtMs: number | null;
 }
 
+/**
+ * What changes with an update, handed to the parts of our own inside recharts' chart through a context: the chart
+ * element itself is kept (memoized) from update to update, since recharts files its chart's props in its store after
+ * every render of it (an effect on the props object) — a dispatch that re-ran every selector of the chart, ~6 ms, two
+ * to four times a second on the run page.
+ */
+interface Drawn {
+  lines: readonly DrawnLine[];
+  markers: readonly RunEvent[];
+  actionAtMs: number | null;
+  hoverS: number | null;
+  onHover: (s: number | null) => void;
+}
+const DrawnContext = createContext<Drawn>({
+  lines: [],
+  markers: [],
+  actionAtMs: null,
+  hoverS: null,
+  onHover: () => {},
+});
+
 // Props that stay the same object from render to render: recharts files a changed prop in its store and redraws.
 const MARGIN = { top: 8, right: 12, bottom: 4, left: 0 };
 const secondsTick = (v: number) => `${v}s`;
@@ -72,7 +95,8 @@ const msTick = (v: number) => `${v}ms`;
  * The pointer over the plot: reports the moment under it (s), and draws a hairline there. recharts' own Tooltip
  * reads the Lines' data, which these lines do not give it.
  */
-function HoverArea({ at, onHover }: { at: number | null; onHover: (s: number | null) => void }) {
+function HoverArea() {
+  const { hoverS: at, onHover } = useContext(DrawnContext);
   const area = usePlotArea();
   const x = useXAxisScale();
   const invert = useXAxisInverseScale();
@@ -110,7 +134,8 @@ interface DrawnLine {
 }
 
 /** The latency lines, drawn inside recharts' chart with its axes' scales (straight segments between the points). */
-function LatencyLines({ lines }: { lines: readonly DrawnLine[] }) {
+function LatencyLines() {
+  const { lines } = useContext(DrawnContext);
   const x = useXAxisScale();
   const y = useYAxisScale();
   if (!x || !y) return null;
@@ -146,7 +171,8 @@ function LatencyLines({ lines }: { lines: readonly DrawnLine[] }) {
  * ReferenceLine files itself in the chart's store after every render (an effect without dependencies): two dispatches
  * per marker per update, each re-running every selector of the chart — 17 % of the run page's main thread in a trace.
  */
-function Markers({ events, actionAtMs }: { events: readonly RunEvent[]; actionAtMs: number | null }) {
+function Markers() {
+  const { markers: events, actionAtMs } = useContext(DrawnContext);
   const area = usePlotArea();
   const x = useXAxisScale();
   if (!area || !x) return null;
@@ -224,7 +250,44 @@ function RunChart({ samples, count, events, endpoints, durationMs, actionAtMs }:
       ),
     [filed, timeline, endpoints],
   );
-  const markers = events.filter((e) => MARKED.includes(e.kind));
+  const markers = useMemo(() => events.filter((e) => MARKED.includes(e.kind)), [events]);
+  const drawn = useMemo<Drawn>(
+    () => ({ lines, markers, actionAtMs, hoverS, onHover: setHoverS }),
+    [lines, markers, actionAtMs, hoverS],
+  );
+  // The same element from update to update unless an axis changes (see `Drawn`).
+  const chart = useMemo(
+    () => (
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart margin={MARGIN}>
+          <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+          {/* The axes' scales exist only with a dataKey, though no data of recharts' own is drawn. */}
+          <XAxis
+            type="number"
+            dataKey="x"
+            domain={xDomain}
+            allowDataOverflow
+            tickFormatter={secondsTick}
+            fontSize={12}
+          />
+          <YAxis
+            type="number"
+            dataKey="y"
+            domain={yDomain}
+            allowDataOverflow
+            fontSize={12}
+            width={48}
+            ticks={yTicks}
+            tickFormatter={msTick}
+          />
+          <Markers />
+          <LatencyLines />
+          <HoverArea />
+        </LineChart>
+      </ResponsiveContainer>
+    ),
+    [xDomain, yDomain, yTicks],
+  );
   const pct = (ms: number) => `${Math.min(100, Math.max(0, (ms / 1_000 / (endS || 1)) * 100))}%`;
   return (
     <div className="space-y-3 p-4">
@@ -241,33 +304,7 @@ function RunChart({ samples, count, events, endpoints, durationMs, actionAtMs }:
         aria-label={`Latency of successful probes over ${endS.toFixed(0)} s, ${mode} connections, per way in; failures are in the lanes below and the results table`}
       >
         <div className="h-64 w-full">
-          <ResponsiveContainer width="100%" height="100%">
-            <LineChart margin={MARGIN}>
-              <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-              {/* The axes' scales exist only with a dataKey, though no data of recharts' own is drawn. */}
-              <XAxis
-                type="number"
-                dataKey="x"
-                domain={xDomain}
-                allowDataOverflow
-                tickFormatter={secondsTick}
-                fontSize={12}
-              />
-              <YAxis
-                type="number"
-                dataKey="y"
-                domain={yDomain}
-                allowDataOverflow
-                fontSize={12}
-                width={48}
-                ticks={yTicks}
-                tickFormatter={msTick}
-              />
-              <Markers events={markers} actionAtMs={actionAtMs} />
-              <LatencyLines lines={lines} />
-              <HoverArea at={hoverS} onHover={setHoverS} />
-            </LineChart>
-          </ResponsiveContainer>
+          <DrawnContext.Provider value={drawn}>{chart}</DrawnContext.Provider>
         </div>
         <p className="mt-1 min-h-4 text-xs text-slate-700 tabular-nums dark:text-slate-300">
           {hoverS === null
