@@ -33,6 +33,19 @@ describe("run targets", () => {
     });
   });
 
+  it("writes the VIP and the servers' addresses as the kernel and the resolver do, however the plan spells them", () => {
+    const loud = {
+      ...plan,
+      network: { ...plan.network, apiVip: plan.network.apiVip.toUpperCase().replace("::", ":0:0:") },
+      nodes: plan.nodes.map((n) => ({ ...n, address: n.address.toUpperCase() })),
+    };
+    const r = runTargets(loud, undefined, undefined);
+    expect(r.ok && r.targets.filter((t) => t.address).map((t) => t.address)).toEqual([
+      plan.network.apiVip,
+      ...plan.nodes.filter((n) => n.role === "server").map((n) => n.address),
+    ]);
+  });
+
   it("lets a name resolve only to the VIP and the servers", () => {
     expect(dialableAddresses(plan)).toEqual([
       plan.network.apiVip,

@@ -13,6 +13,9 @@ export function defaultEndpoints(plan: Plan): string[] {
   return ["vip", "vip-name", "round-robin", ...servers(plan).map((n) => `node:${n.name}`)];
 }
 
+// As the kernel and the resolver write it, so that a sample's address reads the same however it was learnt.
+const canonical = (a: string) => canonicalIp(a) ?? a;
+
 const servers = (plan: Plan) => plan.nodes.filter((n) => n.role === "server");
 
 /** The targets for `endpoints` (default: all), plus the node under test; an endpoint the plan lacks is an error. */
@@ -26,13 +29,13 @@ export function runTargets(
   if (underTest && !wanted.includes(underTest)) wanted.push(underTest);
   const targets: RunTarget[] = [];
   for (const e of new Set(wanted)) {
-    if (e === "vip") targets.push({ endpoint: e, address: plan.network.apiVip });
+    if (e === "vip") targets.push({ endpoint: e, address: canonical(plan.network.apiVip) });
     else if (e === "vip-name") targets.push({ endpoint: e, name: plan.dns.vipName });
     else if (e === "round-robin") targets.push({ endpoint: e, name: plan.dns.roundRobinName });
     else {
       const server = servers(plan).find((n) => `node:${n.name}` === e);
       if (!server) return { ok: false, message: `${e} is not a server of the plan` };
-      targets.push({ endpoint: e, address: server.address });
+      targets.push({ endpoint: e, address: canonical(server.address) });
     }
   }
   return { ok: true, targets };
@@ -40,5 +43,5 @@ export function runTargets(
 
 /** Every address a name may resolve to and be probed: the servers and the VIP, canonical. */
 export function dialableAddresses(plan: Plan): string[] {
-  return [plan.network.apiVip, ...servers(plan).map((n) => n.address)].map((a) => canonicalIp(a) ?? a);
+  return [plan.network.apiVip, ...servers(plan).map((n) => n.address)].map(canonical);
 }

@@ -125,11 +125,11 @@ describe("the probe engine", () => {
     expect(stats.dnsLookups).toBeLessThanOrEqual(5);
     const starts = of("node:node01", "new").map((s) => s.startedAtMs);
     for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1] as number);
-    // The ways in side by side: the streams share the grid's points, so the nth probe of one stream starts when the
-    // nth of another does (streams spread across the interval, as they once were, are tens of ms apart).
+    // The ways in side by side: the streams share the grid's points, so each probe of one stream starts when one of
+    // another does (streams spread across the interval, as they once were, are tens of ms apart). Nearest, not nth:
+    // a loaded machine may skip a point in one stream and not the other.
     const gaps = of("node:node02", "new")
-      .map((s, i) => Math.abs(s.startedAtMs - (starts[i] ?? Number.NaN)))
-      .filter((g) => !Number.isNaN(g))
+      .map((s) => Math.min(...starts.map((t) => Math.abs(s.startedAtMs - t))))
       .sort((a, b) => a - b);
     expect(gaps.length).toBeGreaterThanOrEqual(10);
     expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(10);

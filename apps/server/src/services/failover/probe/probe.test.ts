@@ -9,6 +9,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { startCluster, type TestCluster } from "@k3s-ha/lab";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monotonicMs } from "./clock.js";
+import type { NameCache } from "./names.js";
 import { PROBE_PATHS, type ProbeCredentials, probeAgent, probeOnce, serverIdentityError } from "./probe.js";
 
 let cluster: TestCluster;
@@ -96,6 +97,27 @@ describe("one probe", () => {
     expect(r.outcome).toBe("timeout");
     expect(r.durationMs).toBeGreaterThanOrEqual(395);
     expect(r.durationMs).toBeLessThan(1_500);
+  });
+
+  it("names the address a name was dialled at when TCP connected but TLS never answered, in both modes", async () => {
+    // A drop that falls between a probe's TCP connect and its handshake: the sample still says where it went.
+    const silent = await tcpServer(() => {});
+    const names = {
+      resolve: async () => ({ addresses: ["::1"], outsidePlan: [], ttlS: 30 }),
+    } as unknown as NameCache;
+    for (const mode of ["new", "reused"] as const) {
+      const agent = probeAgent(
+        { endpoint: "round-robin", name: "api.lab.test", port: silent },
+        mode,
+        credentials,
+        "happy-eyeballs",
+        names,
+        now,
+      );
+      const r = await probeOnce(agent, "/readyz", 300);
+      agent.destroy();
+      expect(r, mode).toMatchObject({ outcome: "timeout", address: "::1" });
+    }
   });
 
   it("reports a connection the server drops as reset", async () => {

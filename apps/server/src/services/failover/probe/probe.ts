@@ -126,8 +126,16 @@ export function serverIdentityError(cert: X509Certificate | undefined, dialled: 
   return checkServerIdentity(dialled, names);
 }
 
-/** TCP in the client's order, then TLS for what was dialled (the name when there is one), all before `deadlineMs`. */
-async function dialTarget(ctx: DialContext, deadlineMs: number): Promise<TLSSocket> {
+/**
+ * TCP in the client's order, then TLS for what was dialled (the name when there is one), all before `deadlineMs`.
+ * `dialled` hears the address as soon as TCP connects, so that a probe whose TLS handshake or answer never comes
+ * (a drop that fell mid-probe) still records the address it hit; a TLS failure is a DialError naming it.
+ */
+async function dialTarget(
+  ctx: DialContext,
+  deadlineMs: number,
+  dialled?: (address: string) => void,
+): Promise<TLSSocket> {
   const { target, credentials, now } = ctx;
   let addresses: string[];
   if (target.address) addresses = [target.address];
@@ -135,13 +143,14 @@ async function dialTarget(ctx: DialContext, deadlineMs: number): Promise<TLSSock
     if (!ctx.names || !target.name) throw new NameLookupError("NO_NAME", `${target.endpoint} has no name`);
     addresses = (await ctx.names.resolve(target.name)).addresses;
   }
-  const { socket, address } = await dialInOrder(
+  const { socket, address, tried } = await dialInOrder(
     addresses,
     deadlineMs,
     ctx.policy,
     (a, until) => connectOne(a, target.port, until, now),
     now,
   );
+  dialled?.(address);
   return new Promise((resolve, reject) => {
     const secure: TLSSocket = tlsConnect({
       socket,
@@ -160,7 +169,13 @@ async function dialTarget(ctx: DialContext, deadlineMs: number): Promise<TLSSock
     const timer = setTimeout(
       () => {
         secure.destroy();
-        reject(new ProbeTimeout(`no TLS handshake from [${address}]:${target.port}`));
+        reject(
+          new DialError(
+            new ProbeTimeout(`no TLS handshake from [${address}]:${target.port}`),
+            address,
+            tried,
+          ),
+        );
       },
       Math.max(0, deadlineMs - now()),
     );
@@ -171,9 +186,15 @@ async function dialTarget(ctx: DialContext, deadlineMs: number): Promise<TLSSock
     secure.on("error", (err) => {
       clearTimeout(timer);
       secure.destroy();
-      reject(err);
+      reject(new DialError(err, address, tried));
     });
   });
+}
+
+/** What a probe adds to a request's options for the agent's dial. */
+interface ProbeRequestOptions extends RequestOptions {
+  probeDeadlineMs?: number;
+  probeDialled?: (address: string) => void;
 }
 
 /** An https.Agent whose connections are dialled as the client would (order, deadline, TLS for what was dialled). */
@@ -190,9 +211,11 @@ export class ProbeAgent extends Agent {
     options: RequestOptions,
     oncreate?: (err: Error | null, socket: Duplex) => void,
   ): undefined {
-    // The deadline of the probe the connection is dialled for (the Agent copies the request's options).
-    const deadline = (options as { probeDeadlineMs?: number }).probeDeadlineMs ?? this.ctx.now() + 1_000;
-    dialTarget(this.ctx, deadline).then(
+    // The deadline of the probe the connection is dialled for, and who hears the address dialled (the Agent copies
+    // the request's options).
+    const probe = options as ProbeRequestOptions;
+    const deadline = probe.probeDeadlineMs ?? this.ctx.now() + 1_000;
+    dialTarget(this.ctx, deadline, probe.probeDialled).then(
       (s) => oncreate?.(null, s),
       (err: Error) => oncreate?.(err, undefined as unknown as Duplex),
     );
@@ -276,10 +299,11 @@ function probeNew(ctx: DialContext, path: string, timeoutMs: number): Promise<Pr
       () => finish({ outcome: "timeout", error: `no answer within ${timeoutMs} ms` }),
       timeoutMs,
     );
-    dialTarget(ctx, start + timeoutMs).then(
+    dialTarget(ctx, start + timeoutMs, (a) => {
+      address = a;
+    }).then(
       (s) => {
         socket = s;
-        if (s.remoteAddress) address = s.remoteAddress;
         if (done) {
           s.destroy();
           return;
@@ -325,13 +349,16 @@ export function probeOnce(agent: ProbeAgent, path: string, timeoutMs: number): P
         durationMs: Math.round((now() - start) * 10) / 10,
       });
     };
-    const options: RequestOptions & { probeDeadlineMs: number } = {
+    const options: ProbeRequestOptions = {
       agent,
       host: target.address ?? target.name ?? "probe",
       port: target.port,
       path,
       method: "GET",
       probeDeadlineMs: start + timeoutMs,
+      probeDialled: (a) => {
+        address = a;
+      },
       headers: requestHeaders(ctx, agent.mode),
     };
     const req = request(options, (res) => {
