@@ -6,6 +6,7 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import { startCluster, type TestCluster } from "@k3s-ha/lab";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monotonicMs } from "./clock.js";
@@ -189,6 +190,84 @@ describe("connection modes", () => {
     state.stall = true;
     expect((await probeOnce(agent, "/readyz", 300)).outcome).toBe("timeout");
     state.stall = false;
+    expect((await probeOnce(agent, "/readyz", 1_000)).outcome).toBe("ok");
+    expect(state.connections).toBe(2);
+    agent.destroy();
+  });
+
+  /** A TLS server with the lab's server certificate that answers every request with `answer(n)` (n from 1). */
+  async function answering(answer: (n: number, socket: TLSSocket) => string) {
+    const state = { connections: 0, requests: 0 };
+    const server = createTlsServer(
+      { cert: readFileSync(cluster.certs.server.cert), key: readFileSync(cluster.certs.server.key) },
+      (s) => {
+        state.connections++;
+        sockets.push(s);
+        s.on("error", () => {});
+        let got = "";
+        s.on("data", (d) => {
+          got += d.toString("latin1");
+          while (got.includes("\r\n\r\n")) {
+            got = got.slice(got.indexOf("\r\n\r\n") + 4);
+            s.write(answer(++state.requests, s));
+          }
+        });
+      },
+    );
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen({ host: "::1", port: 0 }, resolve));
+    const agent = probeAgent(
+      { endpoint: "vip", address: "::1", port: (server.address() as AddressInfo).port },
+      "reused",
+      credentials,
+      "go",
+      undefined,
+      now,
+    );
+    return { state, agent };
+  }
+
+  it("a reused stream reads a chunked answer to its end and keeps the connection for the next", async () => {
+    const { state, agent } = await answering(
+      () => 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{"a"\r\n3\r\n:1}\r\n0\r\n\r\n',
+    );
+    for (let i = 0; i < 4; i++)
+      expect(await probeOnce(agent, "/readyz", 1_000)).toMatchObject({ outcome: "ok" });
+    expect(state).toEqual({ connections: 1, requests: 4 });
+    agent.destroy();
+  });
+
+  it("a reused stream dials again, without a failure, after the server said Connection: close", async () => {
+    const { state, agent } = await answering((_, s) => {
+      setTimeout(() => s.end(), 5);
+      return "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok";
+    });
+    for (let i = 0; i < 3; i++) expect((await probeOnce(agent, "/readyz", 1_000)).outcome).toBe("ok");
+    expect(state.connections).toBe(3);
+    agent.destroy();
+  });
+
+  it("a reused stream gives up a connection that sent bytes nobody asked for, and the next probe dials", async () => {
+    const { state, agent } = await answering((n, s) => {
+      if (n === 1) setTimeout(() => s.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), 20);
+      return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    });
+    expect((await probeOnce(agent, "/readyz", 1_000)).outcome).toBe("ok");
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await probeOnce(agent, "/readyz", 1_000)).outcome).toBe("ok");
+    expect(state.connections).toBe(2);
+    agent.destroy();
+  });
+
+  it("a reused stream reports an answer that is not HTTP as reset, naming it, and dials again", async () => {
+    const { state, agent } = await answering((n) =>
+      n === 1 ? "SSH-2.0-OpenSSH_9.2\r\n\r\n" : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+    expect(await probeOnce(agent, "/readyz", 1_000)).toMatchObject({
+      outcome: "reset",
+      error: expect.stringMatching(/not an HTTP answer: "SSH-2.0/),
+      address: "::1",
+    });
     expect((await probeOnce(agent, "/readyz", 1_000)).outcome).toBe("ok");
     expect(state.connections).toBe(2);
     agent.destroy();

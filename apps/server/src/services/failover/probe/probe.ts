@@ -1,12 +1,11 @@
 // One API probe as a client makes it: the target's addresses (a name resolved per its TTL), dialled in the client's
 // order, TLS checked against the kubeconfig's CA for what was dialled, one GET; its outcome classified. A stream's
 // agent is either a fresh connection per probe (`new`) or one kept-alive connection (`reused`) that is dialled again
-// after it breaks — the probe that hit the break fails.
+// after it breaks — the probe that hit the break fails. Both write the GET and read the answer themselves (framing in
+// answer.ts): Node's HTTP client cost more CPU than the request, at up to 240 probes a second.
 
 import type { X509Certificate } from "node:crypto";
-import { Agent, type RequestOptions, request } from "node:https";
 import { type Socket, connect as tcpConnect } from "node:net";
-import type { Duplex } from "node:stream";
 import {
   checkServerIdentity,
   createSecureContext,
@@ -15,6 +14,7 @@ import {
   type TLSSocket,
   connect as tlsConnect,
 } from "node:tls";
+import { AnswerReader } from "./answer.js";
 import { DialError, type DialPolicy, dialInOrder, ProbeTimeout } from "./dial.js";
 import { type NameCache, NameLookupError } from "./names.js";
 
@@ -75,7 +75,7 @@ export function classifyError(err: unknown): { outcome: ProbeOutcome; error: str
   return { outcome: "reset", error: text || "the connection broke" };
 }
 
-interface DialContext {
+export interface DialContext {
   target: ProbeTarget;
   credentials: ProbeCredentials;
   /** The CA, certificate and key parsed once per stream, not per connection. */
@@ -191,35 +191,65 @@ async function dialTarget(
   });
 }
 
-/** What a probe adds to a request's options for the agent's dial. */
-interface ProbeRequestOptions extends RequestOptions {
-  probeDeadlineMs?: number;
-  probeDialled?: (address: string) => void;
-}
+/**
+ * A stream's connection: for `reused`, the one kept-alive connection (dialled as the client would, again after it
+ * broke); `new` keeps nothing. The socket's listeners stay for its life and hand what arrives to the probe in flight;
+ * bytes with no probe in flight, or an error, end the connection, and a closed one is dialled again by the next probe.
+ */
+export class ProbeAgent {
+  private kept?: { socket: TLSSocket; address: string };
+  private listener?: {
+    data(chunk: string): void;
+    error(err: Error): void;
+    end(): void;
+  };
 
-/** An https.Agent whose connections are dialled as the client would (order, deadline, TLS for what was dialled). */
-export class ProbeAgent extends Agent {
   constructor(
-    private readonly ctx: DialContext,
+    readonly ctx: DialContext,
     readonly mode: "new" | "reused",
-  ) {
-    super({ keepAlive: mode === "reused", maxSockets: mode === "reused" ? 1 : Number.POSITIVE_INFINITY });
+  ) {}
+
+  /** The kept connection, if it is still open. */
+  connection(): { socket: TLSSocket; address: string } | undefined {
+    if (this.kept?.socket.destroyed) this.kept = undefined;
+    return this.kept;
   }
 
-  // Node's Agent calls createConnection(options, oncreate) and accepts the socket through the callback.
-  override createConnection(
-    options: RequestOptions,
-    oncreate?: (err: Error | null, socket: Duplex) => void,
-  ): undefined {
-    // The deadline of the probe the connection is dialled for, and who hears the address dialled (the Agent copies
-    // the request's options).
-    const probe = options as ProbeRequestOptions;
-    const deadline = probe.probeDeadlineMs ?? this.ctx.now() + 1_000;
-    dialTarget(this.ctx, deadline, probe.probeDialled).then(
-      (s) => oncreate?.(null, s),
-      (err: Error) => oncreate?.(err, undefined as unknown as Duplex),
-    );
-    return undefined;
+  keep(socket: TLSSocket, address: string): void {
+    this.kept = { socket, address };
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      if (this.listener) this.listener.data(chunk);
+      else socket.destroy(); // an answer nobody asked for: the connection is not clean
+    });
+    socket.on("error", (err) => {
+      this.listener?.error(err);
+      socket.destroy();
+    });
+    socket.once("end", () => {
+      this.listener?.end();
+      socket.destroy();
+    });
+    socket.once("close", () => {
+      if (this.kept?.socket === socket) this.kept = undefined;
+    });
+  }
+
+  listen(listener: ProbeAgent["listener"]): void {
+    this.listener = listener;
+  }
+
+  /** Ends the kept connection (a broken or finished stream). */
+  drop(socket?: TLSSocket): void {
+    if (!socket || this.kept?.socket === socket) {
+      this.kept?.socket.destroy();
+      this.kept = undefined;
+    }
+  }
+
+  destroy(): void {
+    this.listener = undefined;
+    this.drop();
   }
 }
 
@@ -232,7 +262,7 @@ export function probeAgent(
   now: () => number,
   secureContext = probeSecureContext(credentials),
 ): ProbeAgent {
-  // A `new` probe writes its request itself: a header that breaks a line would write a request of its own.
+  // A probe writes its request itself: a header that breaks a line would write a request of its own.
   for (const [k, v] of Object.entries(credentials.headers))
     if (/[\r\n]/.test(k) || /[\r\n]/.test(v))
       throw new Error(`the kubeconfig's ${k} header holds a line break`);
@@ -331,17 +361,32 @@ function probeNew(ctx: DialContext, path: string, timeoutMs: number): Promise<Pr
 
 /** One GET on `agent`, given up after `timeoutMs`; never throws. */
 export function probeOnce(agent: ProbeAgent, path: string, timeoutMs: number): Promise<ProbeResult> {
-  const ctx = (agent as unknown as { ctx: DialContext }).ctx;
-  if (agent.mode === "new") return probeNew(ctx, path, timeoutMs);
+  return agent.mode === "new" ? probeNew(agent.ctx, path, timeoutMs) : probeReused(agent, path, timeoutMs);
+}
+
+/**
+ * A `reused` probe: the GET on the stream's kept connection (dialled first when there is none), its answer read to
+ * the end so that the connection can carry the next one — without Node's HTTP client, whose request objects, parser
+ * and agent bookkeeping cost more than the request itself. A timeout, an error or a cut answer ends the connection:
+ * the next probe dials again, as a long-lived client reconnects.
+ */
+function probeReused(agent: ProbeAgent, path: string, timeoutMs: number): Promise<ProbeResult> {
+  const ctx = agent.ctx;
   const { target, now } = ctx;
   const start = now();
+  const head = `GET ${path} HTTP/1.1\r\n${Object.entries(requestHeaders(ctx, "reused"))
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("")}\r\n`;
   return new Promise((resolve) => {
     let done = false;
-    let address: string | undefined = target.address;
-    const finish = (r: Omit<ProbeResult, "durationMs">) => {
+    let socket: TLSSocket | undefined;
+    let address = target.address;
+    const finish = (r: Omit<ProbeResult, "durationMs">, keep = false) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      agent.listen(undefined);
+      if (!keep) agent.drop(socket);
       const addr = r.address ?? address;
       resolve({
         ...r,
@@ -349,40 +394,53 @@ export function probeOnce(agent: ProbeAgent, path: string, timeoutMs: number): P
         durationMs: Math.round((now() - start) * 10) / 10,
       });
     };
-    const options: ProbeRequestOptions = {
-      agent,
-      host: target.address ?? target.name ?? "probe",
-      port: target.port,
-      path,
-      method: "GET",
-      probeDeadlineMs: start + timeoutMs,
-      probeDialled: (a) => {
-        address = a;
-      },
-      headers: requestHeaders(ctx, agent.mode),
+    const timer = setTimeout(
+      () => finish({ outcome: "timeout", error: `no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
+    const send = (s: TLSSocket) => {
+      socket = s;
+      const reader = new AnswerReader();
+      agent.listen({
+        data(chunk) {
+          try {
+            const answer = reader.push(chunk);
+            if (answer)
+              finish({ outcome: answer.status === 200 ? "ok" : `http-${answer.status}` }, answer.keepAlive);
+          } catch (err) {
+            finish({ outcome: "reset", error: (err as Error).message });
+          }
+        },
+        error: (err) => finish(classifyError(err)),
+        end() {
+          const answer = reader.end();
+          if (answer) finish({ outcome: answer.status === 200 ? "ok" : `http-${answer.status}` });
+          else finish({ outcome: "reset", error: "the connection closed before an answer" });
+        },
+      });
+      s.write(head);
     };
-    const req = request(options, (res) => {
-      const status = res.statusCode ?? 0;
-      res.resume();
-      res.once("end", () => finish({ outcome: status === 200 ? "ok" : `http-${status}` }));
-      res.on("error", (err) => finish(classifyError(err)));
-    });
-    const timer = setTimeout(() => {
-      finish({ outcome: "timeout", error: `no answer within ${timeoutMs} ms` });
-      req.destroy(new ProbeTimeout());
-    }, timeoutMs);
-    req.once("socket", (s) => {
-      const remember = () => {
-        if (s.remoteAddress) address = s.remoteAddress;
-      };
-      if (s.remoteAddress) remember();
-      else s.once("secureConnect", remember);
-    });
-    // `on`, not `once`: a request destroyed after its timeout may report a second error (socket hang up).
-    req.on("error", (err) => {
-      const c = classifyError(err);
-      finish(err instanceof DialError ? { ...c, address: err.address } : c);
-    });
-    req.end();
+    const kept = agent.connection();
+    if (kept) {
+      address = kept.address;
+      send(kept.socket);
+      return;
+    }
+    dialTarget(ctx, start + timeoutMs, (a) => {
+      address = a;
+    }).then(
+      (s) => {
+        if (done) {
+          s.destroy();
+          return;
+        }
+        agent.keep(s, address ?? "");
+        send(s);
+      },
+      (err: Error) => {
+        const c = classifyError(err);
+        finish(err instanceof DialError ? { ...c, address: err.address } : c);
+      },
+    );
   });
 }
