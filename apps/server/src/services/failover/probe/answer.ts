@@ -23,8 +23,6 @@ export class AnswerReader {
   private head?: { status: number; keepAlive: boolean };
   private body?: Body;
 
-  constructor(private readonly method: "GET" | "HEAD" = "GET") {}
-
   /** More bytes of the answer: the answer once it is complete, else undefined. Throws AnswerError on a bad answer. */
   push(chunk: string): Answer | undefined {
     this.buf += chunk;
@@ -68,7 +66,7 @@ export class AnswerReader {
     let keepAlive = m[1] === "1" ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
     const encoding = (headers.get("transfer-encoding") ?? "").toLowerCase();
     const length = headers.get("content-length");
-    if (this.method === "HEAD" || status === 204 || status === 304) this.body = { kind: "length", left: 0 };
+    if (status === 204 || status === 304) this.body = { kind: "length", left: 0 };
     else if (/\bchunked\s*$/.test(encoding)) this.body = { kind: "chunked", state: "size", left: 0 };
     else if (length !== undefined) {
       if (!/^\d{1,15}$/.test(length))

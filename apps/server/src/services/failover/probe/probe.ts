@@ -284,16 +284,19 @@ export function probeSecureContext(credentials: ProbeCredentials): SecureContext
   });
 }
 
-/** The request's header lines, as both modes send them. */
-function requestHeaders(ctx: DialContext, mode: "new" | "reused"): Record<string, string> {
+/** The GET as both modes write it (a `new` one asks the server to close after the answer). */
+function requestHead(ctx: DialContext, mode: "new" | "reused", path: string): string {
   const { target, credentials } = ctx;
-  return {
+  const headers = {
     ...credentials.headers,
     host: target.name ?? `[${target.address}]:${target.port}`,
     accept: "application/json",
     "user-agent": "k3s-ha-console/failover-probe",
     ...(mode === "new" ? { connection: "close" } : {}),
   };
+  return `GET ${path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("")}\r\n`;
 }
 
 const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})[ \r]/;
@@ -306,9 +309,7 @@ const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})[ \r]/;
 function probeNew(ctx: DialContext, path: string, timeoutMs: number): Promise<ProbeResult> {
   const { target, now } = ctx;
   const start = now();
-  const head = `GET ${path} HTTP/1.1\r\n${Object.entries(requestHeaders(ctx, "new"))
-    .map(([k, v]) => `${k}: ${v}\r\n`)
-    .join("")}\r\n`;
+  const head = requestHead(ctx, "new", path);
   return new Promise((resolve) => {
     let done = false;
     let socket: TLSSocket | undefined;
@@ -374,9 +375,7 @@ function probeReused(agent: ProbeAgent, path: string, timeoutMs: number): Promis
   const ctx = agent.ctx;
   const { target, now } = ctx;
   const start = now();
-  const head = `GET ${path} HTTP/1.1\r\n${Object.entries(requestHeaders(ctx, "reused"))
-    .map(([k, v]) => `${k}: ${v}\r\n`)
-    .join("")}\r\n`;
+  const head = requestHead(ctx, "reused", path);
   return new Promise((resolve) => {
     let done = false;
     let socket: TLSSocket | undefined;
