@@ -36,7 +36,7 @@ export default function ClusterPage() {
             api={cluster.data.cluster.apiService}
             loadBalancers={cluster.data.cluster.loadBalancerServices}
           />
-          <div className="grid gap-5 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
             <MetalLbCard metallb={cluster.data.cluster.metallb} />
             <CalicoCard calico={cluster.data.cluster.calico} />
           </div>
