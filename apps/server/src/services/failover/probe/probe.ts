@@ -61,9 +61,19 @@ export type ProbeRequest = keyof typeof PROBE_PATHS;
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/;
 const REFUSED = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "EADDRNOTAVAIL"]);
 
-/** A failure's outcome: the transport's error codes mapped to the outcomes the API reports. */
-export function classifyError(err: unknown): { outcome: ProbeOutcome; error: string } {
-  const inner = err instanceof DialError ? err.cause : err;
+/**
+ * A failure's outcome: the transport's error codes mapped to the outcomes the API reports, with the address whose
+ * failure it is when the dial knows it.
+ */
+export function classifyError(err: unknown): { outcome: ProbeOutcome; error: string; address?: string } {
+  const c = classifyCause(err instanceof DialError ? err.cause : err);
+  return err instanceof DialError ? { ...c, address: err.address } : c;
+}
+
+/** An answer's status as an outcome. */
+const statusOutcome = (status: number): ProbeOutcome => (status === 200 ? "ok" : `http-${status}`);
+
+function classifyCause(inner: unknown): { outcome: ProbeOutcome; error: string } {
   const e = inner as NodeJS.ErrnoException & { reason?: string };
   const code = e?.code ?? "";
   const text = code && !String(e?.message).includes(code) ? `${code}: ${e.message}` : String(e?.message ?? e);
@@ -344,7 +354,7 @@ function probeNew(ctx: DialContext, path: string, timeoutMs: number): Promise<Pr
         s.on("data", (chunk: string) => {
           got += chunk;
           const m = STATUS_LINE.exec(got);
-          if (m) finish({ outcome: m[1] === "200" ? "ok" : `http-${Number(m[1])}` });
+          if (m) finish({ outcome: statusOutcome(Number(m[1])) });
           else if (got.length > 64 || got.includes("\n"))
             finish({ outcome: "reset", error: `not an HTTP answer: ${JSON.stringify(got.slice(0, 40))}` });
         });
@@ -352,10 +362,7 @@ function probeNew(ctx: DialContext, path: string, timeoutMs: number): Promise<Pr
         s.once("end", () => finish({ outcome: "reset", error: "the connection closed before an answer" }));
         s.write(head);
       },
-      (err: Error) => {
-        const c = classifyError(err);
-        finish(err instanceof DialError ? { ...c, address: err.address } : c);
-      },
+      (err: Error) => finish(classifyError(err)),
     );
   });
 }
@@ -404,8 +411,7 @@ function probeReused(agent: ProbeAgent, path: string, timeoutMs: number): Promis
         data(chunk) {
           try {
             const answer = reader.push(chunk);
-            if (answer)
-              finish({ outcome: answer.status === 200 ? "ok" : `http-${answer.status}` }, answer.keepAlive);
+            if (answer) finish({ outcome: statusOutcome(answer.status) }, answer.keepAlive);
           } catch (err) {
             finish({ outcome: "reset", error: (err as Error).message });
           }
@@ -413,7 +419,7 @@ function probeReused(agent: ProbeAgent, path: string, timeoutMs: number): Promis
         error: (err) => finish(classifyError(err)),
         end() {
           const answer = reader.end();
-          if (answer) finish({ outcome: answer.status === 200 ? "ok" : `http-${answer.status}` });
+          if (answer) finish({ outcome: statusOutcome(answer.status) });
           else finish({ outcome: "reset", error: "the connection closed before an answer" });
         },
       });
@@ -436,10 +442,7 @@ function probeReused(agent: ProbeAgent, path: string, timeoutMs: number): Promis
         agent.keep(s, address ?? "");
         send(s);
       },
-      (err: Error) => {
-        const c = classifyError(err);
-        finish(err instanceof DialError ? { ...c, address: err.address } : c);
-      },
+      (err: Error) => finish(classifyError(err)),
     );
   });
 }
