@@ -1,8 +1,14 @@
 // The endpoint matrix: every way a client reaches the API — each server's address, the VIP, each address of the
 // round-robin and VIP names (as the DNS source last resolved them) — probed with the kubeconfig's CA and
 // credentials: TCP, TLS, the SAN check a client makes for what it dialled, `/readyz`, each with its latency.
-import { request } from "node:https";
-import { checkServerIdentity, type TLSSocket } from "node:tls";
+import { type RequestOptions, request } from "node:https";
+import {
+  type ConnectionOptions,
+  checkServerIdentity,
+  createSecureContext,
+  type SecureContext,
+  type TLSSocket,
+} from "node:tls";
 import { isDeepStrictEqual } from "node:util";
 import {
   canonicalIp,
@@ -44,6 +50,28 @@ export function endpointTargets(plan: Plan, dns: DnsSnapshot | undefined): Probe
   return targets;
 }
 
+/**
+ * The kubeconfig's TLS material as contexts, parsed once per kubeconfig rather than per probe: with its client
+ * certificate for planned addresses, with the CA alone for the rest.
+ */
+const contexts = new WeakMap<KubeTls, { planned: SecureContext; unplanned: SecureContext }>();
+function secureContextFor(tls: KubeTls, planned: boolean): SecureContext {
+  let c = contexts.get(tls);
+  if (!c) {
+    const ca = tls.ca ? { ca: tls.ca } : {};
+    c = {
+      planned: createSecureContext({
+        ...ca,
+        ...(tls.cert ? { cert: tls.cert } : {}),
+        ...(tls.key ? { key: tls.key } : {}),
+      }),
+      unplanned: createSecureContext(ca),
+    };
+    contexts.set(tls, c);
+  }
+  return planned ? c.planned : c.unplanned;
+}
+
 export async function probeEndpoint(
   t: ProbeTarget,
   port: number,
@@ -74,30 +102,27 @@ export async function probeEndpoint(
       }
       resolve(out);
     };
-    const req = request(
-      {
-        hostname: t.address,
-        port,
-        path: "/readyz",
-        method: "GET",
-        // SNI only for names; the SAN check below is made for exactly what was dialled.
-        ...(t.name ? { servername: t.name } : {}),
-        ...(tls.ca ? { ca: tls.ca } : {}),
-        ...(planned && tls.cert ? { cert: tls.cert } : {}),
-        ...(planned && tls.key ? { key: tls.key } : {}),
-        headers: planned ? tls.headers : {},
-        rejectUnauthorized: false,
-        checkServerIdentity: () => undefined,
-        agent: false,
-        signal: abort,
-      },
-      (res) => {
-        out.readyz = { status: res.statusCode ?? null, ms: ms(start) };
-        res.resume();
-        res.on("end", () => finish());
-        res.on("error", () => finish());
-      },
-    );
+    // https.request hands its options to tls.connect, secureContext too (its types leave that out).
+    const options: RequestOptions & Pick<ConnectionOptions, "secureContext"> = {
+      hostname: t.address,
+      port,
+      path: "/readyz",
+      method: "GET",
+      // SNI only for names; the SAN check below is made for exactly what was dialled.
+      ...(t.name ? { servername: t.name } : {}),
+      secureContext: secureContextFor(tls, planned),
+      headers: planned ? tls.headers : {},
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+      agent: false,
+      signal: abort,
+    };
+    const req = request(options, (res) => {
+      out.readyz = { status: res.statusCode ?? null, ms: ms(start) };
+      res.resume();
+      res.on("end", () => finish());
+      res.on("error", () => finish());
+    });
     req.on("socket", (socket) => {
       socket.once("connect", () => {
         out.tcp = { ok: true, ms: ms(start) };
