@@ -1,6 +1,8 @@
 // The router collector against labs of real daemons (root), one per router kind: the console's own SSH adapter,
 // registry and parsers read the lab's FRR over sshd with pinned keys — as root with `vtysh` (linux-frr), as admin with
 // `sudo -n /usr/local/bin/vtysh` (pfsense); stopping BIRD on a node shows on /api/bgp/peers and the VIP's path.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import {
   labDown,
   labTopology,
@@ -16,8 +18,11 @@ import {
   waitForConverged,
 } from "@k3s-ha/lab";
 import { bgpPeersResponseSchema, bgpRoutesResponseSchema, routeAuditResponseSchema } from "@k3s-ha/shared";
+import { Client } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPlanFile } from "../plugins/plan.js";
+import { hostsFromPlan } from "../plugins/ssh.js";
+import { keyBlob } from "../plugins/ssh-connection.js";
 import { API_TOKEN, type Harness, startHarness } from "../test/harness.js";
 
 let h: Harness;
@@ -67,10 +72,14 @@ describe.each<[RouterKind, string]>([
     expect((await listNamespaces()).filter((ns) => ns.startsWith(`k3sl-${name}-`))).toEqual([]);
   }, 60_000);
 
-  it("has the plan the collector reads: the router's platform, user and sudo for this kind", () => {
+  const loadedPlan = () => {
     const loaded = loadPlanFile(planFile(t));
     if (!loaded.ok) throw new Error(JSON.stringify(loaded));
-    expect(loaded.plan.bgp.router).toMatchObject(
+    return loaded.plan;
+  };
+
+  it("has the plan the collector reads: the router's platform, user and sudo for this kind", () => {
+    expect(loadedPlan().bgp.router).toMatchObject(
       kind === "pfsense"
         ? { platform: "pfsense-frr", ssh: { user: "admin", sudo: true } }
         : { platform: "linux-frr", ssh: { user: "root", sudo: false } },
@@ -133,6 +142,58 @@ describe.each<[RouterKind, string]>([
     }
     await pollUntil((peers, hops) => peers.get("node02") === "Established" && hops.length === 3);
   });
+
+  // ssh2 is patched (patches/ssh2@1.17.0.patch) to make each packet's cipher and MAC from KeyObjects: every cipher
+  // and MAC family it offers must still read OpenSSH's bytes exactly, over many packets and window adjustments.
+  if (kind === "linux-frr")
+    it("reads the same bytes from the router's OpenSSH with every cipher family ssh2 offers", async () => {
+      const host = hostsFromPlan(loadedPlan(), planFile(t)).get("router");
+      if (!host || host instanceof Error) throw new Error(`no router host: ${String(host)}`);
+      const pinned = [host.config.hostKey ?? []].flat().map(keyBlob);
+      const file = "/usr/lib/frr/zebra";
+      const want = createHash("sha256").update(readFileSync(file)).digest("hex");
+      const families: [string, string][] = [
+        ["aes128-gcm@openssh.com", "hmac-sha2-256"],
+        ["aes256-gcm@openssh.com", "hmac-sha2-256"],
+        ["chacha20-poly1305@openssh.com", "hmac-sha2-256"],
+        ["aes128-ctr", "hmac-sha2-256"],
+        ["aes256-ctr", "hmac-sha2-512-etm@openssh.com"],
+      ];
+      for (const [cipher, hmac] of families) {
+        const got = await new Promise<string>((resolve, reject) => {
+          const client = new Client();
+          const hash = createHash("sha256");
+          const timer = setTimeout(() => {
+            client.end();
+            reject(new Error(`${cipher}: no answer in 20 s`));
+          }, 20_000);
+          client.on("error", (err) => {
+            clearTimeout(timer);
+            reject(new Error(`${cipher}/${hmac}: ${err.message}`));
+          });
+          client.on("ready", () =>
+            client.exec(`cat ${file}`, (err, stream) => {
+              if (err) return reject(err);
+              stream.on("data", (chunk: Buffer) => hash.update(chunk));
+              stream.on("close", () => {
+                clearTimeout(timer);
+                client.end();
+                resolve(hash.digest("hex"));
+              });
+            }),
+          );
+          client.connect({
+            host: host.config.host,
+            port: host.config.port,
+            username: host.config.user,
+            privateKey: host.config.privateKey,
+            hostVerifier: (key: Buffer) => pinned.some((p) => p.equals(key)),
+            algorithms: { cipher: [cipher as never], hmac: [hmac as never] },
+          });
+        });
+        expect(got, `${cipher} / ${hmac}`).toBe(want);
+      }
+    });
 
   // CARP and the package's regeneration are pfSense's: these tests exist for that kind alone (not skips).
   if (kind === "pfsense")
