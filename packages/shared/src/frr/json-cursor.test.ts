@@ -2,7 +2,7 @@
 // and shape errors that name their path.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JsonCursor, JsonShapeError, JsonSyntaxError, syntaxError } from "./json-cursor.js";
+import { internSlots, JsonCursor, JsonShapeError, JsonSyntaxError, syntaxError } from "./json-cursor.js";
 
 /** Any value, read back through the cursor alone (what a parser does member by member). */
 function readAny(c: JsonCursor): unknown {
@@ -87,6 +87,19 @@ describe("JsonCursor", () => {
       "{} x",
     ])
       expect(syntaxError(bad), bad).toBeInstanceOf(JsonSyntaxError);
+  });
+
+  it("sizes its shared-strings cache to the input: a router poll's answer small, a full table's at most 16384", () => {
+    expect(internSlots(0)).toBe(64);
+    expect(internSlots(6_000)).toBe(128);
+    expect(internSlots(64 * 1024)).toBe(1024);
+    expect(internSlots(80_000_000)).toBe(16384);
+    // Distinct values colliding in a small cache still read back as themselves.
+    const values = Array.from({ length: 500 }, (_, i) => `2001:db8::${i.toString(16)}`);
+    const c = new JsonCursor(JSON.stringify(values));
+    const got: string[] = [];
+    for (let more = c.array(); more; more = c.item()) got.push(c.string());
+    expect(got).toEqual(values);
   });
 
   it("names the path of a value of the wrong kind, and of a missing member", () => {

@@ -27,8 +27,16 @@ const LABELS: Record<JsonKind, string> = {
   boolean: "a boolean",
   null: "null",
 };
-/** Slots in the shared-strings cache (a power of two). */
-const INTERNED = 16384;
+/**
+ * Slots in the shared-strings cache: a power of two, one per 64 characters of input, between 64 and 16384. A
+ * router poll's few-KB answer must not pay for a 100,000-route table's cache (filling 16384 slots takes ~0.15 ms,
+ * four times a second while a failover run polls the router).
+ */
+export function internSlots(chars: number): number {
+  let n = 64;
+  while (n < 16384 && n * 64 < chars) n *= 2;
+  return n;
+}
 /** How many of a string's last characters its intern hash reads (with its length and first character). */
 const HASHED = 8;
 
@@ -133,11 +141,13 @@ export class JsonCursor extends JsonScanner {
     let h = n * 31 + t.charCodeAt(at + 1);
     for (let i = Math.max(at + 2, close - HASHED); i < close; i++)
       h = (Math.imul(h, 31) + t.charCodeAt(i)) & 0x3fffffff;
-    if (this.interned.length === 0) this.interned = new Array<string | undefined>(INTERNED).fill(undefined);
-    const hit = this.interned[h & (INTERNED - 1)];
+    if (this.interned.length === 0)
+      this.interned = new Array<string | undefined>(internSlots(this.end - this.pos)).fill(undefined);
+    const slot = h & (this.interned.length - 1);
+    const hit = this.interned[slot];
     if (hit !== undefined && hit.length === n && this.same(hit, at + 1)) return hit;
     const s = this.decode(at, close); // its own copy, where a slice would keep the whole input alive
-    this.interned[h & (INTERNED - 1)] = s;
+    this.interned[slot] = s;
     return s;
   }
 
