@@ -1,8 +1,8 @@
 // Prints the failover figures on a lab of real daemons ("benchfail", its own /64) with the built console:
 //   1. probe start jitter: an observe run at 100 ms × 6 ways in × 2 modes while one Chromium page and nine
 //      websocket clients follow it — the worker's start lateness p50/p99/max, and the server's CPU;
-//   2. a long run at 50 ms × 6 ways in (default 600 s): every sample stored (stored = fired), the server's CPU, and the
-//      chart's work per update in Chromium (its render and the animation frames after it; p50/p95);
+//   2. a long run at 50 ms × 6 ways in (default 600 s): every sample stored (stored = fired), the server's CPU and RSS,
+//      and the chart's work per update in Chromium (its render and the animation frames after it; p50/p95);
 //   3. with --matrix: the design document's failure table for this lab — each row's scenario three times per BGP mode
 //      (default 60/180 s, fast 1/3 s, and BFD 300 ms as the what-if Calico cannot do), medians beside the claims.
 // With --browser-cpu, Chromium runs on a CPU of its own (the last) and the lab and the console on the others, as an
@@ -60,6 +60,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A process's resident set, in MB. */
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Math.round(Number(kb) / 1024);
 }
 
 async function startRun(body: Record<string, unknown>): Promise<string> {
@@ -197,8 +203,12 @@ async function main(): Promise<void> {
     });
     const c0 = cpuSeconds(pid);
     const l0 = performance.now();
-    const done = await waitDone(long, (LONG_S + 120) * 1_000);
+    // The console's memory across the run: where it began, its highest, where it ended.
+    const rss = [rssMb(pid)];
+    const rssTimer = setInterval(() => rss.push(rssMb(pid)), 10_000);
+    const done = await waitDone(long, (LONG_S + 120) * 1_000).finally(() => clearInterval(rssTimer));
     const longCpu = ((cpuSeconds(pid) - c0) / ((performance.now() - l0) / 1_000)) * 100;
+    rss.push(rssMb(pid));
     const renders = updateWork(
       (await page.evaluate("window.__k3shaChartRenders")) as ChartRender[],
       (await page.evaluate("window.__k3shaFrames")) as [number, number][],
@@ -207,7 +217,8 @@ async function main(): Promise<void> {
       `${LONG_S} s at 50 ms × ${endpoints.length} × 2: ${done.probeStats?.fired} probes fired, ${done.samples} stored ` +
         `(lateness p99 ${done.probeStats?.lateMs.p99} ms); server CPU ${longCpu.toFixed(1)} % of a core; ` +
         `chart work per update (${renders.length} updates; its render and the animation frames after it): p50 ${percentile(renders, 50).toFixed(1)} ms, ` +
-        `p95 ${percentile(renders, 95).toFixed(1)} ms, max ${Math.max(...renders).toFixed(1)} ms\n`,
+        `p95 ${percentile(renders, 95).toFixed(1)} ms, max ${Math.max(...renders).toFixed(1)} ms; ` +
+        `server RSS ${rss[0]} MB at the start, ${Math.max(...rss)} MB at most, ${rss.at(-1)} MB at the end\n`,
     );
   } finally {
     await browser.close();
