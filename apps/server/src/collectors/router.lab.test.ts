@@ -173,7 +173,11 @@ describe.each<[RouterKind, string]>([
           });
           client.on("ready", () =>
             client.exec(`cat ${file}`, (err, stream) => {
-              if (err) return reject(err);
+              if (err) {
+                clearTimeout(timer);
+                client.end();
+                return reject(err);
+              }
               stream.on("data", (chunk: Buffer) => hash.update(chunk));
               stream.on("close", () => {
                 clearTimeout(timer);
